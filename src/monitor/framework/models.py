@@ -1,0 +1,274 @@
+"""The monitoring framework as pydantic models: survey instruments, indicators, parameters, themes.
+
+These models are the single source of the YAML format: the loader validates YAML against them,
+the JSON Schema and docs/framework.md are generated from them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Text(Strict):
+    """A text in both languages. Both are required: the UI is Ukrainian first, reports often English."""
+
+    uk: str = Field(min_length=1, description="Ukrainian text")
+    en: str = Field(min_length=1, description="English text")
+
+    def get(self, lang: str) -> str:
+        return self.uk if lang == "uk" else self.en
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+class QuestionType(StrEnum):
+    text = "text"
+    integer = "integer"
+    decimal = "decimal"
+    date = "date"
+    select_one = "select_one"
+    select_multiple = "select_multiple"
+    territory = "territory"  # a KATOTTG code or a place name, matched to the territory table
+    repeat = "repeat"  # a repeated group (ODK/Kobo repeat): its rows are stored as child responses
+
+
+class TerritoryLevel(StrEnum):
+    oblast = "oblast"
+    raion = "raion"
+    hromada = "hromada"
+
+
+class Respondent(StrEnum):
+    hromada_official = "hromada-official"
+    service_provider = "service-provider"
+    police = "police"
+    employment_centre = "employment-centre"
+    survivor = "survivor"
+    request_log = "request-log"
+    public = "public"
+
+
+class Choice(Strict):
+    value: str = Field(min_length=1, description="Code stored in the database and written in XLSForms")
+    label: Text
+    aliases: list[str] = Field(default_factory=list, description="Other spellings seen in exports")
+
+
+class Question(Strict):
+    name: Identifier = Field(description="Column name in XLSForm and exports; referenced by expressions")
+    code: str | None = Field(default=None, description="Code in the instrument's paper version, e.g. HS-Q04")
+    type: QuestionType
+    label: Text
+    hint: Text | None = None
+    choices: Identifier | None = Field(default=None, description="Name of a choice list (select_* only)")
+    level: TerritoryLevel | None = Field(default=None, description="Territory level (territory questions)")
+    required: bool = False
+    constraint: str | None = Field(default=None, description="Expression; `.` is this answer")
+    constraint_message: Text | None = None
+    relevant: str | None = Field(default=None, description="Expression: ask only when true")
+    personal: bool = Field(
+        default=False, description="Personal data (name, phone, free-text story): collected, never stored"
+    )
+    group: str | None = Field(default=None, description="Kobo/ODK group path, e.g. `status`")
+    aliases: list[str] = Field(default_factory=list, description="Other column headers that mean this question")
+    questions: list[Question] = Field(default_factory=list, description="Child questions (repeat only)")
+
+
+class Expectation(Strict):
+    """Coverage: which units are expected to answer, once per wave."""
+
+    level: TerritoryLevel
+    per: str = Field(default="wave", description="wave")
+    count: int = Field(default=1, ge=1)
+
+
+class Survey(Strict):
+    id: Identifier
+    code: str = Field(description="Short code used in question codes, e.g. HS")
+    title: Text
+    description: Text
+    respondent: Respondent
+    unit: str = Field(description="Unit of analysis: hromada, raion, oblast, institution, person, case, request")
+    territory_question: Identifier = Field(description="Question holding the finest territory of an answer")
+    territory_level: TerritoryLevel = Field(description="Finest territory level stored for this instrument")
+    wave_question: Identifier | None = "wave"
+    date_question: Identifier | None = "date"
+    consent_question: Identifier | None = None
+    id_question: Identifier | None = Field(default=None, description="Submission id column, e.g. _uuid or KEY")
+    holds_personal_identifiers: bool = Field(
+        default=False, description="Must be false for survivor instruments: no names, contacts, ids are stored"
+    )
+    min_n: int = Field(default=5, ge=1, description="Results from fewer answers are suppressed")
+    expected: Expectation | None = None
+    questions: list[Question]
+    choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
+    source: str | None = Field(default=None, description="Where the instrument comes from (domain.md section)")
+    proposal: bool = Field(default=True, description="True while the instrument is a proposal [P]")
+
+    def all_questions(self) -> list[Question]:
+        out: list[Question] = []
+        for question in self.questions:
+            out.append(question)
+            out.extend(question.questions)
+        return out
+
+    def question(self, name: str) -> Question | None:
+        return next((q for q in self.all_questions() if q.name == name), None)
+
+    def repeats(self) -> list[Question]:
+        return [q for q in self.questions if q.type == QuestionType.repeat]
+
+    def choices_of(self, question: Question) -> list[Choice]:
+        return self.choice_lists.get(question.choices or "", [])
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+class IndicatorType(StrEnum):
+    share = "share"  # rows meeting `numerator` among rows meeting `denominator`; 0..1
+    count = "count"  # number of rows meeting `numerator` (or all rows in scope)
+    sum = "sum"  # sum of `value`
+    mean = "mean"  # mean of `value`
+    median = "median"  # median of `value`
+    ratio = "ratio"  # sum(numerator) / sum(denominator) * factor
+    duration = "duration"  # median of `value`, a number of days
+    index = "index"  # weighted composite of other indicators' scores, 0..100
+
+
+class Direction(StrEnum):
+    higher = "higher-is-better"
+    lower = "lower-is-better"
+    none = "none"  # context indicator: no good or bad direction
+
+
+class ResultLevel(StrEnum):
+    output = "output"
+    outcome = "outcome"
+    impact = "impact"
+    context = "context"
+
+
+class Baseline(Strict):
+    period: str = Field(description="Period of the baseline, e.g. 2021")
+    value: float | None = None
+    placeholder: bool = Field(default=True, description="True until the first wave's data replaces it")
+    note: Text | None = None
+
+
+class Thresholds(Strict):
+    """Traffic lights. Higher-is-better: >= green is green, >= amber is amber, else red. Lower: <=."""
+
+    green: float
+    amber: float
+
+
+class Component(Strict):
+    indicator: Identifier
+    weight: float = Field(gt=0)
+
+
+class Indicator(Strict):
+    id: Identifier
+    title: Text
+    short_title: Text | None = None
+    description: Text
+    theme: Identifier
+    survey: Identifier | None = Field(default=None, description="The survey answering it (all but index)")
+    type: IndicatorType
+    level: ResultLevel = ResultLevel.outcome
+    repeat: Identifier | None = Field(default=None, description="Compute over the rows of this repeat")
+    filter: str | None = Field(default=None, description="Expression: which answers are in scope")
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = Field(default=None, description="Numeric expression for sum, mean, median, duration")
+    factor: float = Field(default=1, description="Multiplier for ratio, e.g. 10000 for per 10,000 residents")
+    numerator_text: Text | None = None
+    denominator_text: Text | None = None
+    unit: str = Field(default="percent", description="percent, count, persons, days, uah, score, rate")
+    disaggregate_by: list[Identifier] = Field(default_factory=list)
+    direction: Direction
+    baseline: Baseline | None = None
+    targets: dict[str, float] = Field(default_factory=dict, description="Target per period, e.g. {2022: 0.9}")
+    lop_target: float | None = Field(default=None, description="Life-of-project target")
+    thresholds: Thresholds | None = None
+    min_n: int | None = Field(default=None, ge=1, description="Defaults to the survey's min_n")
+    components: list[Component] = Field(default_factory=list, description="Index only")
+    legal_basis: Text
+    source: str | None = Field(default=None, description="Where the indicator comes from, e.g. domain.md §5 H01")
+    proposal: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _targets_keys_as_text(cls, data: Any) -> Any:
+        # YAML reads `2022:` as an int key; periods are text everywhere else.
+        if isinstance(data, dict) and isinstance(data.get("targets"), dict):
+            data = {**data, "targets": {str(k): v for k, v in data["targets"].items()}}
+        return data
+
+
+# --------------------------------------------------------------------------- framework-level
+
+
+class Parameter(Strict):
+    """A named value indicators refer to with `param('name')`, e.g. a legal deadline."""
+
+    value: float | int | str | list[str]
+    label: Text
+    unit: str | None = None
+    verified: bool = Field(description="False for facts marked [V]: shown as unverified wherever used")
+    source: str
+
+
+class Theme(Strict):
+    id: Identifier
+    title: Text
+    order: int = 0
+
+
+class FrameworkSettings(Strict):
+    """framework.yaml at the framework root."""
+
+    title: Text
+    themes: list[Theme]
+    parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
+    waves: list[str] = Field(default_factory=list, description="Monitoring waves in order, e.g. 2021, 2022")
+    survivor_min_n: int = Field(default=11, ge=1)
+
+
+class Framework(BaseModel):
+    """A loaded, validated framework. Not a YAML document itself."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    root: str
+    settings: FrameworkSettings
+    surveys: dict[str, Survey]
+    indicators: dict[str, Indicator]
+    sources: dict[str, str] = Field(default_factory=dict, description="id -> file path (relative)")
+    hash: str = ""
+    indicator_hashes: dict[str, str] = Field(default_factory=dict)
+    survey_hashes: dict[str, str] = Field(default_factory=dict)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.indicators[indicator_id]
+
+    def survey_of(self, indicator: Indicator) -> Survey | None:
+        return self.surveys.get(indicator.survey or "")
+
+    def min_n(self, indicator: Indicator) -> int:
+        survey = self.survey_of(indicator)
+        return indicator.min_n or (survey.min_n if survey else 1)
+
+    def param_values(self) -> dict[str, Any]:
+        return {name: p.value for name, p in self.settings.parameters.items()}
