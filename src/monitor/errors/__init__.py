@@ -130,3 +130,5 @@ def issue(code: str, *, path: str | None = None, line: int | None = None, column
 
 # Import the families so the catalogue is complete whenever errors is imported.
 from monitor.errors import framework as _framework  # noqa: E402,F401
+from monitor.errors import ingest as _ingest  # noqa: E402,F401
+from monitor.errors import territory as _territory  # noqa: E402,F401

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 
 from sqlalchemy import event
@@ -55,13 +54,22 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-@cache
-def _connected(url: str) -> Engine:
-    engine = make_engine(url)
-    upgrade(engine)
-    return engine
+_ENGINES: dict[str, Engine] = {}
 
 
 def connect(url: str | None = None) -> Engine:
     """An engine for URL with the schema up to date; one per URL per process."""
-    return _connected(url or default_url())
+    url = url or default_url()
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = make_engine(url)
+        upgrade(engine)
+        _ENGINES[url] = engine
+    return engine
+
+
+def close(url: str) -> None:
+    """Dispose of the engine for URL (tests drop their databases afterwards)."""
+    engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()

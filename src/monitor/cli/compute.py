@@ -1,0 +1,1 @@
+"""`monitor compute` (registered on monitor.cli.app.app)."""

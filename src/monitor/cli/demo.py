@@ -1,0 +1,1 @@
+"""`monitor demo` (registered on monitor.cli.app.app)."""

@@ -1,0 +1,1 @@
+"""`monitor importing` (registered on monitor.cli.app.app)."""

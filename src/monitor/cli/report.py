@@ -1,0 +1,1 @@
+"""`monitor report` (registered on monitor.cli.app.app)."""

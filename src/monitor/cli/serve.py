@@ -1,0 +1,1 @@
+"""`monitor serve` (registered on monitor.cli.app.app)."""

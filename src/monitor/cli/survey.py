@@ -1,0 +1,1 @@
+"""`monitor survey` (registered on monitor.cli.app.app)."""

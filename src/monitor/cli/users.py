@@ -1,0 +1,1 @@
+"""`monitor users` (registered on monitor.cli.app.app)."""

@@ -1,0 +1,68 @@
+"""Error codes of the framework family (YAML instruments and indicators). Codes are stable."""
+
+from monitor.errors import register
+
+F = "framework"
+
+register("yaml-syntax", F, "YAML syntax error: {detail}.", "Помилка синтаксису YAML: {detail}.",
+         "Check indentation and quotes on that line.", "Перевірте відступи та лапки в цьому рядку.")
+register("not-a-mapping", F, "The file must hold a mapping of keys (id: ..., title: ...), not {found}.",
+         "Файл має містити словник ключів (id: ..., title: ...), а не {found}.")
+register("missing-field", F, "{what} '{id}': required field '{field}' is missing.",
+         "{what_uk} '{id}': бракує обов'язкового поля '{field}'.")
+register("unknown-field", F, "{what} '{id}': unknown field '{field}' (a typo?).",
+         "{what_uk} '{id}': невідоме поле '{field}' (описка?).")
+register("wrong-type", F, "{what} '{id}': field '{field}' {detail}.", "{what_uk} '{id}': поле '{field}' {detail_uk}.")
+register("missing-label", F, "{what} '{id}': '{field}' has no {lang_name} text.",
+         "{what_uk} '{id}': '{field}' не має тексту мовою «{lang_name_uk}».",
+         "Every label needs both uk and en.", "Кожен підпис потребує uk і en.")
+register("duplicate-id", F, "Duplicate id '{id}': also defined in {other}.", "Повторний id '{id}': уже визначено в {other}.")
+register("duplicate-question", F, "Survey '{survey}': question '{question}' is defined twice.",
+         "Опитувальник '{survey}': питання '{question}' визначено двічі.")
+register("unknown-survey", F, "Indicator '{indicator}': survey '{survey}' does not exist (known: {known}).",
+         "Індикатор '{indicator}': опитувальника '{survey}' не існує (відомі: {known}).")
+register("unknown-question", F, "{owner}: {where} names question '{question}', which survey '{survey}' does not have{suggestion}.",
+         "{owner}: {where} посилається на питання '{question}', якого немає в опитувальнику '{survey}'{suggestion}.")
+register("unknown-choice", F, "{owner}: {where} compares '{question}' with '{value}', which is not one of its choices ({choices}).",
+         "{owner}: {where} порівнює '{question}' зі значенням '{value}', якого немає серед варіантів ({choices}).")
+register("expression-syntax", F, "{owner}: {where} column {column}: {detail}", "{owner}: {where}, позиція {column}: {detail_uk}")
+register("unknown-choice-list", F, "Survey '{survey}': question '{question}' uses choice list '{list}', which is not defined.",
+         "Опитувальник '{survey}': питання '{question}' використовує список варіантів '{list}', якого не визначено.")
+register("choices-on-non-select", F, "Survey '{survey}': question '{question}' of type {type} cannot have choices.",
+         "Опитувальник '{survey}': питання '{question}' типу {type} не може мати варіантів.")
+register("select-without-choices", F, "Survey '{survey}': question '{question}' is a {type} without a choice list.",
+         "Опитувальник '{survey}': питання '{question}' типу {type} не має списку варіантів.")
+register("duplicate-choice", F, "Survey '{survey}': choice list '{list}' has value '{value}' twice.",
+         "Опитувальник '{survey}': список '{list}' містить значення '{value}' двічі.")
+register("bad-survey-field", F, "Survey '{survey}': {field} names '{question}', which is not a question of type {expected}.",
+         "Опитувальник '{survey}': {field} вказує на '{question}', що не є питанням типу {expected}.")
+register("survivor-identifiers", F, "Survey '{survey}' of survivors must declare holds_personal_identifiers: false and store no hromada ({detail}).",
+         "Опитувальник постраждалих '{survey}' має декларувати holds_personal_identifiers: false і не зберігати громаду ({detail}).")
+register("survivor-min-n", F, "Survey '{survey}' of survivors must suppress results below {required} answers (min_n is {found}).",
+         "Опитувальник постраждалих '{survey}' має приховувати результати менш ніж з {required} відповідей (min_n = {found}).")
+register("unknown-theme", F, "Indicator '{indicator}': theme '{theme}' is not declared in framework.yaml (known: {known}).",
+         "Індикатор '{indicator}': тему '{theme}' не оголошено у framework.yaml (відомі: {known}).")
+register("unknown-parameter", F, "{owner}: param('{param}') is not declared in framework.yaml.",
+         "{owner}: параметр param('{param}') не оголошено у framework.yaml.")
+register("missing-expression", F, "Indicator '{indicator}' of type {type} needs '{field}'.",
+         "Індикатор '{indicator}' типу {type} потребує поля '{field}'.")
+register("thresholds-order", F, "Indicator '{indicator}': thresholds green {green} and amber {amber} are in the wrong order for {direction}.",
+         "Індикатор '{indicator}': пороги green {green} та amber {amber} розташовані неправильно для напряму {direction}.",
+         "Higher-is-better needs green >= amber; lower-is-better needs green <= amber.",
+         "Для «більше — краще» green >= amber; для «менше — краще» green <= amber.")
+register("value-out-of-range", F, "Indicator '{indicator}': {field} {value} is outside the range of a {type} ({low}..{high}).",
+         "Індикатор '{indicator}': {field} {value} поза межами для типу {type} ({low}..{high}).")
+register("unknown-disaggregation", F, "Indicator '{indicator}': disaggregate_by '{question}' is not a choice question of survey '{survey}'.",
+         "Індикатор '{indicator}': disaggregate_by '{question}' не є питанням з варіантами в опитувальнику '{survey}'.")
+register("unknown-component", F, "Index '{indicator}': component '{component}' is not an indicator.",
+         "Індекс '{indicator}': складова '{component}' не є індикатором.")
+register("unknown-repeat", F, "Indicator '{indicator}': repeat '{repeat}' is not a repeat of survey '{survey}'.",
+         "Індикатор '{indicator}': '{repeat}' не є повторюваною групою опитувальника '{survey}'.")
+register("survivor-small-min-n", F, "Indicator '{indicator}' on survivors' answers has min_n {found}; it must be at least {required}.",
+         "Індикатор '{indicator}' за відповідями постраждалих має min_n {found}; потрібно щонайменше {required}.")
+register("no-framework", F, "No framework found in {root}: expected folders indicators/ and surveys/.",
+         "У {root} не знайдено рамки моніторингу: очікуються теки indicators/ та surveys/.")
+register("file-id-mismatch", F, "The file name '{file}' does not match id '{id}'.", "Назва файлу '{file}' не відповідає id '{id}'.",
+         severity="warning")
+register("unverified-parameter", F, "{owner} uses parameter '{param}', which is not verified against the law's text ({source}).",
+         "{owner} використовує параметр '{param}', не звірений з текстом закону ({source}).", severity="warning")

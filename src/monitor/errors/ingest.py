@@ -1,0 +1,95 @@
+"""Error codes of the import family (reading exports, mapping columns, validating rows). Codes are stable."""
+
+from monitor.errors import register
+
+I = "ingest"  # noqa: E741
+
+# ---------------------------------------------------------------- the file as a whole (refusals)
+register("ingest-file-not-found", I, "File not found: {file}.", "Файл не знайдено: {file}.")
+register("ingest-empty-file", I, "The file is empty: there is nothing to import.", "Файл порожній: імпортувати нічого.")
+register("ingest-header-only", I, "The file has a header row but no answers.",
+         "Файл містить рядок заголовків, але жодної відповіді.")
+register("ingest-unreadable", I, "The file cannot be read as a table ({detail}).",
+         "Файл не вдається прочитати як таблицю ({detail_uk}).",
+         "Export it again from KoboToolbox, ODK Central, Google Forms or Excel as CSV or XLSX.",
+         "Експортуйте його повторно з KoboToolbox, ODK Central, Google Forms або Excel у форматі CSV чи XLSX.")
+register("ingest-unsupported-format", I, "This is a {found} file, not a CSV, XLSX or ODK Central zip export.",
+         "Це файл {found}, а не експорт CSV, XLSX чи zip з ODK Central.",
+         "Save or export the answers as CSV or XLSX.", "Збережіть або експортуйте відповіді як CSV чи XLSX.")
+register("ingest-encoding", I, "The text encoding cannot be recognised (line {line_no}): the file mixes encodings or is not text.",
+         "Не вдається розпізнати кодування тексту (рядок {line_no}): файл змішує кодування або не є текстом.",
+         "Open it in a spreadsheet and save it again as CSV UTF-8.",
+         "Відкрийте його в табличному редакторі та збережіть знову як CSV UTF-8.")
+register("ingest-xlsx-corrupt", I, "The XLSX workbook is damaged or truncated ({detail}).",
+         "Книга XLSX пошкоджена або обрізана ({detail_uk}).",
+         "Download or export the file again.", "Завантажте або експортуйте файл повторно.")
+register("ingest-zip-not-odk", I, "The zip archive holds no CSV export ({found}).",
+         "Zip-архів не містить експорту CSV ({found_uk}).",
+         "Upload the zip exactly as ODK Central's 'Download all' produced it, or the CSV itself.",
+         "Завантажте zip так, як його створила функція ODK Central «Download all», або сам CSV.")
+register("ingest-no-header", I, "The first row is not a header: no column names were found.",
+         "Перший рядок не є заголовком: назв стовпців не знайдено.")
+register("ingest-duplicate-header", I, "Column '{column}' appears {count} times in the header.",
+         "Стовпець '{column}' трапляється в заголовку {count} разів.",
+         "Keep one of them and import again.", "Залиште один із них та імпортуйте знову.")
+register("ingest-duplicate-columns", I, "Columns {columns} all mean question '{question}'; keep only one.",
+         "Стовпці {columns} означають одне питання '{question}'; залиште лише один.")
+register("ingest-wrong-instrument", I,
+         "This looks like an export of '{other}', not '{survey}' ({matched_other} of its questions found, {matched} of '{survey}').",
+         "Схоже, це експорт опитувальника '{other}', а не '{survey}' (знайдено {matched_other} його питань і {matched} питань '{survey}').",
+         "Import it with `monitor import {other} FILE`.", "Імпортуйте його командою `monitor import {other} FILE`.")
+register("ingest-not-this-instrument", I,
+         "The columns do not match survey '{survey}': {matched} of {total} questions found. Expected columns such as {expected}.",
+         "Стовпці не відповідають опитувальнику '{survey}': знайдено {matched} з {total} питань. Очікувалися стовпці, як-от {expected}.")
+register("ingest-missing-required-column", I, "Required question(s) {questions} have no column in the file.",
+         "Для обов'язкових питань {questions} у файлі немає стовпця.")
+register("ingest-nothing-acceptable", I, "No row of the file can be taken: {rejected} rejected, {consent_refused} without consent.",
+         "Жоден рядок файлу не можна прийняти: відхилено {rejected}, без згоди {consent_refused}.",
+         "Fix the rows listed in the rejected-rows CSV and import again.",
+         "Виправте рядки зі списку відхилених (CSV) та імпортуйте знову.")
+register("ingest-unknown-survey", I, "Survey '{survey}' is not in the framework (known: {known}).",
+         "Опитувальника '{survey}' немає в рамці моніторингу (відомі: {known}).")
+register("ingest-internal", I, "The file could not be processed ({detail}).", "Файл не вдалося обробити ({detail}).",
+         "Run again with --verbose and report the problem.", "Запустіть знову з --verbose і повідомте про проблему.")
+
+# ---------------------------------------------------------------- warnings about the file
+W = "warning"
+register("ingest-already-imported", I, "This exact file was already imported into '{survey}' (batch {batch}); nothing added.",
+         "Цей самий файл уже імпортовано до '{survey}' (пакет {batch}); нічого не додано.", severity=W)
+register("ingest-duplicates", I, "{count} submission(s) were already in the database or repeated in the file; not added again.",
+         "{count} відповід(ей) уже були в базі або повторюються у файлі; повторно не додано.", severity=W)
+register("ingest-unmapped-columns", I, "Columns ignored (no matching question): {columns}.",
+         "Проігноровано стовпці (немає відповідного питання): {columns}.", severity=W)
+register("ingest-personal-dropped", I, "Column '{column}' looks like personal data ({reason}); it was dropped and not stored.",
+         "Стовпець '{column}' схожий на персональні дані ({reason_uk}); його відкинуто й не збережено.", severity=W)
+register("ingest-formula-cells", I, "{count} cell(s) hold spreadsheet formulas (first: {cell}); they were read as text, never run.",
+         "{count} клітин(ок) містять формули (перша: {cell}); їх прочитано як текст і не виконано.", severity=W)
+register("ingest-unknown-repeat", I, "Sheet or file '{table}' matches no repeat of survey '{survey}'; ignored.",
+         "Аркуш або файл '{table}' не відповідає жодній повторюваній групі опитувальника '{survey}'; проігноровано.",
+         severity=W)
+register("ingest-territory-fuzzy", I, "{count} place name(s) were matched approximately, e.g. '{value}' → {name}.",
+         "{count} назв(и) місць зіставлено приблизно, напр. '{value}' → {name}.", severity=W)
+register("ingest-consent-refused", I, "{count} row(s) without consent were dropped and not stored.",
+         "{count} рядк(ів) без згоди відкинуто й не збережено.", severity=W)
+
+# ---------------------------------------------------------------- one row (rejected rows)
+register("ingest-required", I, "Required answer '{question}' is missing.", "Бракує обов'язкової відповіді '{question}'.")
+register("ingest-not-integer", I, "'{question}' must be a whole number.", "'{question}' має бути цілим числом.")
+register("ingest-not-number", I, "'{question}' must be a number.", "'{question}' має бути числом.")
+register("ingest-not-date", I, "'{question}' must be a date (YYYY-MM-DD or DD.MM.YYYY).",
+         "'{question}' має бути датою (РРРР-ММ-ДД або ДД.ММ.РРРР).")
+register("ingest-unknown-choice", I, "'{question}': '{token}' is not one of the choices ({choices}).",
+         "'{question}': '{token}' немає серед варіантів ({choices}).")
+register("ingest-constraint", I, "'{question}' breaks its rule: {rule_en}.", "'{question}' порушує правило: {rule_uk}.")
+register("ingest-territory-unknown", I, "'{question}': place not found{candidates}.",
+         "'{question}': місце не знайдено{candidates}.")
+register("ingest-territory-ambiguous", I, "'{question}': several places match{candidates}; write the KATOTTG code.",
+         "'{question}': підходить кілька місць{candidates}; вкажіть код КАТОТТГ.")
+register("ingest-territory-inconsistent", I, "'{question}' ({code}) does not lie within {parent} given in the same row.",
+         "'{question}' ({code}) не належить до {parent}, зазначеного в тому самому рядку.")
+register("ingest-value-too-long", I, "'{question}' holds {length} characters; at most {limit} are accepted.",
+         "'{question}' містить {length} символів; допускається щонайбільше {limit}.")
+register("ingest-repeat-orphan", I, "Row of '{table}' points to a submission that is not in the main table.",
+         "Рядок '{table}' посилається на відповідь, якої немає в основній таблиці.")
+register("ingest-repeat-rejected", I, "A row of repeat '{table}' was rejected, so the whole submission is held back.",
+         "Рядок повторюваної групи '{table}' відхилено, тому всю відповідь не прийнято.")

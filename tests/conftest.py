@@ -1,0 +1,80 @@
+"""Shared fixtures: a real SQLite file and, when MONITOR_TEST_PG_URL is set, a real PostgreSQL database.
+
+`.ci/run` starts a PostgreSQL server and sets MONITOR_TEST_PG_URL; in CI (CI=true) a missing server
+is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from monitor.store import db as store_db
+
+PG_URL = os.environ.get("MONITOR_TEST_PG_URL")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", help="Rewrite golden files from the current output")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError("CI=true but MONITOR_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
+
+
+@pytest.fixture
+def regen_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--regen-golden"))
+
+
+def _fresh_pg_database() -> str:
+    assert PG_URL
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_pg_database(url: str) -> None:
+    assert PG_URL
+    name = make_url(url).database
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A fresh, empty database URL: a SQLite file, then (same test again) a PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/monitor.db"
+        yield url
+        store_db.close(url)
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need MONITOR_TEST_PG_URL (set by .ci/run)")
+    url = _fresh_pg_database()
+    try:
+        yield url
+    finally:
+        store_db.close(url)
+        _drop_pg_database(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path}/monitor.db"
+    yield url
+    store_db.close(url)
