@@ -25,7 +25,9 @@ register("unknown-question", F, "{owner}: {where} names question '{question}', w
          "{owner}: {where} посилається на питання '{question}', якого немає в опитувальнику '{survey}'{suggestion}.")
 register("unknown-choice", F, "{owner}: {where} compares '{question}' with '{value}', which is not one of its choices ({choices}).",
          "{owner}: {where} порівнює '{question}' зі значенням '{value}', якого немає серед варіантів ({choices}).")
-register("expression-syntax", F, "{owner}: {where} column {column}: {detail}", "{owner}: {where}, позиція {column}: {detail_uk}")
+register("expression-syntax", F, "{owner}: expression in {where}: {detail}.", "{owner}: вираз у полі {where}: {detail_uk}.",
+         "Fix the expression at that column; see docs/framework.md, 'Expressions'.",
+         "Виправте вираз у цій позиції; див. docs/framework.md, розділ «Вирази».")
 register("unknown-choice-list", F, "Survey '{survey}': question '{question}' uses choice list '{list}', which is not defined.",
          "Опитувальник '{survey}': питання '{question}' використовує список варіантів '{list}', якого не визначено.")
 register("choices-on-non-select", F, "Survey '{survey}': question '{question}' of type {type} cannot have choices.",

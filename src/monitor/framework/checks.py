@@ -73,7 +73,7 @@ class _Scope:
                     line=line,
                     owner=owner,
                     where=where,
-                    column=exc.column,
+                    expr_column=exc.column,
                     detail=exc.message,
                     detail_uk=getattr(exc, "message_uk", exc.message),
                 )
