@@ -2,7 +2,8 @@
 
 Parameters come from `monitor.ingest.territory_match.Match.issue_params`: value, level (English, singular),
 level_uk (Ukrainian, genitive plural: громад / районів / областей), in_oblast/in_oblast_uk,
-candidates/candidates_uk, oblast/oblast_uk, found_oblast/found_oblast_uk, oblasts/oblasts_uk.
+candidates/candidates_uk, expected_in/expected_in_uk (the oblast and raion given, or the monitored oblasts),
+found_in/found_in_uk, matched/matched_uk, score.
 """
 
 from monitor.errors import register
@@ -25,15 +26,23 @@ register(
 )
 register(
     "territory-outside-scope", T,
-    "'{value}' is a KATOTTG code outside the monitored oblasts ({oblasts}).",
-    "«{value}» — код КАТОТТГ поза областями моніторингу ({oblasts_uk}).",
+    "'{value}' is a KATOTTG code outside the monitored oblasts ({expected_in}).",
+    "«{value}» — код КАТОТТГ поза областями моніторингу ({expected_in_uk}).",
     "Check the code; only units of these oblasts can be imported.",
     "Перевірте код: імпортувати можна лише одиниці цих областей.",
 )
 register(
     "territory-mismatch", T,
-    "'{value}' is a {level} of {found_oblast}, not of {oblast}: {candidates}.",
-    "«{value}» знайдено в області «{found_oblast_uk}», а не «{oblast_uk}»: {candidates_uk}.",
-    "Check the oblast column or the name.",
-    "Перевірте колонку області або назву.",
+    "'{value}' is a {level} in {found_in}, not in {expected_in}: {candidates}.",
+    "«{value}» належить до іншої території ({found_in_uk}), ніж зазначено ({expected_in_uk}): {candidates_uk}.",
+    "Check the oblast and raion columns, or the name.",
+    "Перевірте колонки області й району або назву.",
+)
+register(
+    "territory-fuzzy", T,
+    "'{value}' was read as {matched} ({score}% similar).",
+    "«{value}» прочитано як {matched_uk} (схожість {score}%).",
+    "Check it, or write the exact name or KATOTTG code.",
+    "Перевірте це або вкажіть точну назву чи код КАТОТТГ.",
+    severity="warning",
 )

@@ -1,0 +1,1 @@
+"""Reading survey exports into the store: readers, mapping, coercion, territory matching, validation."""
