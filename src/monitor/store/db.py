@@ -58,12 +58,16 @@ _ENGINES: dict[str, Engine] = {}
 
 
 def connect(url: str | None = None) -> Engine:
-    """An engine for URL with the schema up to date; one per URL per process."""
+    """An engine for URL with the schema up to date and the territory reference loaded; one per URL per process."""
     url = url or default_url()
     engine = _ENGINES.get(url)
     if engine is None:
         engine = make_engine(url)
         upgrade(engine)
+        # The territory reference ships with the code: every database has it (idempotent).
+        from monitor.store.territory import load_reference
+
+        load_reference(engine)
         _ENGINES[url] = engine
     return engine
 
