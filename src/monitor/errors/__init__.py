@@ -132,3 +132,4 @@ def issue(code: str, *, path: str | None = None, line: int | None = None, column
 from monitor.errors import framework as _framework  # noqa: E402,F401
 from monitor.errors import ingest as _ingest  # noqa: E402,F401
 from monitor.errors import territory as _territory  # noqa: E402,F401
+from monitor.errors import engine as _engine  # noqa: E402,F401
