@@ -1,0 +1,134 @@
+"""Result cache keyed by (database state, framework hash, arguments), so a dashboard never recomputes.
+
+Database state is a fingerprint from one cheap query: the newest response id, the number, newest id,
+accepted rows and newest import time of import batches, and the size of the territory table. Every
+import adds a batch and responses; deleting a batch changes the batch count; reloading the reference
+changes the territory count/ids. (Editing answers in place with SQL behind the application's back is
+not detected: call clear_cache().)
+
+Two levels: an in-process LRU of DataFrames (a hit costs the fingerprint query plus a copy, a few
+milliseconds) and, optionally, Parquet files in a cache folder (default: `cache/` next to a SQLite
+database file, e.g. data/cache/; `$MONITOR_CACHE_DIR` otherwise; none for other databases).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+
+from monitor.engine.compute import compute
+from monitor.engine.frames import ResponseSource, source_of
+from monitor.framework.models import Framework
+
+MAX_ENTRIES = 64
+_MEMORY: OrderedDict[str, pd.DataFrame] = OrderedDict()
+
+_FINGERPRINT_SQL = text(
+    "SELECT (SELECT max(id) FROM response), (SELECT count(*) FROM importbatch), (SELECT max(id) FROM importbatch), "
+    "(SELECT sum(accepted) FROM importbatch), (SELECT max(imported_at) FROM importbatch), "
+    "(SELECT count(*) FROM territory), (SELECT max(id) FROM territory)"
+)
+
+
+def db_fingerprint(engine: Engine) -> tuple[Any, ...]:
+    with engine.connect() as connection:
+        row = connection.execute(_FINGERPRINT_SQL).one()
+    return (str(engine.url), *(str(v) for v in row))
+
+
+def framework_key(framework: Framework) -> str:
+    if framework.hash:
+        return framework.hash
+    # A framework built in code (tests) has no file hash: hash its definitions instead.
+    payload = orjson.dumps(
+        {
+            "settings": framework.settings.model_dump(mode="json"),
+            "surveys": {k: v.model_dump(mode="json") for k, v in framework.surveys.items()},
+            "indicators": {k: v.model_dump(mode="json") for k, v in framework.indicators.items()},
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(payload).hexdigest()
+
+
+def default_cache_dir(engine: Engine | ResponseSource) -> Path | None:
+    if os.environ.get("MONITOR_CACHE_DIR"):
+        return Path(os.environ["MONITOR_CACHE_DIR"])
+    if isinstance(engine, Engine):
+        url = make_url(str(engine.url))
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "cache"
+    return None
+
+
+def cache_key(fingerprint: tuple[Any, ...], framework: Framework, arguments: dict[str, Any]) -> str:
+    payload = orjson.dumps([list(fingerprint), framework_key(framework), arguments], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(payload).hexdigest()[:32]
+
+
+def clear_cache(cache_dir: Path | None = None) -> None:
+    """Forget cached results and frames (and the Parquet files in cache_dir, when given)."""
+    from monitor.engine.frames import clear_frames
+
+    _MEMORY.clear()
+    clear_frames()
+    if cache_dir is not None and cache_dir.is_dir():
+        for path in cache_dir.glob("results-*.parquet"):
+            path.unlink(missing_ok=True)
+
+
+def _remember(key: str, results: pd.DataFrame) -> None:
+    _MEMORY[key] = results
+    _MEMORY.move_to_end(key)
+    while len(_MEMORY) > MAX_ENTRIES:
+        _MEMORY.popitem(last=False)
+
+
+def compute_cached(
+    engine: Engine | ResponseSource,
+    framework: Framework,
+    *,
+    level: str = "oblast",
+    period: str = "year",
+    indicators: Iterable[str] | None = None,
+    disaggregate: bool = True,
+    oblasts: Sequence[str] | None = None,
+    disk: bool = True,
+    cache_dir: Path | None = None,
+) -> pd.DataFrame:
+    """compute() with the same arguments, served from memory or disk when the database has not changed."""
+    indicator_list = None if indicators is None else list(indicators)
+    arguments = {
+        "level": level, "period": period, "indicators": indicator_list, "disaggregate": disaggregate,
+        "oblasts": None if oblasts is None else sorted(oblasts),
+    }
+    source = source_of(engine)
+    key = cache_key(source.fingerprint(), framework, arguments)
+    if key in _MEMORY:
+        _MEMORY.move_to_end(key)
+        return _MEMORY[key].copy()
+    folder = (cache_dir or default_cache_dir(engine)) if disk else None
+    path = folder / f"results-{key}.parquet" if folder is not None else None
+    if path is not None and path.is_file():
+        results = pd.read_parquet(path)
+    else:
+        results = compute(
+            engine, framework, level=level, period=period, indicators=indicator_list, disaggregate=disaggregate,
+            oblasts=oblasts,
+        )
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp")
+            results.to_parquet(partial, index=False)
+            partial.replace(path)  # atomic: a concurrent reader never sees half a file
+    _remember(key, results)
+    return results.copy()

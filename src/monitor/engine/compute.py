@@ -1,0 +1,452 @@
+"""compute(): answers -> one tidy table of indicator results; the one function every output calls.
+
+For each (survey, repeat) the responses are loaded once (frames.load_frame); every row gets a cell
+code (territory at the requested level × period), each indicator's expressions are evaluated once,
+vectorised, and the per-type aggregation (aggregate.py) runs on the cell codes, then again for each
+declared disaggregation. Then, in order: targets and % of target, min-n suppression, the oversight
+index (from the published component results), complementary suppression, status, change since the
+previous period. The output is for the engine's callers; anything people see goes through
+monitor.privacy.for_audience.
+
+Privacy rules enforced here as well as in for_audience: an answer located only at a coarser level
+than requested does not appear at the finer level (a raion-level answer is in no hromada row), and
+survivor instruments give no raion or hromada rows at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
+from monitor.engine.aggregate import Cells, Rows, aggregate
+from monitor.engine.frames import ResponseSource, load_frame, source_of
+from monitor.engine.index import index_order, index_rows
+from monitor.engine.periods import GRANULARITIES, Granularity, period_keys
+from monitor.engine.targets import add_change, add_targets, statuses
+from monitor.errors import MonitorError, issue
+from monitor.framework import expr
+from monitor.framework.models import Framework, Indicator, QuestionType, Survey
+from monitor.i18n import t
+from monitor.privacy.suppress import apply_min_n, complementary
+
+LEVELS: tuple[str, ...] = ("oblast", "raion", "hromada", "all")
+TERRITORY_COLUMN = {"oblast": "oblast_code", "raion": "raion_code", "hromada": "hromada_code"}
+ALL_CODE = "ALL"
+SURVIVOR = "survivor"
+
+COLUMNS = [
+    "indicator", "theme", "type", "unit", "direction", "level", "territory_code", "territory_name",
+    "territory_name_en", "oblast_code", "raion_code", "parent_code", "period", "dimension", "dimension_value",
+    "n", "numerator", "denominator", "value", "ci_low", "ci_high", "ci_method", "se", "baseline", "target",
+    "pct_of_target", "status", "previous_period", "previous_value", "change", "change_significant", "min_n",
+    "suppressed", "suppression_reason", "definition_hash", "synthetic", "survey", "respondent", "index_missing",
+]
+TEXT_COLUMNS = [
+    "indicator", "theme", "type", "unit", "direction", "level", "territory_code", "territory_name",
+    "territory_name_en", "oblast_code", "raion_code", "parent_code", "period", "dimension", "dimension_value",
+    "ci_method", "status", "previous_period", "suppression_reason", "definition_hash", "survey", "respondent",
+    "index_missing",
+]
+STAT_COLUMNS = ["n", "numerator", "denominator", "value", "ci_low", "ci_high", "se"]
+
+
+@lru_cache(maxsize=2048)
+def _parse(text: str) -> expr.Node:
+    return expr.parse(text)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def check_arguments(framework: Framework, level: str, period: str, indicators: Iterable[str] | None) -> list[str]:
+    """The indicator ids to compute, or MonitorError (bilingual) for an unknown level/period/indicator."""
+    if level not in LEVELS:
+        raise MonitorError(issue("engine-unknown-level", level=level, known=", ".join(LEVELS)))
+    if period not in GRANULARITIES:
+        raise MonitorError(issue("engine-unknown-period", period=period, known=", ".join(GRANULARITIES)))
+    if indicators is None:
+        return list(framework.indicators)
+    wanted = list(dict.fromkeys(indicators))
+    unknown = [i for i in wanted if i not in framework.indicators]
+    if unknown:
+        raise MonitorError(
+            [issue("engine-unknown-indicator", indicator=i, known=", ".join(sorted(framework.indicators))) for i in unknown]
+        )
+    return wanted
+
+
+def _with_components(framework: Framework, wanted: Sequence[str]) -> list[str]:
+    needed: list[str] = []
+
+    def visit(indicator_id: str) -> None:
+        if indicator_id in needed or indicator_id not in framework.indicators:
+            return
+        needed.append(indicator_id)
+        for component in framework.indicators[indicator_id].components:
+            visit(component.indicator)
+
+    for indicator_id in wanted:
+        visit(indicator_id)
+    return needed
+
+
+# --------------------------------------------------------------------------- cells
+
+
+@dataclass
+class Prepared:
+    """One survey's frame cut into cells (territory × period) for one level and granularity."""
+
+    frame: pd.DataFrame
+    codes: np.ndarray  # cell per row, -1 when the row is not located at this level/period
+    territory: np.ndarray  # per cell
+    period: np.ndarray
+    oblast: np.ndarray
+    raion: np.ndarray
+    synthetic: np.ndarray
+
+    @property
+    def ncells(self) -> int:
+        return len(self.territory)
+
+
+def _add_builtins(frame: pd.DataFrame, territories: pd.DataFrame, wanted: set[str]) -> None:
+    """Engine fields expressions may use: _population, _wave, _oblast, _raion, _hromada, _hromada_type."""
+    simple = {"_wave": "wave", "_oblast": "oblast_code", "_raion": "raion_code", "_hromada": "hromada_code"}
+    for name, column in simple.items():
+        if name in wanted:
+            frame[name] = frame[column]
+    units = territories.drop_duplicates("code") if not territories.empty else territories
+    hromadas = units[units["level"] == "hromada"] if not units.empty else units
+    if "_hromada_type" in wanted:
+        kinds = dict(zip(hromadas["code"], hromadas["kind"], strict=False)) if not hromadas.empty else {}
+        frame["_hromada_type"] = frame["hromada_code"].map(kinds).astype("str")
+    if "_population" in wanted:
+        population = pd.to_numeric(hromadas["population"], errors="coerce") if not hromadas.empty else pd.Series()
+        by_hromada = dict(zip(hromadas["code"], population, strict=False)) if not hromadas.empty else {}
+        by_raion = population.groupby(hromadas["raion_code"]).sum(min_count=1).to_dict() if not hromadas.empty else {}
+        by_oblast = population.groupby(hromadas["oblast_code"]).sum(min_count=1).to_dict() if not hromadas.empty else {}
+        value = frame["hromada_code"].map(by_hromada).astype(float)
+        value = value.fillna(frame["raion_code"].map(by_raion).astype(float))
+        value = value.fillna(frame["oblast_code"].map(by_oblast).astype(float))
+        frame["_population"] = value
+
+
+def prepare(
+    frame: pd.DataFrame, level: str, granularity: Granularity, waves: Sequence[str], oblasts: Sequence[str] | None
+) -> Prepared:
+    if level == "all":
+        territory = pd.Series(np.where(frame["oblast_code"].notna(), ALL_CODE, None), index=frame.index)
+    else:
+        territory = frame[TERRITORY_COLUMN[level]]
+    periods = period_keys(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)
+    located = territory.notna().to_numpy() & periods.notna().to_numpy()
+    if oblasts:
+        located &= frame["oblast_code"].isin(list(oblasts)).to_numpy()
+    t_codes, t_unique = pd.factorize(territory.astype("object"))
+    p_codes, p_unique = pd.factorize(periods.astype("object"))
+    combined = t_codes.astype(np.int64) * max(len(p_unique), 1) + p_codes
+    codes = np.full(len(frame), -1, dtype=np.int64)
+    cells = np.array([], dtype=np.int64)
+    if located.any():
+        codes[located], cells = pd.factorize(combined[located], sort=True)
+    first = np.zeros(len(cells), dtype=np.int64)
+    if len(cells):
+        located_rows = np.flatnonzero(located)
+        _, where = np.unique(codes[located], return_index=True)
+        first = located_rows[where]
+    n_periods = max(len(p_unique), 1)
+    synthetic = np.bincount(codes[located], weights=frame["synthetic"].to_numpy(bool)[located].astype(float),
+                            minlength=len(cells))[: len(cells)] > 0
+    return Prepared(
+        frame=frame,
+        codes=codes,
+        territory=np.asarray(t_unique, dtype=object)[cells // n_periods] if len(cells) else np.array([], dtype=object),
+        period=np.asarray(p_unique, dtype=object)[cells % n_periods] if len(cells) else np.array([], dtype=object),
+        oblast=frame["oblast_code"].to_numpy(object)[first],
+        raion=frame["raion_code"].to_numpy(object)[first],
+        synthetic=synthetic,
+    )
+
+
+# --------------------------------------------------------------------------- one indicator
+
+
+def _numeric(series: pd.Series) -> np.ndarray:
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _truthy(text: str | None, frame: pd.DataFrame, ctx: expr.Context) -> np.ndarray:
+    if not text:
+        return np.ones(len(frame), dtype=bool)
+    return expr.truthy(expr.evaluate(_parse(text), frame, ctx)).to_numpy(bool)
+
+
+def _values(text: str | None, frame: pd.DataFrame, ctx: expr.Context, scope: np.ndarray) -> np.ndarray:
+    if not text:
+        return np.full(len(frame), np.nan)
+    values = _numeric(expr.evaluate(_parse(text), frame, ctx))
+    return np.where(scope, values, np.nan)
+
+
+def row_values(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context) -> Rows:
+    """Evaluate an indicator's expressions over every row (vectorised)."""
+    scope = _truthy(indicator.filter, frame, ctx)
+    kind = str(indicator.type)
+    if kind == "share":
+        in_den = scope & _truthy(indicator.denominator, frame, ctx)
+        return Rows("share", in_den & _truthy(indicator.numerator, frame, ctx), in_den)
+    if kind == "count":
+        if indicator.numerator:
+            return Rows("count", scope & _truthy(indicator.numerator, frame, ctx), scope)
+        if indicator.value:
+            return Rows("count", _values(indicator.value, frame, ctx, scope), scope)
+        return Rows("count", scope.copy(), scope)
+    if kind == "ratio":
+        return Rows(
+            "ratio",
+            _values(indicator.numerator, frame, ctx, scope),
+            _values(indicator.denominator, frame, ctx, scope) if indicator.denominator else np.where(scope, 1.0, np.nan),
+            factor=indicator.factor,
+        )
+    return Rows(kind, _values(indicator.value, frame, ctx, scope))
+
+
+def _dimension_values(survey: Survey, frame: pd.DataFrame, name: str) -> tuple[list[str], bool]:
+    """Declared choice codes of a disaggregation (in the survey's order), and whether it is select_multiple."""
+    question = survey.question(name)
+    if question is not None and question.type in (QuestionType.select_one, QuestionType.select_multiple):
+        return [c.value for c in survey.choices_of(question)], question.type == QuestionType.select_multiple
+    observed = frame[name].dropna().astype(str)
+    return sorted(v for v in observed.unique() if v.strip()), False
+
+
+def _cells_frame(cells: Cells, prepared: Prepared, dimension: str, values: Sequence[str]) -> pd.DataFrame:
+    """Result rows for the cells × dimension values (values == [''] for totals); built in one go."""
+    k = len(values)
+    columns: dict[str, object] = {
+        "territory_code": np.repeat(prepared.territory, k),
+        "period": np.repeat(prepared.period, k),
+        "oblast_code": np.repeat(prepared.oblast, k),
+        "raion_code": np.repeat(prepared.raion, k),
+        "synthetic": np.repeat(prepared.synthetic, k),
+        "dimension": np.full(prepared.ncells * k, dimension, dtype=object),
+        "dimension_value": np.tile(np.asarray(values, dtype=object), prepared.ncells),
+    }
+    for column in STAT_COLUMNS:
+        columns[column] = getattr(cells, column)
+    columns["ci_method"] = np.where(np.isnan(cells.ci_low), "", cells.ci_method).astype(object)
+    return pd.DataFrame(columns)
+
+
+def indicator_results(
+    indicator: Indicator, survey: Survey, prepared: Prepared, ctx: expr.Context, disaggregate: bool
+) -> pd.DataFrame:
+    rows = row_values(indicator, prepared.frame, ctx)
+    codes = prepared.codes
+    parts = [_cells_frame(aggregate(rows, codes, prepared.ncells), prepared, "", [""])]
+    if disaggregate:
+        for name in indicator.disaggregate_by:
+            if name not in prepared.frame:
+                continue
+            values, multiple = _dimension_values(survey, prepared.frame, name)
+            if not values:
+                continue
+            column = prepared.frame[name]
+            if multiple:
+                # One pass per choice: a response selecting several codes counts in each of them.
+                tokens = column.fillna("").astype(str).str.split()
+                per_value = []
+                for value in values:
+                    member = tokens.map(lambda ts, v=value: v in ts).to_numpy(bool)
+                    per_value.append(aggregate(rows, np.where(member, codes, -1), prepared.ncells))
+                cells = Cells(
+                    *[np.stack([getattr(c, f) for c in per_value], axis=1).ravel() for f in STAT_COLUMNS],
+                    ci_method=per_value[0].ci_method,
+                )
+            else:
+                d_codes = pd.Categorical(column.astype("object"), categories=values).codes.astype(np.int64)
+                k = len(values)
+                combined = np.where((codes >= 0) & (d_codes >= 0), codes * k + d_codes, -1)
+                cells = aggregate(rows, combined, prepared.ncells * k)
+            parts.append(_cells_frame(cells, prepared, name, values))
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(0, "indicator", indicator.id)
+    return out
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _context(framework: Framework, surveys: Iterable[Survey]) -> expr.Context:
+    params = framework.param_values()
+    holidays = params.get("public_holidays") or ()
+    multi = frozenset(
+        q.name for s in surveys for q in s.all_questions() if q.type == QuestionType.select_multiple
+    )
+    return expr.Context(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi)
+
+
+def _referenced(indicators: Iterable[Indicator]) -> set[str]:
+    names: set[str] = set()
+    for indicator in indicators:
+        for text in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value):
+            if text:
+                names |= expr.names(_parse(text))
+        names |= set(indicator.disaggregate_by)
+    return names
+
+
+def min_n_of(framework: Framework, indicator: Indicator) -> int:
+    survey = framework.survey_of(indicator)
+    base = framework.min_n(indicator) if survey is not None else (indicator.min_n or 1)
+    if survey is not None and survey.respondent == SURVIVOR:
+        return max(base, framework.settings.survivor_min_n)
+    return base
+
+
+def _decorate(results: pd.DataFrame, framework: Framework, level: str) -> pd.DataFrame:
+    meta = {}
+    for indicator_id in results["indicator"].unique():
+        indicator = framework.indicators[indicator_id]
+        survey = framework.survey_of(indicator)
+        meta[indicator_id] = {
+            "theme": indicator.theme,
+            "type": str(indicator.type),
+            "unit": indicator.unit,
+            "direction": str(indicator.direction),
+            "min_n": min_n_of(framework, indicator),
+            "definition_hash": framework.indicator_hashes.get(indicator_id, ""),
+            "survey": indicator.survey or "",
+            "respondent": str(survey.respondent) if survey else "",
+        }
+    info = pd.DataFrame.from_dict(meta, orient="index")
+    info.index.name = "indicator"
+    results = results.join(info, on="indicator")
+    results["level"] = level
+    parent = {"hromada": results["raion_code"], "raion": results["oblast_code"]}.get(level)
+    if parent is not None:
+        results["parent_code"] = parent
+    else:
+        results["parent_code"] = ALL_CODE if level == "oblast" else None
+    return results
+
+
+def _names(results: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
+    units = territories.drop_duplicates("code") if not territories.empty else territories
+    uk = dict(zip(units["code"], units["name_uk"], strict=False)) if not units.empty else {}
+    en = dict(zip(units["code"], units["name_en"], strict=False)) if not units.empty else {}
+    uk[ALL_CODE], en[ALL_CODE] = t("engine.all_oblasts", "uk"), t("engine.all_oblasts", "en")
+    codes = results["territory_code"]
+    results["territory_name"] = codes.map(uk).fillna(codes).astype(object)
+    results["territory_name_en"] = codes.map(en).fillna(codes).astype(object)
+    return results
+
+
+def empty_results() -> pd.DataFrame:
+    return pd.DataFrame(
+        {column: pd.Series(dtype="str" if column in TEXT_COLUMNS else "float64") for column in COLUMNS}
+    )
+
+
+def compute(
+    engine: Engine | ResponseSource,
+    framework: Framework,
+    *,
+    level: str = "oblast",
+    period: str = "year",
+    indicators: Iterable[str] | None = None,
+    disaggregate: bool = True,
+    oblasts: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Indicator results: one row per indicator × territory × period × (dimension, value); see COLUMNS.
+
+    Suppression is marked (suppressed, suppression_reason) but values are still there: pass the
+    table through monitor.privacy.for_audience before showing it to anyone.
+    """
+    wanted = check_arguments(framework, level, period, indicators)
+    needed = _with_components(framework, wanted)
+    source = source_of(engine)
+    territories = source.territories()
+    waves = framework.settings.waves
+    granularity: Granularity = period  # type: ignore[assignment]
+
+    groups: dict[tuple[str, str | None], list[Indicator]] = {}
+    for indicator_id in needed:
+        indicator = framework.indicators[indicator_id]
+        if indicator.type == "index" or indicator.survey not in framework.surveys:
+            continue
+        groups.setdefault((indicator.survey, indicator.repeat), []).append(indicator)
+    ctx = _context(framework, [framework.surveys[s] for s, _ in groups])
+
+    parts: list[pd.DataFrame] = []
+    for (survey_id, repeat), members in groups.items():
+        survey = framework.surveys[survey_id]
+        if survey.respondent == SURVIVOR and level in ("raion", "hromada"):
+            continue  # survivors are published per oblast at most (domain.md §3)
+        frame = load_frame(source, survey, repeat)
+        if frame.empty:
+            continue
+        _add_builtins(frame, territories, _referenced(members))
+        prepared = prepare(frame, level, granularity, waves, oblasts)
+        if prepared.ncells == 0:
+            continue
+        for indicator in members:
+            parts.append(indicator_results(indicator, survey, prepared, ctx, disaggregate))
+    if not parts and not any(framework.indicators[i].type == "index" for i in needed):
+        return empty_results()
+    results = pd.concat(parts, ignore_index=True) if parts else empty_results().iloc[:0, :0]
+    if not results.empty:
+        results = _decorate(results, framework, level)
+        results = add_targets(results, framework)
+        results = apply_min_n(results)
+
+    for index_id in index_order(framework, needed):
+        indicator = framework.indicators[index_id]
+        if results.empty:
+            break
+        rows = index_rows(indicator, results)
+        if rows.empty:
+            continue
+        rows["indicator"] = index_id
+        rows["dimension"] = ""
+        rows["dimension_value"] = ""
+        for column in ("numerator", "denominator", "ci_low", "ci_high", "se"):
+            rows[column] = np.nan
+        rows["ci_method"] = ""
+        rows = _decorate(rows, framework, level)
+        rows = add_targets(rows, framework)
+        rows = apply_min_n(rows)
+        results = pd.concat([results, rows], ignore_index=True)
+
+    if results.empty:
+        return empty_results()
+    results = complementary(results)
+    results["status"] = statuses(results, framework)
+    results = add_change(results, granularity, waves)
+    results = results[results["indicator"].isin(wanted)]
+    results = _names(results, territories)
+    if "index_missing" not in results:
+        results["index_missing"] = ""
+    results["index_missing"] = results["index_missing"].fillna("").astype(object)
+    order = {indicator_id: i for i, indicator_id in enumerate(wanted)}
+    results = results.assign(_order=results["indicator"].map(order)).sort_values(
+        ["_order", "territory_code", "period", "dimension", "dimension_value"], kind="stable"
+    )
+    out = results[COLUMNS].reset_index(drop=True)
+    out["n"] = out["n"].astype(float).astype("int64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    out["synthetic"] = out["synthetic"].astype(bool)
+    out["change_significant"] = out["change_significant"].astype(bool)
+    out["min_n"] = out["min_n"].astype("int64")
+    for column in TEXT_COLUMNS:  # one dtype per column, whatever path filled it (and after a Parquet round trip)
+        out[column] = out[column].astype("str")
+    return out

@@ -1,0 +1,63 @@
+"""Golden result tables of compute() on the demo data. Regenerate with `pytest --regen-golden`, never by hand."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from monitor.engine import compute
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden"
+# (level, period, with disaggregations): the finer levels keep totals only so the files stay small.
+CASES = [("oblast", "year", True), ("all", "wave", True), ("raion", "year", False), ("hromada", "year", False),
+         ("oblast", "quarter", False)]
+GOLDEN_COLUMNS = [
+    "indicator", "level", "territory_code", "period", "dimension", "dimension_value", "n", "numerator",
+    "denominator", "value", "ci_low", "ci_high", "ci_method", "target", "pct_of_target", "status", "previous_value",
+    "change", "change_significant", "min_n", "suppressed", "suppression_reason", "synthetic", "index_missing",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory):  # type: ignore[no-untyped-def]
+    try:
+        from monitor.ingest.demo import run_demo
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("the demo generator (monitor.ingest.demo) is not in this tree yet")
+    from monitor.framework.loader import framework_or_raise
+    from monitor.store import db as store_db
+
+    folder = tmp_path_factory.mktemp("golden")
+    engine = store_db.connect(f"sqlite:///{folder}/demo.db")
+    framework = framework_or_raise(ROOT)
+    run_demo(engine, framework, out_dir=folder / "files")
+    return engine, framework
+
+
+def _as_text(results: pd.DataFrame) -> str:
+    # Fixed rounding so the files compare across platforms; the hash column pins the definitions.
+    return results.round(9).to_csv(index=False, lineterminator="\n", float_format="%.9g")
+
+
+@pytest.mark.parametrize(("level", "period", "disaggregate"), CASES, ids=[f"{lv}-{p}" for lv, p, _ in CASES])
+def test_golden(demo_engine, regen_golden, level, period, disaggregate) -> None:  # type: ignore[no-untyped-def]
+    engine, framework = demo_engine
+    got = _as_text(compute(engine, framework, level=level, period=period, disaggregate=disaggregate)[GOLDEN_COLUMNS])
+    path = GOLDEN / f"{level}-{period}.csv"
+    if regen_golden:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(got, encoding="utf-8")
+        return
+    assert path.exists(), f"{path.name} is missing: run pytest --regen-golden once and review the diff"
+    expected = path.read_text(encoding="utf-8")
+    if got != expected:
+        want = pd.read_csv(path, dtype=str, keep_default_na=False)
+        have = pd.read_csv(pd.io.common.StringIO(got), dtype=str, keep_default_na=False)
+        pd.testing.assert_frame_equal(have, want)
+    assert got == expected
