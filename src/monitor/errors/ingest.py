@@ -29,9 +29,6 @@ register("ingest-zip-not-odk", I, "The zip archive holds no CSV export ({found})
          "Завантажте zip так, як його створила функція ODK Central «Download all», або сам CSV.")
 register("ingest-no-header", I, "The first row is not a header: no column names were found.",
          "Перший рядок не є заголовком: назв стовпців не знайдено.")
-register("ingest-duplicate-header", I, "Column '{column}' appears {count} times in the header.",
-         "Стовпець '{column}' трапляється в заголовку {count} разів.",
-         "Keep one of them and import again.", "Залиште один із них та імпортуйте знову.")
 register("ingest-duplicate-columns", I, "Columns {columns} all mean question '{question}'; keep only one.",
          "Стовпці {columns} означають одне питання '{question}'; залиште лише один.")
 register("ingest-wrong-instrument", I,
@@ -60,8 +57,8 @@ register("ingest-duplicates", I, "{count} submission(s) were already in the data
          "{count} відповід(ей) уже були в базі або повторюються у файлі; повторно не додано.", severity=W)
 register("ingest-unmapped-columns", I, "Columns ignored (no matching question): {columns}.",
          "Проігноровано стовпці (немає відповідного питання): {columns}.", severity=W)
-register("ingest-personal-dropped", I, "Column '{column}' looks like personal data ({reason}); it was dropped and not stored.",
-         "Стовпець '{column}' схожий на персональні дані ({reason_uk}); його відкинуто й не збережено.", severity=W)
+register("ingest-personal-dropped", I, "Column '{header}' looks like personal data ({reason}); it was dropped and not stored.",
+         "Стовпець '{header}' схожий на персональні дані ({reason_uk}); його відкинуто й не збережено.", severity=W)
 register("ingest-formula-cells", I, "{count} cell(s) hold spreadsheet formulas (first: {cell}); they were read as text, never run.",
          "{count} клітин(ок) містять формули (перша: {cell}); їх прочитано як текст і не виконано.", severity=W)
 register("ingest-unknown-repeat", I, "Sheet or file '{table}' matches no repeat of survey '{survey}'; ignored.",
@@ -73,6 +70,7 @@ register("ingest-consent-refused", I, "{count} row(s) without consent were dropp
          "{count} рядк(ів) без згоди відкинуто й не збережено.", severity=W)
 
 # ---------------------------------------------------------------- one row (rejected rows)
+# Places that do not resolve use the territory family's codes (territory-unknown, -ambiguous, -mismatch, …).
 register("ingest-required", I, "Required answer '{question}' is missing.", "Бракує обов'язкової відповіді '{question}'.")
 register("ingest-not-integer", I, "'{question}' must be a whole number.", "'{question}' має бути цілим числом.")
 register("ingest-not-number", I, "'{question}' must be a number.", "'{question}' має бути числом.")
@@ -81,12 +79,6 @@ register("ingest-not-date", I, "'{question}' must be a date (YYYY-MM-DD or DD.MM
 register("ingest-unknown-choice", I, "'{question}': '{token}' is not one of the choices ({choices}).",
          "'{question}': '{token}' немає серед варіантів ({choices}).")
 register("ingest-constraint", I, "'{question}' breaks its rule: {rule_en}.", "'{question}' порушує правило: {rule_uk}.")
-register("ingest-territory-unknown", I, "'{question}': place not found{candidates}.",
-         "'{question}': місце не знайдено{candidates}.")
-register("ingest-territory-ambiguous", I, "'{question}': several places match{candidates}; write the KATOTTG code.",
-         "'{question}': підходить кілька місць{candidates}; вкажіть код КАТОТТГ.")
-register("ingest-territory-inconsistent", I, "'{question}' ({code}) does not lie within {parent} given in the same row.",
-         "'{question}' ({code}) не належить до {parent}, зазначеного в тому самому рядку.")
 register("ingest-value-too-long", I, "'{question}' holds {length} characters; at most {limit} are accepted.",
          "'{question}' містить {length} символів; допускається щонайбільше {limit}.")
 register("ingest-repeat-orphan", I, "Row of '{table}' points to a submission that is not in the main table.",

@@ -1,0 +1,450 @@
+"""import_file: one export file → responses in the store, all or nothing.
+
+read → map columns → is it this instrument? → coerce + match places + validate → deduplicate →
+one transaction (instrument upsert, batch, responses, repeat rows, rejected rows). Any failure before
+or during the write leaves the database exactly as it was; a refused file writes not even a batch row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from monitor.errors import Issue, MonitorError, issue
+from monitor.framework.models import Framework, Question, Survey
+from monitor.ingest import coerce
+from monitor.ingest.mapping import ColumnMap, check_instrument, map_columns, norm
+from monitor.ingest.readers import RawTable, read_export
+from monitor.ingest.report import ImportReport
+from monitor.ingest.validate import Problem, Territories, Validated, validate
+from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response, Setting
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+CHUNK = 10_000  # rows per INSERT batch (progress granularity; SQLAlchemy batches further)
+IN_CHUNK = 900  # bound parameters per IN (...) lookup, below every backend's limit
+MAX_EXTERNAL_ID = 128
+
+
+@dataclass
+class Plan:
+    """Everything to write, computed before the transaction opens."""
+
+    parents: list[dict[str, Any]] = field(default_factory=list)
+    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # parent external id → child rows
+    rejected_rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_file(
+    engine: Engine,
+    framework: Framework,
+    survey_id: str,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    imported_by: str = "cli",
+    synthetic: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one export of `survey_id`; never raises for a bad file (the report says what happened)."""
+    path = Path(path)
+    report = ImportReport(survey=survey_id, file=path.name)
+    try:
+        survey = framework.surveys.get(survey_id)
+        if survey is None:
+            raise MonitorError(issue("ingest-unknown-survey", survey=survey_id,
+                                     known=", ".join(sorted(framework.surveys))))
+        if not path.is_file():
+            raise MonitorError(issue("ingest-file-not-found", path=path.name, file=str(path)))
+        report.sha256 = file_sha256(path)
+        earlier = _batch_with_sha(engine, survey_id, report.sha256)
+        if earlier is not None:
+            report.batch, report.status = earlier, "already-imported"
+            report.issues.append(issue("ingest-already-imported", path=path.name, survey=survey_id, batch=earlier))
+            return report
+        table = read_export(path)
+        report.format, report.encoding = table.format, table.encoding
+        report.rows = len(table.rows)
+        total = max(report.rows, 1)
+        if progress:
+            progress(0, total)
+        plan = _prepare(engine, framework, survey, table, report, synthetic)
+        half = total // 2
+        if progress:
+            progress(half, total)  # reading and checking take about as long as writing
+        if dry_run:
+            report.status = "dry-run"
+        else:
+            step = (lambda done, n: progress(half + (total - half) * done // max(n, 1), total)) if progress else None
+            report.batch = _write(engine, framework, survey, report, plan, imported_by, synthetic, step)
+            report.status = "imported"
+        if progress:
+            progress(total, total)
+    except MonitorError as error:
+        _refuse(report, error.issues)
+    except Exception as error:  # never a traceback for the user; the traceback goes to DEBUG, without values
+        log.debug("import of %s failed: %s\n%s", path.name, type(error).__name__, frames(error))
+        _refuse(report, [issue("ingest-internal", path=path.name, detail=type(error).__name__)])
+    return report
+
+
+def frames(error: BaseException) -> str:
+    """The traceback's frames without the exception's message, which may quote answers (SQL parameters)."""
+    return "".join(traceback.format_tb(error.__traceback__))
+
+
+def _refuse(report: ImportReport, issues: list[Issue]) -> None:
+    report.issues.extend(issues)
+    report.status = "refused"
+    report.batch = None
+    report.accepted = 0
+
+
+# ------------------------------------------------------------------------------------------ preparing
+
+
+def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTable, report: ImportReport,
+             synthetic: bool) -> Plan:
+    name = table.name
+    if not table.columns or not any(table.columns):
+        raise MonitorError(issue("ingest-no-header", path=name))
+    if len(table.rows) == 0:
+        raise MonitorError(issue("ingest-header-only", path=name))
+    column_map = map_columns(survey, table)
+    check_instrument(survey, table, column_map, framework)
+    report.unmapped_columns = list(column_map.unmapped)
+    report.dropped_columns = list(column_map.dropped_columns)
+    if column_map.unmapped:
+        report.issues.append(issue("ingest-unmapped-columns", path=name, columns=", ".join(column_map.unmapped)))
+    for header, reason_en, reason_uk in column_map.flagged_personal:
+        report.issues.append(issue("ingest-personal-dropped", path=name, header=header, reason=reason_en,
+                                   reason_uk=reason_uk))
+    if table.formula_cells:
+        report.issues.append(issue("ingest-formula-cells", path=name, count=len(table.formula_cells),
+                                   cell=table.formula_cells[0]))
+
+    territories = _territories(engine)
+    params = framework.param_values()
+    checked = validate(survey, table, column_map, territories, params)
+    problems = list(checked.problems)
+    rejected = checked.rejected.copy()
+    child_rows: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+    for child_name, child in table.children.items():
+        repeat = _repeat_for(survey, child_name)
+        if repeat is None:
+            report.issues.append(issue("ingest-unknown-repeat", path=name, table=child_name, survey=survey.id))
+            continue
+        child_rows[repeat.name] = _children(survey, repeat, table, child, territories, params, problems, rejected)
+
+    kept = ~rejected & ~checked.consent_refused
+    submitted = (coerce.to_datetime(table.rows[column_map.submitted_column])
+                 if column_map.submitted_column is not None else pd.Series(None, index=table.rows.index, dtype=object))
+    parents = _records(survey, table, column_map, checked, kept, submitted, synthetic)
+    children: dict[str, list[dict[str, Any]]] = {}
+    _attach_children(parents, child_rows, children)
+
+    parents, duplicates = _deduplicate(engine, survey.id, parents)
+    children = {k: v for k, v in children.items() if k in {p["external_id"] for p in parents}}
+    report.accepted = len(parents)
+    report.duplicates = duplicates
+    report.rejected = int(rejected.sum())
+    report.consent_refused = int((checked.consent_refused & ~rejected).sum())
+    report.repeat_rows = sum(len(v) for v in children.values())
+    plan = Plan(parents, children, _rejected_rows(table, problems))
+    report.rejected_rows = plan.rejected_rows
+    if duplicates:
+        report.issues.append(issue("ingest-duplicates", path=name, count=duplicates))
+    if report.consent_refused:
+        report.issues.append(issue("ingest-consent-refused", path=name, count=report.consent_refused))
+    if checked.fuzzy:
+        first = checked.fuzzy[0]
+        report.issues.append(issue("ingest-territory-fuzzy", path=name, count=len(checked.fuzzy),
+                                   value="…" if survey.respondent == "survivor" else first.value,
+                                   name=first.label(first.code, "en")))
+    if not parents and not duplicates:
+        raise MonitorError(issue("ingest-nothing-acceptable", path=name, rejected=report.rejected,
+                                 consent_refused=report.consent_refused))
+    return plan
+
+
+def _territories(engine: Engine) -> Territories:
+    from monitor.ingest.territory_match import TerritoryMatcher
+    from monitor.store.territory import reference_rows, territories
+
+    frame = territories(engine)
+    if frame.empty:
+        # A fresh database: match against the shipped reference (responses need no territory rows).
+        frame = pd.DataFrame(reference_rows())
+    return Territories(TerritoryMatcher(frame), frame)
+
+
+def _repeat_for(survey: Survey, table_name: str) -> Question | None:
+    key = norm(table_name)
+    for repeat in survey.repeats():
+        names = {norm(repeat.name), norm(repeat.label.uk), norm(repeat.label.en), *map(norm, repeat.aliases)}
+        # Kobo cuts sheet names to 31 characters; ODK prefixes group paths.
+        if key in names or any(n.startswith(key) and len(key) >= 25 for n in names) or key.split("-")[-1] in names:
+            return repeat
+    return None
+
+
+def _children(survey: Survey, repeat: Question, parent: RawTable, child: RawTable, territories: Territories,
+              params: dict[str, Any], problems: list[Problem], rejected: pd.Series) -> dict[Any, list[dict[str, Any]]]:
+    """Child rows per parent row label; a bad child row rejects its whole submission."""
+    column_map = map_columns(survey, child, repeat.questions)
+    checked = validate(survey, child, column_map, territories, params, repeat.questions)
+    link = child.column(child.parent_key_column or "")
+    keys = parent.column(parent.key_column or "")
+    if link is None or keys is None:
+        return {}
+    parent_of = pd.Series(keys.index, index=coerce.clean(keys).to_numpy())
+    parent_of = parent_of[~parent_of.index.duplicated()]
+    owner = coerce.clean(link).map(parent_of)
+    child_numbers = child.row_numbers()
+    for p in checked.problems:
+        label = owner.at[p.index]
+        where = {"_row": int(child_numbers.at[p.index])}
+        problems.append(Problem(p.index, f"{child.name}/{p.column}", p.value, p.code, {**p.params, **where}))
+        if pd.notna(label):
+            rejected.at[label] = True
+            problems.append(Problem(label, None, None, "ingest-repeat-rejected", {"table": child.name}))
+    for label in owner.index[owner.isna().to_numpy()]:
+        problems.append(Problem(label, None, None, "ingest-repeat-orphan",
+                                {"table": child.name, "_row": int(child_numbers.at[label])}))
+    answers = _answer_dicts(checked.answers, child.rows.index)
+    own_keys = coerce.clean(child.column(child.key_column)) if child.key_column in child.columns else None
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for position, label in enumerate(child.rows.index):
+        parent_label = owner.at[label]
+        if pd.isna(parent_label) or checked.rejected.at[label]:
+            continue
+        key = own_keys.at[label] if own_keys is not None else ""
+        out.setdefault(parent_label, []).append({"repeat": repeat.name, "answers": answers[position], "key": key})
+    return out
+
+
+def _attach_children(parents: list[dict[str, Any]], child_rows: dict[str, dict[Any, list[dict[str, Any]]]],
+                     children: dict[str, list[dict[str, Any]]]) -> None:
+    for record in parents:
+        label = record.pop("_label")
+        rows = [row for by_parent in child_rows.values() for row in by_parent.get(label, [])]
+        if not rows:
+            continue
+        if record.pop("_hashed"):
+            # No submission id: the repeat rows are part of what makes two submissions the same.
+            record["content_hash"] = _hash([record["content_hash"], *[r["answers"] for r in rows]])
+            record["external_id"] = "sha256:" + record["content_hash"]
+        listed = []
+        for n, row in enumerate(rows, start=1):
+            external = row["key"] or f"{record['external_id']}/{row['repeat']}[{n}]"
+            if len(external) > MAX_EXTERNAL_ID:
+                external = "sha256:" + _hash(external)
+            listed.append({
+                "instrument_id": record["instrument_id"], "repeat": row["repeat"], "external_id": external,
+                "content_hash": _hash(row["answers"]), "answers": row["answers"],
+                **{k: record[k] for k in ("oblast_code", "raion_code", "hromada_code", "wave", "period_date",
+                                          "submitted_at", "synthetic")},
+            })
+        children[record["external_id"]] = listed
+    for record in parents:
+        record.pop("_label", None)
+        record.pop("_hashed", None)
+
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _answer_dicts(answers: dict[str, pd.Series], index: pd.Index) -> list[dict[str, Any]]:
+    """One dict per row, missing answers omitted (not null), plain Python types for JSON."""
+    names = list(answers)
+    if not names:
+        return [{} for _ in range(len(index))]
+    columns = [answers[name].astype(object).tolist() for name in names]
+    rows = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    # Drop the missing cells afterwards, column by column: most columns have few or none.
+    for name in names:
+        missing = answers[name].isna().to_numpy()
+        for position in missing.nonzero()[0]:
+            del rows[position][name]
+    return rows
+
+
+def _records(survey: Survey, table: RawTable, column_map: ColumnMap, checked: Validated, kept: pd.Series,
+             submitted: pd.Series, synthetic: bool) -> list[dict[str, Any]]:
+    labels = table.rows.index[kept.to_numpy()]
+    answers = {name: values[kept] for name, values in checked.answers.items()}
+    dicts = _answer_dicts(answers, labels)
+    ids = (coerce.clean(table.rows[column_map.id_column])[kept].tolist()
+           if column_map.id_column is not None else [""] * len(labels))
+    territory = checked.territory[kept]
+    oblasts, raions, hromadas = (territory[c].tolist() for c in ("oblast_code", "raion_code", "hromada_code"))
+    wave_values = (answers[survey.wave_question].tolist()
+                   if survey.wave_question and survey.wave_question in answers else [None] * len(labels))
+    dates = (answers[survey.date_question].tolist()
+             if survey.date_question and survey.date_question in answers else [None] * len(labels))
+    stamps = [s if isinstance(s, datetime) else None for s in submitted[kept].tolist()]
+    records = []
+    for i, label in enumerate(labels):
+        row_answers = dicts[i]
+        oblast, raion, hromada = (_text(oblasts[i]), _text(raions[i]), _text(hromadas[i]))
+        wave = wave_values[i] if isinstance(wave_values[i], str) else None
+        content_hash = _hash([row_answers, oblast, raion, hromada, wave])
+        external = ids[i]
+        hashed = not external
+        if hashed:
+            external = "sha256:" + content_hash
+        elif len(external) > MAX_EXTERNAL_ID:
+            external = "sha256:" + _hash(external)
+        period = _to_date(dates[i]) or (stamps[i].date() if isinstance(stamps[i], datetime) else None)
+        records.append({
+            "instrument_id": survey.id, "external_id": external, "content_hash": content_hash,
+            "oblast_code": oblast, "raion_code": raion, "hromada_code": hromada, "wave": wave,
+            "period_date": period, "submitted_at": stamps[i], "synthetic": synthetic, "answers": row_answers,
+            "_label": label, "_hashed": hashed,
+        })
+    return records
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _to_date(value: Any) -> date | None:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _deduplicate(engine: Engine, instrument_id: str, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """Drop submissions already stored (same external id, or same content without an id) or repeated in the file."""
+    seen: set[str] = set()
+    unique = []
+    for record in records:
+        if record["external_id"] not in seen:
+            seen.add(record["external_id"])
+            unique.append(record)
+    stored: set[str] = set()
+    ids = list(seen)
+    column = Response.__table__.c
+    with engine.connect() as connection:
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start:start + IN_CHUNK]
+            query = select(column.external_id).where(column.instrument_id == instrument_id,
+                                                     column.external_id.in_(chunk))
+            stored.update(connection.execute(query).scalars())
+    fresh = [r for r in unique if r["external_id"] not in stored]
+    return fresh, len(records) - len(fresh)
+
+
+def _rejected_rows(table: RawTable, problems: list[Problem]) -> list[dict[str, Any]]:
+    numbers = table.row_numbers()
+    rows = []
+    for p in problems:
+        params = {k: v for k, v in p.params.items() if not k.startswith("_")}
+        found = issue(p.code, **params)
+        row = p.params.get("_row") or int(numbers.at[p.index])
+        rows.append({"row": row, "column": p.column, "value": p.value, "code": p.code,
+                     "message_uk": found.message_uk, "message_en": found.message_en})
+    rows.sort(key=lambda r: (r["column"] is not None and "/" in str(r["column"]), r["row"], str(r["column"])))
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+
+def _batch_with_sha(engine: Engine, survey_id: str, sha256: str) -> int | None:
+    column = ImportBatch.__table__.c
+    with engine.connect() as connection:
+        return connection.execute(
+            select(column.id).where(column.instrument_id == survey_id, column.sha256 == sha256).limit(1)
+        ).scalar()
+
+
+def definition_hash(framework: Framework, survey: Survey) -> str:
+    known = framework.survey_hashes.get(survey.id)
+    return known or _hash(survey.model_dump(mode="json"))
+
+
+def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportReport, plan: Plan,
+           imported_by: str, synthetic: bool, progress: Progress | None) -> int:
+    with Session(engine) as session, session.begin():
+        _upsert_instrument(session, framework, survey)
+        batch = ImportBatch(
+            instrument_id=survey.id, file_name=report.file, sha256=report.sha256, format=report.format or "",
+            rows=report.rows, accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
+            consent_refused=report.consent_refused, dropped_columns=report.dropped_columns,
+            warnings=[i.to_dict() for i in report.warnings], imported_by=imported_by, synthetic=synthetic,
+        )
+        session.add(batch)
+        session.flush()
+        batch_id = int(batch.id)  # type: ignore[arg-type]
+        connection = session.connection()
+        responses = insert(Response.__table__)
+        total = len(plan.parents)
+        for start in range(0, total, CHUNK):
+            chunk = plan.parents[start:start + CHUNK]
+            # Core executemany: the ORM bulk path adds per-row bookkeeping we do not need.
+            connection.execute(responses, [{**r, "batch_id": batch_id} for r in chunk])
+            if progress:
+                progress(min(start + CHUNK, total), total)
+        if plan.children:
+            column = Response.__table__.c
+            ids = {external: id_ for external, id_ in session.execute(
+                select(column.external_id, column.id).where(column.batch_id == batch_id, column.parent_id.is_(None))
+            )}
+            rows = [{**child, "batch_id": batch_id, "parent_id": ids[external]}
+                    for external, listed in plan.children.items() for child in listed]
+            for start in range(0, len(rows), CHUNK):
+                connection.execute(responses, rows[start:start + CHUNK])
+        if plan.rejected_rows:
+            session.execute(insert(RejectedRow), [
+                {"batch_id": batch_id, "row_number": r["row"], "column": r["column"], "value": r["value"],
+                 "code": r["code"], "message_uk": r["message_uk"], "message_en": r["message_en"]}
+                for r in plan.rejected_rows
+            ])
+        if synthetic:
+            session.merge(Setting(key="synthetic", value="true"))
+    return batch_id
+
+
+def _upsert_instrument(session: Session, framework: Framework, survey: Survey) -> None:
+    values = {
+        "definition_hash": definition_hash(framework, survey), "title_uk": survey.title.uk,
+        "title_en": survey.title.en, "respondent": str(survey.respondent),
+        "definition": survey.model_dump(mode="json"),
+    }
+    existing = session.get(Instrument, survey.id)
+    if existing is None:
+        session.add(Instrument(id=survey.id, **values))
+    elif existing.definition_hash != values["definition_hash"]:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    session.flush()
+
+
+__all__ = ["ImportReport", "Plan", "definition_hash", "file_sha256", "import_file"]

@@ -1,0 +1,76 @@
+"""Readers: any export a monitor brings becomes one RawTable (plus child tables for repeats).
+
+`read_export(path)` looks at the bytes, not the extension: a CSV saved as .xlsx, or an XLSX saved as
+.csv, is read for what it is. Every failure is a MonitorError with a bilingual issue.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from monitor.errors import MonitorError, issue
+from monitor.ingest.readers.flavour import detect
+from monitor.ingest.readers.odk import read_odk_zip
+from monitor.ingest.readers.table import RawTable, spreadsheet_column
+from monitor.ingest.readers.text import parse_text
+from monitor.ingest.readers.xlsx import read_xlsx
+
+__all__ = ["RawTable", "read_export", "spreadsheet_column"]
+
+# Magic numbers of files people attach by mistake.
+SIGNATURES = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"\xd0\xcf\x11\xe0": "old Excel/Word (.xls/.doc)",
+    b"Rar!": "RAR archive",
+    b"7z\xbc\xaf": "7-Zip archive",
+    b"\x1f\x8b": "gzip archive",
+    b"SQLite format 3": "SQLite database",
+}
+
+
+def read_export(path: Path | str) -> RawTable:
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise MonitorError(issue("ingest-file-not-found", path=name, file=str(path)))
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    for magic, kind in SIGNATURES.items():
+        if head.startswith(magic):
+            raise MonitorError(issue("ingest-unsupported-format", path=name, found=kind))
+    if head.startswith(b"PK"):
+        table = _read_zip(path, name)
+    else:
+        table = parse_text(path.read_bytes(), name)
+    table.name = name
+    flavour = detect(table.columns)
+    container = "zip" if table.format == "odk-zip" else table.format
+    if container == "zip":
+        table.format = "odk-zip"
+    elif flavour == "plain":
+        table.format = container
+    else:
+        table.format = f"{flavour}-{container}"
+    return table
+
+
+def _read_zip(path: Path, name: str) -> RawTable:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        # Starts like a zip but its directory is gone: typically a truncated XLSX download.
+        raise MonitorError(issue("ingest-xlsx-corrupt", path=name, detail="truncated or damaged zip container",
+                                 detail_uk="обрізаний або пошкоджений zip-контейнер")) from None
+    with archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names:
+            return read_xlsx(path, name)
+        if "word/document.xml" in names:
+            raise MonitorError(issue("ingest-unsupported-format", path=name, found="Word (.docx)"))
+        if "content.xml" in names and "mimetype" in names:
+            raise MonitorError(issue("ingest-unsupported-format", path=name, found="OpenDocument"))
+        return read_odk_zip(archive, name)
