@@ -85,3 +85,8 @@ register("ingest-repeat-orphan", I, "Row of '{table}' points to a submission tha
          "Рядок '{table}' посилається на відповідь, якої немає в основній таблиці.")
 register("ingest-repeat-rejected", I, "A row of repeat '{table}' was rejected, so the whole submission is held back.",
          "Рядок повторюваної групи '{table}' відхилено, тому всю відповідь не прийнято.")
+register("demo-real-data", "demo",
+         "This database already holds {count} real import(s); demo data would mix with them. Nothing was written.",
+         "У цій базі вже є {count} справжніх імпортів; демонстраційні дані змішалися б з ними. Нічого не записано.",
+         "Use a separate database for the demo, e.g. --db sqlite:///data/demo.db.",
+         "Використайте окрему базу для демонстрації, напр. --db sqlite:///data/demo.db.")

@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from monitor.errors import CATALOGUE, MonitorError, issue, register
+from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Survey
 from monitor.ingest.pipeline import import_file
 from monitor.ingest.report import ImportReport
@@ -35,16 +35,6 @@ from monitor.store.territory import load_reference
 DEMO_DIR = Path("data/demo")
 DEFAULT_SEED = 2021
 DEMO_USER = "demo"
-
-if "demo-real-data" not in CATALOGUE:
-    register(
-        "demo-real-data", "demo",
-        "This database already holds {count} real import(s); demo data would mix with them. Nothing was written.",
-        "У цій базі вже є {count} справжніх імпортів; демонстраційні дані змішалися б з ними. Нічого не записано.",
-        "Use a separate database for the demo, e.g. --db sqlite:///data/demo.db.",
-        "Використайте окрему базу для демонстрації, напр. --db sqlite:///data/demo.db.",
-    )
-
 
 @dataclass(frozen=True)
 class DemoFile:
