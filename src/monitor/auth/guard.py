@@ -1,0 +1,286 @@
+"""Enforcement where data is read: every function here checks the permission matrix and logs refusals.
+
+The dashboard hides what a role may not use, but hiding is not protection: these functions are what
+the pages, the reports and the CLI call, and they refuse (MonitorError 'forbidden', audited) or narrow
+the data whatever the caller asked for.
+
+`user` is a `User` row (or anything with name, role, oblasts); None is an anonymous visitor, who gets
+exactly what a viewer gets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NoReturn, Protocol
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from monitor.auth import audit
+from monitor.auth.roles import ACTION_TEXT, grant
+from monitor.errors import MonitorError, issue
+from monitor.errors import auth as _codes  # noqa: F401  (registers the auth codes)
+from monitor.privacy import for_audience
+from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response
+
+AGGREGATE_LEVELS = ("oblast", "all")
+SURVIVOR = "survivor"
+
+
+class Principal(Protocol):
+    name: str
+    role: str
+    oblasts: list[str]
+
+
+def _role(user: Principal | None) -> str:
+    return "viewer" if user is None else str(user.role)
+
+
+def _actor(user: Principal | None) -> str:
+    return "anonymous" if user is None else str(user.name)
+
+
+def own_oblasts(user: Principal | None) -> frozenset[str]:
+    return frozenset() if user is None else frozenset(str(c) for c in (user.oblasts or []))
+
+
+def allowed(user: Principal | None, action: str, oblast: str | None = None) -> bool:
+    """Whether `user` may do `action` (in `oblast`, for scoped cells). Pure: no audit entry.
+
+    A scoped cell asked without an oblast answers "somewhere": the caller must then narrow the data
+    to `own_oblasts(user)` (the functions below do).
+    """
+    if user is not None and bool(getattr(user, "disabled", False)):
+        return False
+    cell = grant(_role(user), action)
+    if cell == "yes":
+        return True
+    if cell == "scoped":
+        mine = own_oblasts(user)
+        return bool(mine) if oblast is None else str(oblast) in mine
+    return False
+
+
+def refuse(engine: Engine, user: Principal | None, action: str, oblast: str | None = None,
+           target: str | None = None, ip: str | None = None, detail: dict[str, Any] | None = None) -> NoReturn:
+    """Write the refusal to the audit log, then raise MonitorError('forbidden') in both languages."""
+    audit.record(engine, _actor(user), action, target=target or oblast, outcome="refused",
+                 detail={"role": _role(user), "oblast": oblast, **(detail or {})}, ip=ip)
+    text = ACTION_TEXT.get(action, {"en": action, "uk": action})
+    raise MonitorError(issue("forbidden", role=_role(user), action=text["en"], action_uk=text["uk"],
+                             where=f" in {oblast}" if oblast else "", where_uk=f" в {oblast}" if oblast else ""))
+
+
+def authorize(engine: Engine, user: Principal | None, action: str, oblast: str | None = None,
+              target: str | None = None, ip: str | None = None) -> None:
+    """Raise MonitorError('forbidden') and write an audit entry unless the matrix allows the action."""
+    if not allowed(user, action, oblast):
+        refuse(engine, user, action, oblast, target, ip)
+
+
+def scoped_results(results: pd.DataFrame, user: Principal | None) -> pd.DataFrame:
+    """Engine results narrowed to what `user` may see.
+
+    admin: everything, internal audience (unsuppressed values: staff only).
+    coordinator: internal detail (every level) for their oblasts; elsewhere, and for the national
+      'ALL' row, only public aggregates (oblast level and ALL, suppression on).
+    monitor, viewer, anonymous: public aggregates only (oblast level and ALL, suppression on).
+    """
+    role = _role(user)
+    if user is not None and bool(getattr(user, "disabled", False)):
+        role = "none"
+    detail_grant = grant(role, "view-detail")
+    if detail_grant == "yes":
+        out = for_audience(results, "internal")
+        out.attrs["audience"] = "internal"
+        return out
+    public = for_audience(results, "public")
+    public = public[public["level"].isin(AGGREGATE_LEVELS)]
+    mine = own_oblasts(user) if detail_grant == "scoped" else frozenset()
+    if not mine or results.empty:
+        out = public.reset_index(drop=True)
+        out.attrs["audience"] = "public"
+        return out
+    in_mine = (results["level"] != "all") & results["oblast_code"].isin(mine)
+    detail = for_audience(results[in_mine], "internal")
+    public = public[~((public["level"] != "all") & public["oblast_code"].isin(mine))]
+    # Same dtype for n on both sides (public uses nullable Int64 so suppressed cells have no number).
+    detail["n"] = detail["n"].astype("Int64") if "n" in detail else detail.get("n")
+    out = _hide_recoverable_totals(pd.concat([detail, public], ignore_index=True), mine)
+    out.attrs["audience"] = "scoped"
+    return out
+
+
+GROUP = ["indicator", "period", "dimension", "dimension_value"]
+HIDDEN = ("value", "numerator", "denominator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change", "se")
+
+
+def _hide_recoverable_totals(out: pd.DataFrame, mine: frozenset[str]) -> pd.DataFrame:
+    """A coordinator knows their own oblast's suppressed cells. Where exactly one suppressed oblast
+    is someone else's, national total − published oblasts − own = that oblast: hide the total too."""
+    keys = [k for k in GROUP if k in out.columns]
+    suppressed = out["suppressed"].astype(bool)
+    others = out[(out["level"] == "oblast") & suppressed & ~out["oblast_code"].isin(mine)]
+    if others.empty:
+        return out
+    counts = others.groupby(keys, dropna=False).size()
+    lone = {k if isinstance(k, tuple) else (k,) for k, v in counts.items() if v == 1}
+    national = out["level"] == "all"
+    hit = national & out[keys].apply(tuple, axis=1).isin(lone)
+    if not hit.any():
+        return out
+    for column in HIDDEN:
+        if column in out.columns:
+            out[column] = out[column].astype(float).mask(hit)
+    out.loc[hit, "suppressed"] = True
+    if "suppression_reason" in out.columns:
+        out.loc[hit, "suppression_reason"] = "complementary"
+    if "n" in out.columns:
+        out["n"] = out["n"].astype("Int64").mask(hit)
+    if "n_display" in out.columns and "min_n" in out.columns:
+        out.loc[hit, "n_display"] = ["<" + str(int(m)) for m in out.loc[hit, "min_n"]]
+    return out
+
+
+def _instrument(engine: Engine, survey_id: str) -> Instrument | None:
+    with Session(engine) as session:
+        return session.get(Instrument, survey_id)
+
+
+def _response_frame(engine: Engine, survey_id: str, oblasts: Iterable[str] | None) -> pd.DataFrame:
+    query = select(Response).where(Response.instrument_id == survey_id).order_by(Response.id)  # type: ignore[arg-type]
+    if oblasts is not None:
+        query = query.where(Response.oblast_code.in_(sorted(oblasts)))  # type: ignore[union-attr]
+    with Session(engine) as session:
+        rows = session.scalars(query).all()
+    records = []
+    for row in rows:
+        record = {
+            "id": row.id, "instrument_id": row.instrument_id, "batch_id": row.batch_id, "parent_id": row.parent_id,
+            "repeat": row.repeat, "oblast_code": row.oblast_code, "raion_code": row.raion_code,
+            "hromada_code": row.hromada_code, "wave": row.wave, "period_date": row.period_date,
+            "synthetic": row.synthetic,
+        }
+        record.update({f"answer.{k}": v for k, v in (row.answers or {}).items()})
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def read_responses(engine: Engine, user: Principal | None, survey_id: str, oblast: str | None = None,
+                   ip: str | None = None) -> pd.DataFrame:
+    """Raw responses for an export: admins only, and every export is in the audit log.
+
+    Survivor answers never carry a raion or hromada (the columns are dropped).
+    """
+    authorize(engine, user, "export-raw-responses", oblast, target=survey_id, ip=ip)
+    frame = _response_frame(engine, survey_id, None if oblast is None else [oblast])
+    instrument = _instrument(engine, survey_id)
+    if instrument is not None and instrument.respondent == SURVIVOR:
+        frame = frame.drop(columns=[c for c in ("raion_code", "hromada_code") if c in frame.columns])
+    audit.record(engine, _actor(user), "export-raw-responses", target=survey_id, outcome="ok",
+                 detail={"oblast": oblast, "rows": len(frame)}, ip=ip)
+    return frame
+
+
+def responses_for_view(engine: Engine, user: Principal | None, survey_id: str, oblast: str | None = None,
+                       ip: str | None = None) -> pd.DataFrame:
+    """Individual answers to look at (the hromada page): admins anywhere, coordinators in their oblasts.
+
+    Survivor instruments are never shown answer by answer here, not even to admins (only the logged
+    raw export reaches them).
+    """
+    authorize(engine, user, "view-responses", oblast, target=survey_id, ip=ip)
+    instrument = _instrument(engine, survey_id)
+    if instrument is not None and instrument.respondent == SURVIVOR:
+        refuse(engine, user, "view-responses", oblast, target=survey_id, ip=ip, detail={"survivor": True})
+    scope = None if grant(_role(user), "view-responses") == "yes" else own_oblasts(user)
+    if oblast is not None:
+        scope = {oblast}
+    return _response_frame(engine, survey_id, scope)
+
+
+def batch_oblasts(engine: Engine, batch_id: int) -> frozenset[str]:
+    with Session(engine) as session:
+        codes = session.scalars(
+            select(Response.oblast_code).where(Response.batch_id == batch_id).distinct()  # type: ignore[arg-type]
+        ).all()
+    return frozenset(c for c in codes if c)
+
+
+def may_see_batch(engine: Engine, user: Principal | None, batch_id: int) -> bool:
+    """Rejected rows of a batch: admins; otherwise the person who imported it, or someone whose
+    oblasts cover every oblast the batch's accepted answers are in."""
+    if not allowed(user, "view-rejected-rows"):
+        return False
+    if grant(_role(user), "view-rejected-rows") == "yes":
+        return True
+    with Session(engine) as session:
+        batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        return False
+    if user is not None and batch.imported_by == user.name:
+        return True
+    oblasts = batch_oblasts(engine, batch_id)
+    return bool(oblasts) and oblasts <= own_oblasts(user)
+
+
+def rejected_rows(engine: Engine, user: Principal | None, batch_id: int, ip: str | None = None) -> pd.DataFrame:
+    if not may_see_batch(engine, user, batch_id):
+        refuse(engine, user, "view-rejected-rows", target=f"batch {batch_id}", ip=ip)
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(RejectedRow).where(RejectedRow.batch_id == batch_id).order_by(RejectedRow.row_number)  # type: ignore[arg-type]
+        ).all()
+    return pd.DataFrame(
+        [{"row_number": r.row_number, "column": r.column, "value": r.value, "code": r.code,
+          "message_uk": r.message_uk, "message_en": r.message_en} for r in rows],
+        columns=["row_number", "column", "value", "code", "message_uk", "message_en"],
+    )
+
+
+def import_as(engine: Engine, framework: Any, user: Principal | None, survey_id: str, path: Path | str, *,
+              dry_run: bool = False, ip: str | None = None, **options: Any) -> Any:
+    """`monitor.ingest.pipeline.import_file` behind the guard: scoped roles may import only answers
+    located in their own oblasts (checked on the parsed file before anything is written); logged."""
+    from monitor.ingest.pipeline import import_file
+
+    path = Path(path)
+    authorize(engine, user, "import", target=survey_id, ip=ip)
+    if grant(_role(user), "import") == "scoped":
+        outside = sorted(_file_oblasts(engine, framework, survey_id, path) - own_oblasts(user))
+        if outside:
+            refuse(engine, user, "import", ", ".join(outside), target=survey_id, ip=ip, detail={"file": path.name})
+    report = import_file(engine, framework, survey_id, path, dry_run=dry_run, imported_by=_actor(user), **options)
+    if not dry_run:
+        audit.record(engine, _actor(user), "import", target=survey_id,
+                     outcome="failed" if report.refused else "ok",
+                     detail={"file": path.name, "status": report.status, "batch": report.batch, "rows": report.rows,
+                             "accepted": report.accepted, "rejected": report.rejected}, ip=ip)
+    return report
+
+
+def _file_oblasts(engine: Engine, framework: Any, survey_id: str, path: Path) -> frozenset[str]:
+    """Oblasts of the answers the file would add (parsed and matched exactly as the import does)."""
+    from monitor.ingest import pipeline
+    from monitor.ingest.readers import read_export
+    from monitor.ingest.report import ImportReport
+
+    survey = framework.surveys.get(survey_id)
+    if survey is None or not path.is_file():
+        return frozenset()
+    try:
+        plan = pipeline._prepare(engine, framework, survey, read_export(path), ImportReport(survey_id, path.name), False)
+    except MonitorError:
+        return frozenset()  # the import itself will refuse the file and say why
+    return frozenset(str(p["oblast_code"]) for p in plan.parents if p.get("oblast_code"))
+
+
+def audit_entries(engine: Engine, user: Principal | None, limit: int = 100, ip: str | None = None) -> list[Any]:
+    """The audit log for the people allowed to read it (admins); reading it is itself logged."""
+    authorize(engine, user, "view-audit", target="auditlog", ip=ip)
+    audit.record(engine, _actor(user), "view-audit", target="auditlog", detail={"limit": limit}, ip=ip)
+    return audit.entries(engine, limit)
