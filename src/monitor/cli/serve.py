@@ -1,1 +1,76 @@
-"""`monitor serve` (registered on monitor.cli.app.app)."""
+"""`monitor serve`: open the dashboard (and, on a first run, create the database with the demo)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.cli.app import DbOption, FrameworkOption, app, db_url, load
+
+APP = Path(__file__).resolve().parents[3] / "app.py"
+
+
+def streamlit_command(port: int, headless: bool, address: str | None = None) -> list[str]:
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.headless", "true" if headless else "false",
+        "--client.toolbarMode", "minimal",
+        "--browser.gatherUsageStats", "false",
+    ]
+    if address:
+        command += ["--server.address", address]
+    return command
+
+
+def prepare_database(url: str, framework_dir: Path | None) -> None:
+    """Create the database and load the synthetic demo when it holds no answers (a new user's first run)."""
+    from monitor.ingest import demo
+    from monitor.store.db import connect
+
+    engine = connect(url)
+    if demo.has_responses(engine) or demo.real_imports(engine):
+        return
+    fw = load(framework_dir)
+    typer.echo("Перший запуск: створюю базу й завантажую демонстраційні (синтетичні) дані…")
+    typer.echo("First run: creating the database and loading the synthetic demo data…")
+
+    def progress(survey_id: str, report) -> None:  # type: ignore[no-untyped-def]
+        typer.echo(f"  {survey_id}: {report.accepted} / {report.rows}")
+
+    demo.run_demo(engine, fw, progress=progress)
+    typer.echo("Готово / Done.")
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port / порт")] = 8501,
+    headless: Annotated[bool, typer.Option("--headless", help="Do not open a browser / не відкривати браузер")] = False,
+    address: Annotated[str | None, typer.Option("--address", help="Address to listen on, e.g. 127.0.0.1")] = None,
+    db: DbOption = None,
+    framework: FrameworkOption = None,
+) -> None:
+    """Open the dashboard / Відкрити дашборд (http://localhost:8501)."""
+    url = db_url(db)
+    prepare_database(url, framework)
+    env = dict(os.environ)
+    env["MONITOR_DB"] = url
+    if framework is not None:
+        env["MONITOR_FRAMEWORK"] = str(Path(framework).resolve())
+    typer.echo(f"http://localhost:{port}")
+    command = streamlit_command(port, headless, address)
+    if os.name == "posix":
+        # Become the server: Ctrl+C and a supervisor's SIGTERM reach streamlit itself, and no
+        # orphaned server is left behind when this process is stopped.
+        os.chdir(APP.parent)
+        os.execve(sys.executable, command, env)
+    try:
+        code = subprocess.call(command, env=env, cwd=str(APP.parent))
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)

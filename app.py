@@ -1,0 +1,20 @@
+"""The dashboard's entry point: page setup, the shared filters and the navigation. Nothing else.
+
+Run it with `monitor serve` (creates the database and loads the demo on a first run).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from monitor.dashboard import data, layout, pages, sidebar, state
+from monitor.i18n import t
+
+lang = state.lang()
+st.set_page_config(page_title=t("dashboard.app_title", lang), page_icon="🧭", layout="wide")
+layout.styles()
+navigation = st.navigation(pages.all_pages(lang))
+sidebar.render()
+layout.synthetic_banner(data.facts(*data.context())["synthetic"], state.lang())
+navigation.run()
+state.write_url(navigation.url_path)

@@ -1,0 +1,1 @@
+"""Plotly figure builders shared by the dashboard and the reports (see figures.py)."""

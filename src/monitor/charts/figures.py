@@ -1,0 +1,720 @@
+"""Every Plotly figure of the project, for the dashboard and the reports alike.
+
+Each builder takes plain DataFrames (engine results that already went through
+`monitor.privacy.for_audience`) and a language, and returns a `go.Figure`. Nothing here knows
+Streamlit: the reports render the same figures to static images.
+
+Suppressed rows never show a number: their bars/cells are grey and labelled with `n_display`
+(e.g. '<11'). Optional columns `indicator_title`, `theme_title`, `theme_order`, `indicator_order`
+(added by `with_titles`) give readable labels; without them the indicator id is shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from monitor.i18n import t
+
+GREEN = "#2e7d32"
+AMBER = "#f9a825"
+RED = "#c62828"
+GREY = "#9e9e9e"
+NEUTRAL = "#546e7a"
+NO_DATA = "#eceff1"
+
+STATUS_COLORS: dict[str, str] = {
+    "green": GREEN,
+    "amber": AMBER,
+    "red": RED,
+    "suppressed": GREY,
+    "none": NEUTRAL,
+    "no-data": NO_DATA,
+}
+# The scorecard heatmap needs numbers: one per status, mapped onto a discrete colour scale.
+_STATUS_ORDER = ["no-data", "suppressed", "none", "red", "amber", "green"]
+_FONT = "DejaVu Sans, Arial, sans-serif"
+_PERCENT_UNITS = {"percent", "share"}
+
+
+# ----------------------------------------------------------------------------- helpers
+def with_titles(results: pd.DataFrame, framework: Any, lang: str) -> pd.DataFrame:
+    """Add indicator_title, theme_title, theme_order and indicator_order from the framework."""
+    out = results.copy()
+    themes = {th.id: th for th in framework.settings.themes}
+    order = {ind_id: i for i, ind_id in enumerate(framework.indicators)}
+
+    def title(ind_id: str) -> str:
+        ind = framework.indicators.get(ind_id)
+        if ind is None:
+            return str(ind_id)
+        text = ind.short_title or ind.title
+        return getattr(text, lang, None) or text.en
+
+    def theme_title(theme_id: str) -> str:
+        th = themes.get(theme_id)
+        return (getattr(th.title, lang, None) or th.title.en) if th else str(theme_id)
+
+    out["indicator_title"] = out["indicator"].map(title)
+    out["theme_title"] = out["theme"].map(theme_title)
+    out["theme_order"] = out["theme"].map(lambda th: themes[th].order if th in themes else 99)
+    out["indicator_order"] = out["indicator"].map(lambda i: order.get(i, 999))
+    return out
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value: Any, unit: str | None, lang: str = "uk") -> str:
+    """A value as people read it: shares (stored as 0..1) in percent, counts as integers."""
+    if is_missing(value):
+        return "—"
+    number = float(value)
+    decimal = "," if lang == "uk" else "."
+    if unit in _PERCENT_UNITS:
+        text = f"{number * 100:.0f}%"
+    elif unit in {"count", "persons", "uah"} and number == round(number):
+        text = f"{number:,.0f}".replace(",", "\u202f")
+    elif abs(number) >= 100:
+        text = f"{number:,.0f}".replace(",", "\u202f")
+    else:
+        text = f"{number:.1f}"
+    return text.replace(".", decimal) if "." in text else text
+
+
+def _scale(unit: str | None) -> float:
+    return 100.0 if unit in _PERCENT_UNITS else 1.0
+
+
+def _n_text(row: Mapping[str, Any]) -> str:
+    shown = row.get("n_display")
+    if isinstance(shown, str) and shown:
+        return shown
+    n = row.get("n")
+    return "—" if is_missing(n) else str(int(n))
+
+
+def _interval_text(row: Mapping[str, Any], lang: str) -> str:
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if is_missing(low) or is_missing(high):
+        return "—"
+    unit = row.get("unit")
+    return f"{format_value(low, unit, lang)} – {format_value(high, unit, lang)}"
+
+
+def _is_suppressed(row: Mapping[str, Any]) -> bool:
+    return bool(row.get("suppressed")) or row.get("status") == "suppressed"
+
+
+def _cell_text(row: Mapping[str, Any], lang: str) -> str:
+    if _is_suppressed(row):
+        return _n_text(row) if str(row.get("n_display", "")).startswith("<") else t("dashboard.suppressed", lang)
+    return format_value(row.get("value"), row.get("unit"), lang)
+
+
+def _status_label(status: Any, lang: str) -> str:
+    return t(f"dashboard.status.{status}", lang) if isinstance(status, str) and status else ""
+
+
+def _territory_label(row: Mapping[str, Any], lang: str) -> str:
+    if lang == "en":
+        name = row.get("territory_name_en")
+        if isinstance(name, str) and name:
+            return name
+    name = row.get("territory_name")
+    return name if isinstance(name, str) and name else str(row.get("territory_code", ""))
+
+
+def _indicator_label(row: Mapping[str, Any]) -> str:
+    title = row.get("indicator_title")
+    return title if isinstance(title, str) and title else str(row.get("indicator", ""))
+
+
+def _shorten(text: str, width: int = 58) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long axis label into lines (plotly wraps only on <br>)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _base_layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}} if title else None,
+        font={"family": _FONT, "size": 12},
+        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hoverlabel={"font": {"family": _FONT}},
+    )
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def empty_figure(lang: str, message_key: str = "dashboard.no_data") -> go.Figure:
+    """A blank figure saying there is nothing to show (keeps layouts stable)."""
+    fig = go.Figure()
+    fig.add_annotation(text=t(message_key, lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _base_layout(fig, height=220)
+
+
+def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
+    """customdata per row: label, value, n, interval, status, target."""
+    rows = []
+    for row in frame.to_dict("records"):
+        rows.append(
+            [
+                _territory_label(row, lang),
+                _cell_text(row, lang),
+                _n_text(row),
+                _interval_text(row, lang) if not _is_suppressed(row) else "—",
+                _status_label(row.get("status"), lang),
+                format_value(row.get("target"), row.get("unit"), lang),
+                _indicator_label(row),
+            ]
+        )
+    return rows
+
+
+def _hovertemplate(lang: str) -> str:
+    return (
+        "<b>%{customdata[0]}</b><br>%{customdata[6]}<br>"
+        + t("dashboard.chart.value", lang)
+        + ": %{customdata[1]}<br>n = %{customdata[2]}<br>"
+        + t("dashboard.chart.interval", lang)
+        + ": %{customdata[3]}<br>"
+        + t("dashboard.chart.target", lang)
+        + ": %{customdata[5]}<br>%{customdata[4]}<extra></extra>"
+    )
+
+
+def _totals(results: pd.DataFrame) -> pd.DataFrame:
+    if "dimension" not in results.columns:
+        return results
+    dim = results["dimension"].fillna("")
+    return results[dim == ""]
+
+
+def _sorted_indicators(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = [c for c in ("theme_order", "theme", "indicator_order", "indicator") if c in frame.columns]
+    return frame.sort_values(keys, kind="stable")
+
+
+# ----------------------------------------------------------------------------- scorecard
+def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
+    """Oblasts (columns) × indicators (rows, grouped by theme) in traffic-light colours.
+
+    Expects one period and the oblast level; cells show the value (or '<11' when suppressed), and
+    hovering shows value, n, interval, target and status. Theme names are header rows.
+    """
+    frame = _totals(results)
+    frame = frame[frame["type"] != "index"] if "type" in frame.columns else frame
+    frame = frame[frame["territory_code"] != "ALL"]
+    if frame.empty:
+        return empty_figure(lang)
+    frame = _sorted_indicators(frame)
+    columns: list[str] = []
+    column_codes: list[str] = []
+    for row in frame.drop_duplicates("territory_code").sort_values("territory_code").to_dict("records"):
+        column_codes.append(row["territory_code"])
+        columns.append(_territory_label(row, lang))
+    by_cell = {(r["indicator"], r["territory_code"]): r for r in frame.to_dict("records")}
+
+    y_labels: list[str] = []
+    z: list[list[float | None]] = []
+    text: list[list[str]] = []
+    custom: list[list[list[str]]] = []
+    current_theme = None
+    for ind in frame.drop_duplicates("indicator").to_dict("records"):
+        theme = ind.get("theme_title") or ind.get("theme")
+        if theme != current_theme:
+            current_theme = theme
+            y_labels.append(f"<b>{_shorten(str(theme), 60)}</b>")
+            z.append([None] * len(column_codes))
+            text.append([""] * len(column_codes))
+            custom.append([[""] * 7 for _ in column_codes])
+        y_labels.append(_shorten(_indicator_label(ind)))
+        z_row, text_row, custom_row = [], [], []
+        for code in column_codes:
+            cell = by_cell.get((ind["indicator"], code))
+            if cell is None:
+                z_row.append(float(_STATUS_ORDER.index("no-data")))
+                text_row.append("")
+                custom_row.append(["", "—", "—", "—", _status_label("no-data", lang), "—", _indicator_label(ind)])
+                continue
+            status = "suppressed" if _is_suppressed(cell) else (cell.get("status") or "none")
+            if status not in _STATUS_ORDER:
+                status = "none"
+            z_row.append(float(_STATUS_ORDER.index(status)))
+            text_row.append(_cell_text(cell, lang) if status != "no-data" else "")
+            custom_row.append(_hover_rows(pd.DataFrame([cell]), lang)[0])
+        z.append(z_row)
+        text.append(text_row)
+        custom.append(custom_row)
+
+    steps = len(_STATUS_ORDER)
+    colorscale = []
+    for i, status in enumerate(_STATUS_ORDER):
+        colorscale.append([i / steps, STATUS_COLORS[status]])
+        colorscale.append([(i + 1) / steps, STATUS_COLORS[status]])
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=y_labels,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"color": "white", "size": 12},
+            customdata=custom,
+            hovertemplate=_hovertemplate(lang),
+            colorscale=colorscale,
+            zmin=0,
+            zmax=steps,
+            showscale=False,
+            xgap=3,
+            ygap=3,
+            hoverongaps=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 11})
+    fig.update_xaxes(side="top", automargin=True, tickfont={"size": 12})
+    _base_layout(fig, height=max(260, 26 * len(y_labels) + 60))
+    fig.update_layout(meta={"columns": column_codes})
+    return fig
+
+
+# ----------------------------------------------------------------------------- map
+def choropleth(
+    results: pd.DataFrame, geojson: Mapping[str, Any], level: str, lang: str, *, attribution: bool = True
+) -> go.Figure:
+    """One indicator on the real boundaries of `level` (oblast, raion or hromada), suppressed areas grey.
+
+    The boundaries' CC BY 4.0 attribution is written on the figure itself (so a static image in a
+    report carries it); the dashboard prints it under the map instead (`attribution=False`).
+    """
+    from monitor.geo import BOUNDARIES_ATTRIBUTION
+
+    frame = _totals(results)
+    if "level" in frame.columns:
+        frame = frame[frame["level"] == level]
+    shown = frame[~frame.apply(_is_suppressed, axis=1)] if not frame.empty else frame
+    shown = shown[shown["value"].map(lambda v: not is_missing(v))] if not shown.empty else shown
+    hidden = frame[~frame.index.isin(shown.index)]
+    codes_with_rows = set(frame["territory_code"]) if not frame.empty else set()
+    feature_codes = [f["id"] for f in geojson.get("features", [])]
+    oblasts = set(frame["oblast_code"]) if "oblast_code" in frame.columns and not frame.empty else set()
+    no_rows = [
+        c
+        for c in feature_codes
+        if c not in codes_with_rows and (not oblasts or any(c.startswith(o[:4]) for o in oblasts))
+    ]
+
+    fig = go.Figure()
+    unit = frame["unit"].iloc[0] if "unit" in frame.columns and not frame.empty else None
+    direction = frame["direction"].iloc[0] if "direction" in frame.columns and not frame.empty else None
+    scale = _scale(unit)
+    if no_rows:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="id",
+                locations=no_rows,
+                z=[0] * len(no_rows),
+                colorscale=[[0, NO_DATA], [1, NO_DATA]],
+                showscale=False,
+                marker={"line": {"color": "white", "width": 0.5}},
+                hovertemplate=t("dashboard.no_data", lang) + "<extra></extra>",
+                name=t("dashboard.no_data", lang),
+            )
+        )
+    if not hidden.empty:
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="id",
+                locations=list(hidden["territory_code"]),
+                z=[0] * len(hidden),
+                colorscale=[[0, GREY], [1, GREY]],
+                showscale=False,
+                customdata=_hover_rows(hidden, lang),
+                hovertemplate=_hovertemplate(lang),
+                marker={"line": {"color": "white", "width": 0.5}},
+                name=t("dashboard.suppressed", lang),
+            )
+        )
+    if not shown.empty:
+        reverse = direction == "lower-is-better"
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey="id",
+                locations=list(shown["territory_code"]),
+                z=[float(v) * scale for v in shown["value"]],
+                colorscale="RdYlGn",
+                reversescale=reverse,
+                customdata=_hover_rows(shown, lang),
+                hovertemplate=_hovertemplate(lang),
+                marker={"line": {"color": "white", "width": 0.5}},
+                colorbar={"title": {"text": "%" if scale == 100 else ""}, "thickness": 12, "len": 0.8},
+                name=t("dashboard.chart.value", lang),
+            )
+        )
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    if attribution:
+        fig.add_annotation(
+            text=BOUNDARIES_ATTRIBUTION.get(lang, BOUNDARIES_ATTRIBUTION["en"]),
+            showarrow=False,
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 9, "color": "#555"},
+        )
+    _base_layout(fig, height=440)
+    return fig
+
+
+# ----------------------------------------------------------------------------- ranking
+def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
+    """Territories ranked by value with their intervals; suppressed territories at the bottom, grey."""
+    frame = _totals(results)
+    if frame.empty:
+        return empty_figure(lang)
+    frame = frame.copy()
+    frame["_suppressed"] = frame.apply(_is_suppressed, axis=1)
+    frame["_missing"] = frame["value"].map(is_missing)
+    higher_better = (frame["direction"].iloc[0] if "direction" in frame.columns else "") != "lower-is-better"
+    shown = frame[~frame["_suppressed"] & ~frame["_missing"]].sort_values("value", ascending=not higher_better)
+    rest = frame[frame["_suppressed"] | frame["_missing"]]
+    ordered = pd.concat([shown, rest])
+    unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
+    scale = _scale(unit)
+    labels = [_territory_label(r, lang) for r in ordered.to_dict("records")]
+    values, colors, texts, err_plus, err_minus = [], [], [], [], []
+    for row in ordered.to_dict("records"):
+        hidden = row["_suppressed"] or row["_missing"]
+        value = 0.0 if hidden else float(row["value"]) * scale
+        values.append(value)
+        colors.append(GREY if hidden else STATUS_COLORS.get(row.get("status") or "none", NEUTRAL))
+        texts.append(_cell_text(row, lang))
+        low, high = row.get("ci_low"), row.get("ci_high")
+        if hidden or is_missing(low) or is_missing(high):
+            err_plus.append(0.0)
+            err_minus.append(0.0)
+        else:
+            err_plus.append(max(0.0, float(high) * scale - value))
+            err_minus.append(max(0.0, value - float(low) * scale))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={"color": colors},
+            text=texts,
+            # Inside at the bar's start keeps the number clear of the interval whiskers; a hidden
+            # (zero-length) bar writes its '<11' outside.
+            textposition=["outside" if v == 0 else "inside" for v in values],
+            insidetextanchor="start",
+            textfont={"color": ["#37474f" if v == 0 else "white" for v in values]},
+            cliponaxis=False,
+            error_x={"type": "data", "array": err_plus, "arrayminus": err_minus, "color": "#37474f", "thickness": 1},
+            customdata=_hover_rows(ordered, lang),
+            hovertemplate=_hovertemplate(lang),
+        )
+    )
+    targets = frame["target"].dropna().unique() if "target" in frame.columns else []
+    if len(targets) == 1:
+        fig.add_vline(
+            x=float(targets[0]) * scale,
+            line={"dash": "dash", "color": "#263238"},
+            annotation_text=t("dashboard.chart.target", lang),
+            annotation_position="top",
+        )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
+    _base_layout(fig, height=max(240, 22 * len(labels) + 80))
+    fig.update_layout(margin={"t": 30})
+    return fig
+
+
+# ----------------------------------------------------------------------------- trend
+def trend(results: pd.DataFrame, lang: str) -> go.Figure:
+    """Value over periods per territory (intervals as error bars) with the target as a dashed line."""
+    frame = _totals(results)
+    if frame.empty:
+        return empty_figure(lang)
+    frame = frame.sort_values(["period", "territory_code"])
+    unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
+    scale = _scale(unit)
+    periods = sorted(frame["period"].astype(str).unique())
+    fig = go.Figure()
+    for _, group in frame.groupby("territory_code", sort=True):
+        rows = group.to_dict("records")
+        y, plus, minus, texts = [], [], [], []
+        for row in rows:
+            hidden = _is_suppressed(row) or is_missing(row.get("value"))
+            value = None if hidden else float(row["value"]) * scale
+            y.append(value)
+            texts.append(_cell_text(row, lang))
+            low, high = row.get("ci_low"), row.get("ci_high")
+            ok = value is not None and not is_missing(low) and not is_missing(high)
+            plus.append(max(0.0, float(high) * scale - value) if ok else 0.0)
+            minus.append(max(0.0, value - float(low) * scale) if ok else 0.0)
+        fig.add_trace(
+            go.Scatter(
+                x=[str(r["period"]) for r in rows],
+                y=y,
+                mode="lines+markers",
+                name=_territory_label(rows[0], lang),
+                error_y={"type": "data", "array": plus, "arrayminus": minus, "thickness": 1},
+                customdata=_hover_rows(group, lang),
+                hovertemplate=_hovertemplate(lang),
+                connectgaps=False,
+            )
+        )
+    if "target" in frame.columns:
+        targets = frame.dropna(subset=["target"]).drop_duplicates("period").sort_values("period")
+        if not targets.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=[str(p) for p in targets["period"]],
+                    y=[float(v) * scale for v in targets["target"]],
+                    mode="lines+markers",
+                    name=t("dashboard.chart.target", lang),
+                    line={"dash": "dash", "color": "#263238"},
+                    marker={"symbol": "line-ew-open", "size": 14},
+                    hovertemplate=t("dashboard.chart.target", lang) + ": %{y}<extra></extra>",
+                )
+            )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    fig.update_yaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
+    fig.update_layout(legend={"orientation": "h", "y": -0.15})
+    return _base_layout(fig, height=360)
+
+
+# ----------------------------------------------------------------------------- breakdown
+def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None) -> go.Figure:
+    """The indicator by each disaggregation (rows with dimension != ''), one bar series per territory.
+
+    `labels` maps dimension names and 'dimension=value' codes to readable labels.
+    """
+    if "dimension" not in results.columns:
+        return empty_figure(lang)
+    frame = results[results["dimension"].fillna("") != ""]
+    if frame.empty:
+        return empty_figure(lang, "dashboard.no_breakdown")
+    labels = labels or {}
+    unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
+    scale = _scale(unit)
+    frame = frame.sort_values(["dimension", "dimension_value", "territory_code"])
+    fig = go.Figure()
+    for _, group in frame.groupby("territory_code", sort=True):
+        rows = group.to_dict("records")
+        dims = [labels.get(str(r["dimension"]), str(r["dimension"])) for r in rows]
+        vals = [
+            labels.get(f"{r['dimension']}={r['dimension_value']}", str(r["dimension_value"])) for r in rows
+        ]
+        hidden = [_is_suppressed(r) or is_missing(r.get("value")) for r in rows]
+        fig.add_trace(
+            go.Bar(
+                y=[dims, [_shorten(v, 34) for v in vals]],
+                x=[0 if h else float(r["value"]) * scale for r, h in zip(rows, hidden, strict=True)],
+                orientation="h",
+                name=_territory_label(rows[0], lang),
+                text=[_cell_text(r, lang) for r in rows],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=_hover_rows(group, lang),
+                hovertemplate=_hovertemplate(lang),
+            )
+        )
+    n_bars = len(frame)
+    fig.update_xaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    # Same territory order and colours as the trend beside it, so its legend serves both.
+    fig.update_layout(barmode="group", showlegend=False)
+    _base_layout(fig, height=max(300, 10 * n_bars + 100))
+    fig.update_layout(margin={"t": 40})
+    return fig
+
+
+# ----------------------------------------------------------------------------- cascade
+def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """The access-to-assistance cascade (see monitor.engine.cascade): counts and survivor shares.
+
+    Left: administrative counts per step (police and status-procedure data) per oblast. Right: the
+    survivors' path as shares of respondents; steps under the survivor threshold are grey '<11'.
+    """
+    if frame.empty:
+        return empty_figure(lang)
+    admin = frame[frame["source"] != "survivors"]
+    survivors = frame[frame["source"] == "survivors"]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.55, 0.45],
+        horizontal_spacing=0.08,
+        subplot_titles=[t("dashboard.cascade.admin_title", lang), t("dashboard.cascade.survivor_title", lang)],
+    )
+    palette = ["#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#558b2f", "#ad1457"]
+    oblasts = list(dict.fromkeys(frame.sort_values("oblast_code")["oblast_code"]))
+    for i, code in enumerate(oblasts):
+        color = palette[i % len(palette)]
+        for col, part in ((1, admin), (2, survivors)):
+            rows = part[part["oblast_code"] == code].sort_values("step_order").to_dict("records")
+            if not rows:
+                continue
+            name = rows[0]["oblast_name_en" if lang == "en" else "oblast_name"]
+            steps = [_wrap(t(f"dashboard.cascade.step.{r['step']}", lang), 16 if col == 1 else 10) for r in rows]
+            hidden = [bool(r.get("suppressed")) or is_missing(r.get("value")) for r in rows]
+            if col == 1:
+                y = [0 if h else float(r["value"]) for r, h in zip(rows, hidden, strict=True)]
+                text = [
+                    r.get("n_display") or t("dashboard.suppressed", lang)
+                    if h
+                    else format_value(r["value"], "count", lang)
+                    for r, h in zip(rows, hidden, strict=True)
+                ]
+            else:
+                y = [0 if h else float(r["value"]) * 100 for r, h in zip(rows, hidden, strict=True)]
+                # Hidden survivor steps stay blank in the bars (the table and the hover say '<11').
+                text = ["" if h else format_value(r["value"], "percent", lang) for r, h in zip(rows, hidden, strict=True)]
+            conv = [
+                format_value(r.get("of_previous"), "percent", lang) if not h else "—"
+                for r, h in zip(rows, hidden, strict=True)
+            ]
+            fig.add_trace(
+                go.Bar(
+                    x=steps,
+                    y=y,
+                    name=name,
+                    legendgroup=code,
+                    showlegend=col == 1 or admin.empty,
+                    marker={"color": [GREY if h else color for h in hidden]},
+                    text=text,
+                    textposition="outside",
+                    cliponaxis=False,
+                    customdata=[
+                        [name, tx or r.get("n_display") or "", c, r.get("n_display") or _n_text(r)]
+                        for r, tx, c in zip(rows, text, conv, strict=True)
+                    ],
+                    hovertemplate=(
+                        "<b>%{customdata[0]}</b><br>%{x}: %{customdata[1]}<br>"
+                        + t("dashboard.cascade.of_previous", lang)
+                        + ": %{customdata[2]}<br>n = %{customdata[3]}<extra></extra>"
+                    ),
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_yaxes(gridcolor="#eceff1", rangemode="tozero")
+    fig.update_yaxes(ticksuffix="%", row=1, col=2)
+    fig.update_xaxes(tickangle=0, tickfont={"size": 10})
+    _base_layout(fig, height=470)
+    fig.update_layout(
+        barmode="group", legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 0}, margin={"t": 90, "b": 10}
+    )
+    fig.update_annotations(font={"size": 13})
+    return fig
+
+
+# ----------------------------------------------------------------------------- coverage
+def coverage_bar(coverage: pd.DataFrame, lang: str, titles: Mapping[str, str] | None = None) -> go.Figure:
+    """Share of expected answers received per instrument (rows) and territory (one bar series each).
+
+    `coverage` is monitor.engine.coverage rows of one level and wave (e.g. level == 'oblast');
+    `titles` maps survey ids to readable instrument names.
+    """
+    if coverage.empty:
+        return empty_figure(lang)
+    titles = titles or {}
+    frame = coverage.sort_values(["survey", "territory_code"])
+    fig = go.Figure()
+    for _, group in frame.groupby("territory_code", sort=True):
+        rows = group.to_dict("records")
+        shares = [0.0 if is_missing(r.get("share")) else float(r["share"]) * 100 for r in rows]
+        fig.add_trace(
+            go.Bar(
+                y=[_shorten(titles.get(str(r["survey"]), str(r["survey"])), 42) for r in rows],
+                x=shares,
+                orientation="h",
+                name=_territory_label(rows[0], lang),
+                text=[f"{int(r.get('received') or 0)}/{int(r.get('expected') or 0)}" for r in rows],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}<br>%{fullData.name}: %{x:.0f}% (%{text})<extra></extra>",
+            )
+        )
+    fig.add_vline(x=100, line={"dash": "dot", "color": "#263238"})
+    fig.update_xaxes(ticksuffix="%", range=[0, 118], gridcolor="#eceff1")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12})
+    bars = frame["survey"].nunique() * max(1, frame["territory_code"].nunique())
+    return _base_layout(fig, height=max(260, 16 * bars + 120))
+
+
+# ----------------------------------------------------------------------------- oversight index
+def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
+    """The oversight index per territory (0..1 or 0..100 as the engine gives it), traffic-lit."""
+    frame = _totals(results)
+    if "type" in frame.columns:
+        frame = frame[frame["type"] == "index"]
+    if frame.empty:
+        return empty_figure(lang)
+    frame = frame.sort_values("territory_code")
+    rows = frame.to_dict("records")
+    unit = rows[0].get("unit")
+    scale = _scale(unit)
+    hidden = [_is_suppressed(r) or is_missing(r.get("value")) for r in rows]
+    fig = go.Figure(
+        go.Bar(
+            x=[_territory_label(r, lang) for r in rows],
+            y=[0 if h else float(r["value"]) * scale for r, h in zip(rows, hidden, strict=True)],
+            marker={
+                "color": [GREY if h else STATUS_COLORS.get(r.get("status") or "none", NEUTRAL) for r, h in zip(rows, hidden, strict=True)]
+            },
+            text=[_cell_text(r, lang) for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=_hover_rows(frame, lang),
+            hovertemplate=_hovertemplate(lang),
+        )
+    )
+    fig.update_yaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
+    return _base_layout(fig, height=280)
+
+
+def format_change(change: Any, unit: str | None, lang: str = "uk") -> str:
+    """A change as people read it: shares in percentage points, others in their own unit, signed."""
+    if is_missing(change):
+        return "—"
+    number = float(change)
+    sign = "+" if number > 0 else ("−" if number < 0 else "±")
+    if unit in _PERCENT_UNITS:
+        text = f"{abs(number) * 100:.0f} {'в. п.' if lang == 'uk' else 'pp'}"
+    else:
+        text = format_value(abs(number), unit, lang)
+    return f"{sign}{text}"

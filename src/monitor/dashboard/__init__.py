@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages arrange what the engine returns; nothing is computed here."""

@@ -1,0 +1,125 @@
+"""What every page shares: the synthetic-data banner, data freshness, map attribution, the
+traffic-light legend, print styles and the rendering of suppressed values in tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from monitor.charts.figures import STATUS_COLORS, format_value, is_missing
+from monitor.i18n import t
+
+# Print layout: no sidebar, header or toolbar; charts and tables keep their width on A4.
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stSidebarCollapsedControl"], .no-print { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container {
+     padding: 0 !important; margin: 0 !important; max-width: 100% !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"] { break-inside: avoid; }
+  @page { size: A4; margin: 12mm; }
+}
+.block-container { padding-top: 2.2rem; }
+.synthetic-banner { background:#fff3e0; border-left:6px solid #ef6c00; padding:.45rem .8rem; margin-bottom:.6rem;
+  font-weight:600; color:#4e342e; border-radius:4px; }
+.legend-chip { display:inline-block; padding:.05rem .5rem; margin:0 .35rem .2rem 0; border-radius:3px; color:white;
+  font-size:.82rem; }
+.attribution { font-size:.75rem; color:#666; }
+</style>
+"""
+
+
+def styles() -> None:
+    st.html(PRINT_CSS)
+
+
+def synthetic_banner(is_synthetic: bool, lang: str) -> None:
+    """The unmistakable marker of a demo database (shown on every page, printed too)."""
+    if is_synthetic:
+        st.html(f'<div class="synthetic-banner" data-testid="synthetic-banner">⚠ {t("dashboard.synthetic_banner", lang)}</div>')
+
+
+def format_when(when: Any, lang: str) -> str:
+    if when is None or (isinstance(when, float) and pd.isna(when)):
+        return ""
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when)
+        except ValueError:
+            return when
+    return when.strftime("%d.%m.%Y %H:%M") if lang == "uk" else when.strftime("%Y-%m-%d %H:%M")
+
+
+def freshness(last_import: Any, lang: str, container: Any = None) -> None:
+    target = container or st
+    if last_import is None:
+        target.caption(t("dashboard.freshness_none", lang))
+    else:
+        target.caption(t("dashboard.freshness", lang, when=format_when(last_import, lang)))
+
+
+def attribution(lang: str) -> None:
+    """CC BY 4.0 requires the boundaries' credit under every map."""
+    from monitor.geo import BOUNDARIES_ATTRIBUTION
+
+    st.caption(BOUNDARIES_ATTRIBUTION.get(lang, BOUNDARIES_ATTRIBUTION["en"]))
+
+
+def legend(lang: str) -> None:
+    chips = "".join(
+        f'<span class="legend-chip" style="background:{STATUS_COLORS[s]};{"color:#263238;" if s == "no-data" else ""}">'
+        f"{t(f'dashboard.status.{s}', lang)}</span>"
+        for s in ("green", "amber", "red", "none", "suppressed", "no-data")
+    )
+    st.html(f"<div>{chips}</div>")
+
+
+def shown_value(row: pd.Series | dict[str, Any], lang: str) -> str:
+    """The value as a table shows it: the suppressed marker ('<11') instead of any number."""
+    if bool(row.get("suppressed")) or row.get("status") == "suppressed":
+        shown = row.get("n_display")
+        return shown if isinstance(shown, str) and shown.startswith("<") else t("dashboard.suppressed", lang)
+    return format_value(row.get("value"), row.get("unit"), lang)
+
+
+def shown_n(row: pd.Series | dict[str, Any]) -> str:
+    shown = row.get("n_display")
+    if isinstance(shown, str) and shown:
+        return shown
+    n = row.get("n")
+    return "—" if is_missing(n) else str(int(n))
+
+
+def territory_name(row: pd.Series | dict[str, Any], lang: str) -> str:
+    if lang == "en":
+        name = row.get("territory_name_en") or row.get("name_en")
+        if isinstance(name, str) and name:
+            return name
+    name = row.get("territory_name") or row.get("name_uk")
+    return str(name) if name is not None else ""
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.subheader(title)
+    if caption:
+        st.caption(caption)
+
+
+# Plotly's geo maps fetch a world topojson from cdn.plot.ly even when every base layer is off (a
+# trace's locationmode alone triggers it). The dashboard must work offline and without console
+# errors, and our maps draw only our own GeoJSON, so the "download" is an empty topology inline.
+EMPTY_TOPOJSON_URL = "data:application/json,%7B%22type%22%3A%22Topology%22%2C%22objects%22%3A%7B%7D%2C%22arcs%22%3A%5B%5D%7D#"
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "topojsonURL": EMPTY_TOPOJSON_URL,
+}
+
+
+def chart(fig: Any, key: str) -> None:
+    """Plotly chart at container width, offline, without the mode bar clutter."""
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG)

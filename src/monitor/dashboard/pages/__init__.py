@@ -1,0 +1,32 @@
+"""One module per dashboard page. Each is also a page script: Streamlit runs the file, whose
+`if __name__ == "__main__": render()` draws the page (file-based pages keep AppTest's switch_page working)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from monitor.i18n import t
+
+HERE = Path(__file__).resolve().parent
+# (module, url path, title key, icon): the url paths are part of shared links, keep them stable.
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("overview", "overview", "dashboard.page.overview", ":material/dashboard:"),
+    ("explorer", "indicator", "dashboard.page.explorer", ":material/query_stats:"),
+    ("cascade", "cascade", "dashboard.page.cascade", ":material/filter_alt:"),
+    ("hromada", "hromada", "dashboard.page.hromada", ":material/location_city:"),
+    ("datapage", "data", "dashboard.page.data", ":material/database:"),
+    ("reports", "reports", "reports.page.title", ":material/description:"),
+)
+
+
+def page_file(module: str) -> Path:
+    return HERE / f"{module}.py"
+
+
+def all_pages(lang: str) -> list[st.Page]:
+    return [
+        st.Page(page_file(module), title=t(title_key, lang), icon=icon, url_path=url_path, default=i == 0)
+        for i, (module, url_path, title_key, icon) in enumerate(PAGES)
+    ]

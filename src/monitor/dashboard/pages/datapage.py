@@ -1,0 +1,281 @@
+"""Data: coverage, import history with rejected rows, the import form, and the framework browser."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from monitor.charts import figures
+from monitor.dashboard import access, data, layout
+from monitor.dashboard.pages.common import View, current
+from monitor.errors import render_issue
+from monitor.i18n import label, t
+
+
+def coverage_tab(view: View, fw: Any) -> None:
+    lang = view.lang
+    st.caption(t("dashboard.data.coverage_caption", lang))
+    cov = data.coverage(view.url, view.fp)
+    if cov.empty:
+        st.info(t("dashboard.no_data", lang))
+        return
+    oblast_rows = cov[cov["level"] == "oblast"]
+    if view.gran == "wave" and view.period:
+        oblast_rows = oblast_rows[oblast_rows["wave"].astype(str) == view.period]
+    if view.oblast:
+        oblast_rows = oblast_rows[oblast_rows["territory_code"] == view.oblast]
+    titles = {s.id: label(s.title, lang) for s in fw.surveys.values()}
+    layout.chart(figures.coverage_bar(oblast_rows, lang, titles), key="coverage")
+    table = cov[cov["level"].isin(["oblast", "all"])]
+    if view.oblast:
+        table = table[table["territory_code"].isin([view.oblast])]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("dashboard.col.instrument", lang): table["survey"].map(titles),
+                t("dashboard.col.territory", lang): [layout.territory_name(r, lang) for r in table.to_dict("records")],
+                t("dashboard.col.wave", lang): table["wave"].astype(str),
+                t("dashboard.col.expected", lang): table["expected"].astype(int),
+                t("dashboard.col.received", lang): table["received"].astype(int),
+                t("dashboard.col.share", lang): [figures.format_value(v, "percent", lang) for v in table["share"]],
+            }
+        ),
+        hide_index=True,
+        key="coverage_table",
+    )
+
+
+def history_tab(view: View, fw: Any) -> None:
+    lang = view.lang
+    batches = data.batches(view.url, view.fp)
+    if batches.empty:
+        st.info(t("dashboard.data.no_batches", lang))
+        return
+    titles = {s.id: label(s.title, lang) for s in fw.surveys.values()}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "#": batches["id"],
+                t("dashboard.col.when", lang): [layout.format_when(w, lang) for w in batches["imported_at"]],
+                t("dashboard.col.instrument", lang): batches["instrument_id"].map(lambda s: titles.get(s, s)),
+                t("dashboard.col.file", lang): batches["file_name"],
+                t("dashboard.col.rows", lang): batches["rows"],
+                t("dashboard.col.accepted", lang): batches["accepted"],
+                t("dashboard.col.rejected", lang): batches["rejected"],
+                t("dashboard.col.duplicates", lang): batches["duplicates"],
+                t("dashboard.col.by", lang): batches["imported_by"],
+            }
+        ),
+        hide_index=True,
+        key="batches",
+    )
+    if not access.can("view-rejected-rows"):
+        return
+    user = access.current_user()
+    engine = data.engine(view.url)
+    with_rejects = batches[batches["rejected"] > 0]
+    if user is not None:
+        # Signed in: only the batches the guard lets this person see (their own imports or oblasts).
+        from monitor.auth import guard
+
+        with_rejects = with_rejects[[guard.may_see_batch(engine, user, int(b)) for b in with_rejects["id"]]]
+    if with_rejects.empty:
+        st.caption(t("dashboard.data.no_rejected", lang))
+        return
+    st.markdown(f"**{t('dashboard.data.rejected_rows', lang)}**")
+    options = list(with_rejects["id"])
+    names = {r["id"]: f"#{r['id']} · {r['file_name']} ({r['rejected']})" for r in with_rejects.to_dict("records")}
+    batch_id = st.selectbox(t("dashboard.data.pick_batch", lang), options, format_func=names.get, key="batch_pick")
+    if user is None:  # the open demo: every batch is synthetic
+        rows = data.rejected_rows(view.url, view.fp, int(batch_id))
+    else:
+        from monitor.auth import guard
+        from monitor.dashboard.login import client_ip
+
+        rows = guard.rejected_rows(engine, user, int(batch_id), ip=client_ip())
+    st.dataframe(rejected_frame(rows, lang), hide_index=True, key="rejected")
+
+
+def rejected_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    if rows.empty:
+        return rows
+    return pd.DataFrame(
+        {
+            t("dashboard.col.row", lang): rows["row_number"] if "row_number" in rows else rows.get("row"),
+            t("dashboard.col.column", lang): rows["column"],
+            t("dashboard.col.answer", lang): rows["value"],
+            t("dashboard.col.code", lang): rows["code"],
+            t("dashboard.col.message", lang): rows[f"message_{lang}"],
+        }
+    )
+
+
+def import_tab(view: View, fw: Any) -> None:
+    """Upload → dry run listing every problem → confirm with a progress bar. Nothing is written before confirm."""
+    lang = view.lang
+    if not access.can_import():
+        st.info(t("dashboard.data.not_allowed", lang))
+        return
+    surveys = {s.id: label(s.title, lang) for s in fw.surveys.values()}
+    survey_id = st.selectbox(t("dashboard.data.survey", lang), list(surveys), format_func=surveys.get, key="imp_survey")
+    upload = st.file_uploader(t("dashboard.data.upload", lang), type=["csv", "xlsx", "zip", "tsv"], key="imp_file")
+    if upload is None:
+        return
+    folder = Path(tempfile.gettempdir()) / "monitor-uploads"
+    folder.mkdir(exist_ok=True)
+    # Keep the original file name: the import history and the readers use it.
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    engine = data.engine(view.url)
+    run = importer(engine, fw)
+    if st.button(t("dashboard.data.check", lang), key="imp_check"):
+        report = run(survey_id, path, dry_run=True)
+        st.session_state["imp_preview"] = (upload.name, survey_id, report)
+    preview = st.session_state.get("imp_preview")
+    if not preview or preview[0] != upload.name or preview[1] != survey_id:
+        return
+    report = preview[2]
+    show_report(report, lang)
+    if report.refused:
+        st.error(t("dashboard.data.refused", lang))
+        return
+    if st.button(t("dashboard.data.confirm", lang), type="primary", key="imp_confirm"):
+        bar = st.progress(0.0, text=t("dashboard.data.importing", lang))
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(min(1.0, done / total) if total else 1.0, text=t("dashboard.data.importing", lang))
+
+        final = run(survey_id, path, progress=progress)
+        bar.progress(1.0)
+        st.session_state.pop("imp_preview", None)
+        data.clear()
+        st.success(t("dashboard.data.done", lang, accepted=final.accepted, rejected=final.rejected))
+        if final.rejected_rows:
+            out = final.write_rejected_csv(folder / f"rejected-{path.stem}.csv")
+            st.download_button(
+                t("dashboard.data.download_rejected", lang), out.read_bytes(), file_name=out.name, mime="text/csv"
+            )
+
+
+def importer(engine: Any, fw: Any) -> Any:
+    """import_file for the open demo; behind monitor.auth.guard (scoped, audited) for a signed-in user."""
+    user = access.current_user()
+    if user is None:
+        from monitor.ingest.pipeline import import_file
+
+        return lambda survey_id, path, **kw: import_file(engine, fw, survey_id, path, imported_by="dashboard", **kw)
+    from monitor.auth import guard
+    from monitor.dashboard.login import client_ip
+
+    return lambda survey_id, path, **kw: guard.import_as(engine, fw, user, survey_id, path, ip=client_ip(), **kw)
+
+
+def show_report(report: Any, lang: str) -> None:
+    st.info(
+        t(
+            "dashboard.data.preview", lang, rows=report.rows, accepted=report.accepted, rejected=report.rejected,
+            duplicates=report.duplicates,
+        )
+    )
+    if report.dropped_columns:
+        st.caption(t("dashboard.data.dropped", lang, columns=", ".join(report.dropped_columns)))
+    issues = list(report.issues)
+    if not issues and not report.rejected_rows:
+        st.success(t("dashboard.data.no_problems", lang))
+        return
+    st.markdown(f"**{t('dashboard.data.problems', lang, count=len(issues) + len(report.rejected_rows))}**")
+    if issues:
+        st.dataframe(
+            pd.DataFrame({t("dashboard.col.message", lang): [render_issue(i, lang) for i in issues]}),
+            hide_index=True,
+            key="imp_issues",
+        )
+    if report.rejected_rows:
+        st.dataframe(rejected_frame(pd.DataFrame(report.rejected_rows), lang), hide_index=True, key="imp_rejected")
+
+
+def framework_tab(view: View, fw: Any) -> None:
+    lang = view.lang
+    themes = {th.id: label(th.title, lang) for th in fw.settings.themes}
+    surveys = {s.id: label(s.title, lang) for s in fw.surveys.values()}
+    st.markdown(f"**{t('dashboard.data.indicators', lang)}**")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("dashboard.col.id", lang): ind.id,
+                    t("dashboard.col.title", lang): label(ind.title, lang),
+                    t("dashboard.col.theme", lang): themes.get(ind.theme, ind.theme),
+                    t("dashboard.col.type", lang): str(ind.type),
+                    t("dashboard.col.survey", lang): surveys.get(ind.survey or "", ""),
+                    t("dashboard.col.target", lang): ", ".join(
+                        f"{p}: {figures.format_value(v, ind.unit, lang)}" for p, v in ind.targets.items()
+                    ),
+                    t("dashboard.explorer.legal_basis", lang): label(ind.legal_basis, lang),
+                }
+                for ind in fw.indicators.values()
+            ]
+        ),
+        hide_index=True,
+        key="fw_indicators",
+    )
+    st.markdown(f"**{t('dashboard.data.surveys', lang)}**")
+    for survey in fw.surveys.values():
+        with st.expander(f"{survey.code} · {label(survey.title, lang)} ({len(survey.questions)} {t('dashboard.data.questions', lang)})"):
+            st.caption(label(survey.description, lang))
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            t("dashboard.col.code", lang): q.code or "",
+                            t("dashboard.col.question", lang): label(q.label, lang),
+                            t("dashboard.col.type", lang): str(q.type),
+                        }
+                        for q in survey.questions
+                    ]
+                ),
+                hide_index=True,
+            )
+    params = fw.settings.parameters
+    if params:
+        st.markdown(f"**{t('dashboard.data.parameters', lang)}**")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        t("dashboard.col.title", lang): label(p.label, lang),
+                        t("dashboard.chart.value", lang): str(p.value),
+                        "": "" if p.verified else "⚠ " + t("dashboard.unverified", lang),
+                    }
+                    for p in params.values()
+                ]
+            ),
+            hide_index=True,
+            key="fw_params",
+        )
+
+
+def render() -> None:
+    view = current()
+    lang = view.lang
+    fw = data.framework(data.framework_root())
+    layout.page_header(t("dashboard.data.title", lang))
+    tabs = st.tabs(
+        [t(f"dashboard.data.tab_{k}", lang) for k in ("coverage", "history", "import", "framework")]
+    )
+    with tabs[0]:
+        coverage_tab(view, fw)
+    with tabs[1]:
+        history_tab(view, fw)
+    with tabs[2]:
+        import_tab(view, fw)
+    with tabs[3]:
+        framework_tab(view, fw)
+
+
+if __name__ == "__main__":
+    render()

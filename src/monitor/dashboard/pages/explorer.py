@@ -1,0 +1,150 @@
+"""Indicator explorer: definition, map on the real boundaries, ranking, trend and breakdowns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from monitor.charts import figures
+from monitor.dashboard import data, layout, state
+from monitor.dashboard.pages.common import current, has_answers, select
+from monitor.i18n import label, t
+
+LEVEL_ORDER = ("oblast", "raion", "hromada")
+
+
+def map_levels(indicator: Any, framework: Any) -> list[str]:
+    """Levels an indicator can be mapped at: its survey's finest level and the coarser ones below oblast."""
+    survey = framework.surveys.get(indicator.survey) if indicator.survey else None
+    finest = str(survey.territory_level) if survey is not None else "oblast"
+    if finest == "oblast":
+        return ["oblast"]
+    return [lvl for lvl in ("raion", "hromada") if LEVEL_ORDER.index(lvl) <= LEVEL_ORDER.index(finest)]
+
+
+def definition(indicator: Any, framework: Any, lang: str) -> None:
+    """The definition from the YAML, in both languages, with legal basis and numerator/denominator."""
+    other = "en" if lang == "uk" else "uk"
+    with st.expander(t("dashboard.explorer.definition", lang), expanded=False):
+        for code in (lang, other):
+            st.markdown(f"**{label(indicator.title, code)}**")
+            st.markdown(label(indicator.description, code))
+            st.markdown(f"*{t('dashboard.explorer.legal_basis', code)}:* {label(indicator.legal_basis, code)}")
+            if indicator.numerator_text:
+                st.markdown(f"*{t('dashboard.explorer.numerator', code)}:* {label(indicator.numerator_text, code)}")
+            if indicator.denominator_text:
+                st.markdown(
+                    f"*{t('dashboard.explorer.denominator', code)}:* {label(indicator.denominator_text, code)}"
+                )
+            if code == lang:
+                st.divider()
+        details = []
+        if indicator.thresholds:
+            details.append(
+                f"{t('dashboard.explorer.thresholds', lang)}: "
+                f"{figures.format_value(indicator.thresholds.green, indicator.unit, lang)} / "
+                f"{figures.format_value(indicator.thresholds.amber, indicator.unit, lang)}"
+            )
+        if indicator.targets:
+            targets = ", ".join(
+                f"{p}: {figures.format_value(v, indicator.unit, lang)}" for p, v in indicator.targets.items()
+            )
+            details.append(f"{t('dashboard.explorer.targets', lang)}: {targets}")
+        if details:
+            st.caption(" · ".join(details))
+
+
+def render() -> None:
+    view = current()
+    lang = view.lang
+    fw = data.framework(data.framework_root())
+    layout.page_header(t("dashboard.explorer.title", lang))
+    if not has_answers(view):
+        return
+    theme_order = {th.id: th.order for th in fw.settings.themes}
+    indicators = sorted(
+        (ind for ind in fw.indicators.values() if ind.type != "index" and (not view.theme or ind.theme == view.theme)),
+        key=lambda ind: (theme_order.get(ind.theme, 99), ind.id),
+    )
+    if not indicators:
+        st.info(t("dashboard.no_data", lang))
+        return
+    ids = [ind.id for ind in indicators]
+    titles = {ind.id: f"{ind.id} · {label(ind.title, lang)}" for ind in indicators}
+    chosen = state.select(st, "indicator", t("dashboard.explorer.indicator", lang), ids, format_func=titles.get)
+    indicator = fw.indicators[chosen]
+    definition(indicator, fw, lang)
+
+    oblast_frame = data.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang)
+    mine = oblast_frame[oblast_frame["indicator"] == chosen]
+
+    levels = map_levels(indicator, fw)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{t('dashboard.explorer.map', lang)}**")
+        if len(levels) > 1:
+            level = state.radio(
+                st, "level", t("dashboard.explorer.level", lang), levels,
+                format_func=lambda lv: t(f"dashboard.level.{lv}", lang),
+            )
+        else:
+            level = levels[0]
+            if level == "oblast":
+                st.caption(t("dashboard.explorer.level_note", lang, level=t("dashboard.level.oblast", lang)))
+        if level == "oblast":
+            level_frame = mine
+        else:
+            level_frame = data.titled(view.url, view.fp, level, view.gran, view.audience, lang, True)
+            level_frame = level_frame[level_frame["indicator"] == chosen]
+        on_map = select(level_frame, view, theme=False)
+        from monitor.geo import geojson
+
+        layout.chart(figures.choropleth(on_map, geojson(level), level, lang, attribution=False), key="map")
+        layout.attribution(lang)
+    with right:
+        st.markdown(f"**{t('dashboard.explorer.ranking', lang)}**")
+        ranked = on_map
+        if level == "hromada" and not view.oblast:
+            # 217 hromadas do not fit a laptop screen: rank raions until an oblast is chosen.
+            raions = data.titled(view.url, view.fp, "raion", view.gran, view.audience, lang, True)
+            ranked = select(raions[raions["indicator"] == chosen], view, theme=False)
+        layout.chart(figures.ranking(ranked, lang), key="ranking")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('dashboard.explorer.trend', lang)}**")
+        over_time = select(mine, view, period=False, theme=False)
+        over_time = over_time[over_time["dimension"].fillna("") == ""]
+        layout.chart(figures.trend(over_time, lang), key="trend")
+    with right:
+        st.markdown(f"**{t('dashboard.explorer.breakdown', lang)}**")
+        parts = select(mine, view, theme=False)
+        layout.chart(figures.breakdown(parts, lang, breakdown_labels(indicator, fw, parts, lang)), key="breakdown")
+    if pd.Series(on_map.get("suppressed", [])).any() or pd.Series(mine.get("suppressed", [])).any():
+        st.caption(t("dashboard.suppressed_note", lang))
+
+
+def breakdown_labels(indicator: Any, framework: Any, frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Readable names for dimensions (question labels) and their values (choice labels)."""
+    survey = framework.surveys.get(indicator.survey) if indicator.survey else None
+    out: dict[str, str] = {}
+    if survey is None or frame.empty:
+        return out
+    questions = {q.name: q for q in survey.questions}
+    for q in survey.questions:
+        for child in q.questions:
+            questions.setdefault(child.name, child)
+    for dim in frame["dimension"].dropna().unique():
+        q = questions.get(str(dim))
+        if q is None:
+            continue
+        out[str(dim)] = label(q.label, lang)
+        for choice in survey.choice_lists.get(q.choices or "", []):
+            out[f"{dim}={choice.value}"] = label(choice.label, lang)
+    return out
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,97 @@
+"""Reports page: choose period, oblasts, language and format, build the donor report, download it.
+
+The report is the same `monitor.reports.build_report` the CLI runs, built into a temporary file and
+offered with st.download_button; it is always the public view (the privacy gate is inside
+build_report), whatever the signed-in role. Every build is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from monitor.dashboard import access, data, state
+from monitor.i18n import t
+
+MIME = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html",
+    "opendata": "application/zip",
+}
+SUFFIX = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html", "opendata": ".zip"}
+
+
+def _build(url: str, root: str | None, fmt: str, lang: str, period: str | None, oblasts: list[str]) -> tuple[bytes, str]:
+    from monitor.reports import build_report
+
+    with tempfile.TemporaryDirectory(prefix="monitor-report-") as tmp:
+        name = f"report-{lang}-{period or 'latest'}{SUFFIX[fmt]}"
+        path = build_report(data.engine(url), data.framework(root), fmt=fmt, lang=lang, period=period,
+                            oblasts=oblasts or None, out=Path(tmp) / name)
+        return path.read_bytes(), name
+
+
+def _audit(url: str, detail: dict[str, Any]) -> None:
+    try:
+        from monitor.auth.audit import record
+
+        user = access.current_user()
+        record(data.engine(url), getattr(user, "username", None) if user else "demo", "export-report",
+               target=detail.get("format"), detail=detail)
+    except Exception:
+        return
+
+
+def render() -> None:
+    """The Reports page (the dashboard's app.py puts it in the navigation)."""
+    from monitor.reports import FORMATS
+
+    lang = state.lang()
+    st.header(t("reports.page.title", lang))
+    st.caption(t("reports.page.caption", lang))
+    if not access.can("export-report"):
+        st.warning(t("reports.page.not_allowed", lang))
+        return
+    url, fp = data.context()
+    periods = data.periods(url, fp, "year", "public")
+    if not periods:
+        st.info(t("reports.page.no_data", lang))
+        return
+    oblasts = data.territories(url, fp)
+    oblasts = oblasts[oblasts["level"] == "oblast"]
+    names = dict(zip(oblasts["code"], oblasts["name_en" if lang == "en" else "name_uk"], strict=False))
+    left, right = st.columns(2)
+    with left:
+        period = st.selectbox(t("reports.page.period", lang), list(reversed(periods)), key="report_period")
+        chosen = st.multiselect(t("reports.page.oblasts", lang), list(names), format_func=lambda c: names.get(c, c),
+                                key="report_oblasts", placeholder=t("reports.page.all_oblasts", lang))
+    with right:
+        report_lang = st.radio(t("reports.page.language", lang), ["uk", "en"], horizontal=True,
+                               format_func=lambda code: {"uk": "Українська", "en": "English"}[code],
+                               index=0 if lang == "uk" else 1, key="report_lang")
+        fmt = st.radio(t("reports.page.format", lang), list(FORMATS), horizontal=True,
+                       format_func=lambda f: t(f"reports.page.format.{f}", lang), key="report_format")
+    if st.button(t("reports.page.build", lang), type="primary", key="report_build"):
+        with st.spinner(t("reports.page.building", lang)):
+            try:
+                content, name = _build(url, data.framework_root(), fmt, report_lang, period, chosen)
+            except Exception as error:
+                from monitor.errors import MonitorError, render_issue
+
+                if isinstance(error, MonitorError):
+                    for problem in error.issues:
+                        st.error(render_issue(problem, lang))
+                    return
+                raise
+        _audit(url, {"format": fmt, "lang": report_lang, "period": period, "oblasts": chosen})
+        st.session_state["report_file"] = (content, name, fmt)
+    built = st.session_state.get("report_file")
+    if built:
+        content, name, built_fmt = built
+        st.download_button(t("reports.page.download", lang, name=name), data=content, file_name=name,
+                           mime=MIME[built_fmt], key="report_download")

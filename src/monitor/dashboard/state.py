@@ -1,0 +1,130 @@
+"""The view's state, kept in the URL so a link can be shared.
+
+The source of truth during a session is `st.session_state["view"]` (a plain dict that survives page
+switches). On a session's first run it is seeded from `st.query_params`; at the end of every run it
+is written back to the URL (defaults left out so links stay short). Widgets get their own keys
+(`w_<name>`) and copy their value into the view through `on_change` callbacks, which run before the
+script, so the whole page sees one consistent state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from monitor.i18n import DEFAULT_LANG, LANGS
+
+KEYS: tuple[str, ...] = ("lang", "oblast", "gran", "period", "theme", "indicator", "level", "hromada")
+DEFAULTS: dict[str, str] = {
+    "lang": DEFAULT_LANG,
+    "oblast": "",  # '' = all four oblasts
+    "gran": "wave",
+    "period": "",  # '' = the latest period with data
+    "theme": "",  # '' = every theme
+    "indicator": "",
+    "level": "raion",  # hromada cells are mostly below min-n: raions say more at first sight
+    "hromada": "",
+}
+GRANULARITIES: tuple[str, ...] = ("wave", "year", "half", "quarter")
+MAP_LEVELS: tuple[str, ...] = ("raion", "hromada")
+_VIEW = "view"
+
+
+def view() -> dict[str, str]:
+    """The current view (created from the URL on a session's first run)."""
+    if _VIEW not in st.session_state:
+        seeded = dict(DEFAULTS)
+        for key in KEYS:
+            value = st.query_params.get(key)
+            if isinstance(value, str) and value and len(value) <= 64:
+                seeded[key] = value
+        if seeded["lang"] not in LANGS:
+            seeded["lang"] = DEFAULT_LANG
+        if seeded["gran"] not in GRANULARITIES:
+            seeded["gran"] = DEFAULTS["gran"]
+        if seeded["level"] not in MAP_LEVELS:
+            seeded["level"] = DEFAULTS["level"]
+        st.session_state[_VIEW] = seeded
+    return st.session_state[_VIEW]
+
+
+def get(key: str) -> str:
+    return view().get(key, DEFAULTS[key])
+
+
+def put(key: str, value: Any) -> None:
+    view()[key] = "" if value is None else str(value)
+
+
+def lang() -> str:
+    return get("lang")
+
+
+def write_url(page: str = "") -> None:
+    """Mirror the view into the URL (only what differs from the defaults).
+
+    A click in the page navigation drops the query string in the browser while the server still
+    holds the old parameters, so after a page switch the parameters are sent again even when the
+    server sees no difference.
+    """
+    wanted = {k: v for k, v in view().items() if v and v != DEFAULTS.get(k)}
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    switched = st.session_state.get("_page") != page
+    st.session_state["_page"] = page
+    if current != wanted or switched:
+        st.query_params.from_dict(wanted)
+
+
+def _sync(key: str) -> Callable[[], None]:
+    def callback() -> None:
+        put(key, st.session_state.get(f"w_{key}"))
+
+    return callback
+
+
+def select(
+    container: Any,
+    key: str,
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str] = str,
+    **kwargs: Any,
+) -> str:
+    """A selectbox bound to view[key]; an unknown value (stale link) falls back to the first option."""
+    options = list(options)
+    if not options:
+        return ""
+    current = get(key)
+    if current not in options:
+        current = options[0]
+        put(key, current)
+    widget_key = f"w_{key}"
+    # Setting the widget's value before it is drawn keeps it in step with the view, also after a
+    # page switch or a language change re-created the widget.
+    st.session_state[widget_key] = current
+    return container.selectbox(
+        label, options, key=widget_key, format_func=format_func, on_change=_sync(key), **kwargs
+    )
+
+
+def radio(
+    container: Any,
+    key: str,
+    label: str,
+    options: Sequence[str],
+    format_func: Callable[[str], str] = str,
+    **kwargs: Any,
+) -> str:
+    """A horizontal radio bound to view[key] (same rules as `select`)."""
+    options = list(options)
+    current = get(key)
+    if current not in options:
+        current = options[0]
+        put(key, current)
+    widget_key = f"w_{key}"
+    st.session_state[widget_key] = current
+    return container.radio(
+        label, options, key=widget_key, format_func=format_func, on_change=_sync(key), horizontal=True, **kwargs
+    )
