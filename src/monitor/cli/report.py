@@ -1,1 +1,46 @@
-"""`monitor report` (registered on monitor.cli.app.app)."""
+"""`monitor report`: a donor report (PDF, DOCX, XLSX, HTML or an open-data package) of the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.cli.app import DbOption, FrameworkOption, app, db_url, fail, load
+from monitor.errors import MonitorError
+
+
+@app.command("report")
+def report_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (opendata: a folder or a .zip) / файл")],
+    output_format: Annotated[
+        str, typer.Option("--format", help="pdf | docx | xlsx | html | opendata / формат")
+    ] = "pdf",
+    lang: Annotated[str, typer.Option("--lang", help="uk | en / мова звіту")] = "uk",
+    period: Annotated[
+        str | None, typer.Option("--period", help="Reporting year, e.g. 2022 (default: the latest) / звітний рік")
+    ] = None,
+    oblast: Annotated[
+        list[str] | None,
+        typer.Option("--oblast", help="Oblast KATOTTG code or name; repeat for several (default: all) / область"),
+    ] = None,
+    db: DbOption = None,
+    framework: FrameworkOption = None,
+) -> None:
+    """Write a donor report / Створити звіт для донорів (every number passes the small-cell rule)."""
+    from monitor.reports import FORMATS, build_report
+    from monitor.store.db import connect
+
+    if output_format not in FORMATS:
+        typer.echo(f"Unknown format '{output_format}' ({' | '.join(FORMATS)}) / Невідомий формат '{output_format}'",
+                   err=True)
+        raise typer.Exit(1)
+    loaded = load(framework)
+    try:
+        engine = connect(db_url(db))
+        path = build_report(engine, loaded, fmt=output_format, lang=lang, period=period, oblasts=oblast or None,
+                            out=output)
+    except MonitorError as error:
+        raise fail(error) from None
+    typer.echo(f"{path}")

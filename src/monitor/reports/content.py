@@ -1,0 +1,585 @@
+"""Build the Report model (model.py) from engine results, the framework, coverage and provenance.
+
+Every number passes through `monitor.privacy.for_audience(results, 'public')` here, once: the
+renderers never see a suppressed value, only its '<11' marker. Figures come from
+monitor.charts.figures, the dashboard's own builders. Content is deterministic for a database and a
+framework: rows are ordered by framework order and territory code, and the generation time appears
+only in `Report.generated_line` (and the provenance stamp).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from monitor.charts import figures
+from monitor.engine import compute_cached, coverage
+from monitor.engine.targets import pct_of_target, target_for
+from monitor.errors import CATALOGUE, MonitorError, issue, register
+from monitor.framework.models import Framework, Indicator
+from monitor.i18n import t
+from monitor.privacy import for_audience
+from monitor.reports import format as fmt
+from monitor.reports import text
+from monitor.reports.model import (
+    Cell,
+    Chart,
+    Definition,
+    HeaderCell,
+    NativeChart,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
+from monitor.reports.provenance import Provenance, provenance
+
+LANGS = ("uk", "en")
+LEVEL_ORDER = {"impact": 0, "outcome": 1, "output": 2, "context": 3}
+CI_KEY = {"share": "wilson", "mean": "t", "median": "order", "duration": "order"}
+ALL = "ALL"
+
+for _code, _en, _uk, _hen, _huk in (
+    ("report-unknown-period", "No results for period '{period}'. Periods with data: {known}.",
+     "Немає результатів за період «{period}». Періоди з даними: {known}.",
+     "Pass --period with one of the periods listed.", "Укажіть --period з переліку."),
+    ("report-unknown-oblast", "Unknown oblast '{oblast}'. Oblasts: {known}.",
+     "Невідома область «{oblast}». Області: {known}.",
+     "Pass --oblast with a KATOTTG oblast code or name.", "Укажіть --oblast кодом КАТОТТГ або назвою області."),
+    ("report-no-data", "The database has no indicator results to report.",
+     "У базі немає результатів індикаторів для звіту.",
+     "Import survey answers first (monitor import, or monitor demo for demo data).",
+     "Спершу імпортуйте відповіді (monitor import або monitor demo для демонстрації)."),
+    ("report-unknown-language", "Unknown report language '{lang}' (uk or en).", "Невідома мова звіту «{lang}» (uk або en).",
+     "Use --lang uk or --lang en.", "Використайте --lang uk або --lang en."),
+):
+    if _code not in CATALOGUE:
+        register(_code, "report", _en, _uk, _hen, _huk)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _number_format(unit: str | None, number: float) -> str:
+    if unit in fmt.PERCENT_UNITS:
+        return "percent"
+    if unit in fmt.INTEGER_UNITS and number == round(number):
+        return "integer"
+    return "decimal"
+
+
+def value_cell(row: dict[str, Any] | None, lang: str, with_status: bool = True) -> Cell:
+    """An indicator value; a withheld one shows its marker ('<11') and carries no number."""
+    if row is None:
+        return Cell(fmt.DASH, status="no-data" if with_status else "")
+    status = str(row.get("status") or "") if with_status else ""
+    if bool(row.get("suppressed")):
+        return Cell(str(row.get("n_display") or "<"), status="suppressed" if with_status else "")
+    number = row.get("value")
+    if fmt.missing(number):
+        return Cell(fmt.DASH, status=status)
+    unit = row.get("unit")
+    return Cell(fmt.value(number, unit, lang), value=float(number), number_format=_number_format(unit, float(number)),
+                status=status)
+
+
+def number_cell(number: Any, unit: str | None, lang: str) -> Cell:
+    if fmt.missing(number):
+        return Cell(fmt.DASH)
+    return Cell(fmt.value(number, unit, lang), value=float(number), number_format=_number_format(unit, float(number)))
+
+
+def pct_cell(pct: Any, lang: str) -> Cell:
+    if fmt.missing(pct):
+        return Cell(fmt.DASH)
+    return Cell(fmt.percent(pct, lang, 0), value=float(pct) / 100, number_format="percent0")
+
+
+def change_cell(change: Any, unit: str | None, lang: str, significant: bool = False) -> Cell:
+    """A signed change ('+5,2 в. п.'), '*' when statistically significant."""
+    if fmt.missing(change):
+        return Cell(fmt.DASH)
+    cell = number_cell(change, unit, lang)
+    cell.text = fmt.change(change, unit, lang) + ("*" if significant else "")
+    return cell
+
+
+def text_cell(value: str, bold: bool = False) -> Cell:
+    return Cell(value, bold=bold)
+
+
+def _header(*names: str) -> list[list[HeaderCell]]:
+    return [[HeaderCell(n) for n in names]]
+
+
+# --------------------------------------------------------------------------- context
+
+
+def indicator_order(framework: Framework) -> dict[str, int]:
+    """Indicators in theme order (framework.yaml), then by id: the order of every table."""
+    themes = {th.id: th.order for th in framework.settings.themes}
+    ordered = sorted(framework.indicators.values(), key=lambda i: (themes.get(i.theme, 99), i.theme, i.id))
+    return {ind.id: position for position, ind in enumerate(ordered)}
+
+
+class Context:
+    """What every section needs: the public results, names and titles in the report's language."""
+
+    def __init__(self, framework: Framework, lang: str, results: pd.DataFrame, results_all: pd.DataFrame,
+                 period: str, periods: list[str]) -> None:
+        self.framework = framework
+        self.lang = lang
+        self.results = results
+        self.results_all = results_all
+        self.period = period
+        self.periods = periods
+        index = periods.index(period)
+        self.previous = periods[index - 1] if index > 0 else None
+        self.order = indicator_order(framework)
+        self.titles = {i: ind.title.get(lang) for i, ind in framework.indicators.items()}
+        self.short = {i: (ind.short_title or ind.title).get(lang) for i, ind in framework.indicators.items()}
+        territory = results.drop_duplicates("territory_code").sort_values("territory_code")
+        name_column = "territory_name_en" if lang == "en" else "territory_name"
+        self.oblasts: list[str] = territory["territory_code"].tolist()
+        self.names: dict[str, str] = dict(zip(territory["territory_code"], territory[name_column], strict=True))
+        self.names[ALL] = t("reports.text.all_oblasts", lang)
+        totals = results[results["dimension"] == ""]
+        self.totals = totals
+        self.now = totals[totals["period"] == period]
+        self.by_cell = {(r["indicator"], r["territory_code"]): r for r in self.now.to_dict("records")}
+        all_totals = results_all[results_all["dimension"] == ""] if not results_all.empty else results_all
+        self.all_by = {(r["indicator"], str(r["period"])): r for r in all_totals.to_dict("records")}
+
+    def t(self, key: str, **params: Any) -> str:
+        return t(key, self.lang, **params)
+
+    def indicators(self, theme: str | None = None) -> list[Indicator]:
+        ordered = sorted(self.framework.indicators.values(), key=lambda i: self.order[i.id])
+        return [i for i in ordered if theme is None or i.theme == theme]
+
+    def titled(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return figures.with_titles(frame, self.framework, self.lang)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def summary_section(ctx: Context) -> Section:
+    section = Section("summary", ctx.t("reports.section.summary"))
+    scope = ", ".join(ctx.names[c] for c in ctx.oblasts)
+    section.blocks.append(Paragraph(ctx.t("reports.text.summary_intro", oblasts=scope, period=ctx.period)))
+    rows: list[list[Cell]] = []
+    index_ids = [i.id for i in ctx.indicators() if i.type == "index"]
+    body = ctx.now[ctx.now["type"] != "index"]
+    for code in ctx.oblasts:
+        index_row = ctx.by_cell.get((index_ids[0], code)) if index_ids else None
+        improved, worsened = text.moves(body[body["territory_code"] == code], ctx.short, ctx.lang)
+        red = int((body[body["territory_code"] == code]["status"] == "red").sum())
+
+        def count(moves: list[text.Move]) -> Cell:
+            significant = sum(m.significant for m in moves)
+            return Cell(f"{len(moves)} ({significant}*)", value=float(len(moves)), number_format="integer")
+
+        rows.append([
+            text_cell(ctx.names[code], bold=True),
+            value_cell(index_row, ctx.lang),
+            text_cell(ctx.t(f"reports.status.{index_row.get('status') or 'none'}") if index_row else fmt.DASH),
+            change_cell(index_row.get("change"), "score", ctx.lang, bool(index_row.get("change_significant")))
+            if index_row else Cell(fmt.DASH),
+            count(improved) if ctx.previous else Cell(fmt.DASH),
+            count(worsened) if ctx.previous else Cell(fmt.DASH),
+            Cell(str(red), value=float(red), number_format="integer"),
+        ])
+    section.blocks.append(Table(
+        "summary", ctx.t("reports.section.summary"),
+        _header(ctx.t("reports.col.oblast"), ctx.t("reports.col.index"), ctx.t("reports.col.status"),
+                ctx.t("reports.col.change"), ctx.t("reports.col.improved"), ctx.t("reports.col.worsened"),
+                ctx.t("reports.col.red_flags")),
+        rows, [2.6, 1.2, 2, 1.2, 1.9, 1.9, 1.6], note=ctx.t("reports.significant_mark"),
+        native_chart=NativeChart(ctx.t("reports.chart.index", period=ctx.period), 0, [1], "column"),
+        font_size=8.5,
+    ))
+    if index_ids:
+        index_rows = ctx.now[ctx.now["indicator"].isin(index_ids)]
+        section.blocks.append(Chart("index-bars", ctx.t("reports.chart.index", period=ctx.period),
+                                    figures.index_bars(ctx.titled(index_rows), ctx.lang), height=300))
+    for code in ctx.oblasts:
+        section.blocks.append(Paragraph(ctx.names[code], "subheading"))
+        rows_o = ctx.now[ctx.now["territory_code"] == code]
+        index_row = ctx.by_cell.get((index_ids[0], code)) if index_ids else None
+        section.blocks.extend(text.oblast_summary(rows_o, index_row, ctx.short, ctx.lang, ctx.period, ctx.previous))
+    section.blocks.append(Paragraph(ctx.t("reports.significant_mark"), "note"))
+    scorecard = ctx.titled(ctx.now)
+    section.blocks.append(Chart("scorecard", ctx.t("reports.chart.scorecard", theme=ctx.t("reports.section.themes"),
+                                                   period=ctx.period),
+                                figures.scorecard(scorecard, ctx.lang), height=max(300, 24 * (len(ctx.framework.indicators)
+                                                                                          + 8) + 60)))
+    return section
+
+
+def _baseline(ctx: Context, indicator: Indicator) -> tuple[Cell, bool]:
+    """The framework's baseline, else the first wave's combined result (marked †)."""
+    base = indicator.baseline
+    if base is not None and base.value is not None:
+        return number_cell(base.value, indicator.unit, ctx.lang), False
+    period = base.period if base is not None else (ctx.periods[0] if ctx.periods else "")
+    row = ctx.all_by.get((indicator.id, str(period)))
+    cell = value_cell(row, ctx.lang, with_status=False)
+    if cell.text in (fmt.DASH, ""):
+        return cell, False
+    cell.text += " †"
+    return cell, True
+
+
+def iptt_section(ctx: Context) -> Section:
+    """The USAID indicator performance tracking table over all oblasts in scope combined."""
+    years = ctx.periods
+    section = Section("iptt", ctx.t("reports.section.iptt"), landscape=True)
+    header_top = [HeaderCell("", 5)] + [HeaderCell(y, 3) for y in years] + [HeaderCell(ctx.t("reports.col.lop"), 2)]
+    header = [ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), ctx.t("reports.col.level"),
+              "+/−", ctx.t("reports.col.baseline")]
+    for _ in years:
+        header += [ctx.t("reports.col.target"), ctx.t("reports.col.achieved"), ctx.t("reports.col.pct_met")]
+    header += [ctx.t("reports.col.lop_target"), ctx.t("reports.col.lop_pct")]
+    rows: list[list[Cell]] = []
+    from_data = False
+    ordered = sorted(ctx.indicators(), key=lambda i: (LEVEL_ORDER.get(str(i.level), 9), ctx.order[i.id]))
+    for ind in ordered:
+        baseline, marked = _baseline(ctx, ind)
+        from_data = from_data or marked
+        row = [text_cell(ind.id, bold=True), text_cell(ind.title.get(ctx.lang)),
+               text_cell(ctx.t(f"reports.level.{ind.level}")), text_cell(ctx.t(f"reports.direction.{ind.direction}")),
+               baseline]
+        for year in years:
+            result = ctx.all_by.get((ind.id, year))
+            target = result.get("target") if result is not None else target_for(ind, year)
+            row += [number_cell(target, ind.unit, ctx.lang), value_cell(result, ctx.lang),
+                    pct_cell(result.get("pct_of_target") if result is not None else None, ctx.lang)]
+        latest = ctx.all_by.get((ind.id, ctx.period))
+        lop_pct = np.nan
+        if latest is not None and ind.lop_target is not None and not fmt.missing(latest.get("value")):
+            lop_pct = float(pct_of_target(np.array([latest["value"]], float), np.array([ind.lop_target], float),
+                                          np.array([ind.direction]))[0])
+        row += [number_cell(ind.lop_target, ind.unit, ctx.lang), pct_cell(lop_pct, ctx.lang)]
+        rows.append(row)
+    note = ctx.t("reports.iptt_note")
+    if from_data:
+        note += " " + ctx.t("reports.baseline_from_data", period=ctx.periods[0] if ctx.periods else "")
+    widths = [1.1, 7, 2, 1.3, 2] + [1.6, 1.8, 1.6] * len(years) + [1.6, 1.6]
+    section.blocks.append(Table("iptt", ctx.t("reports.section.iptt"), [header_top, [HeaderCell(h) for h in header]],
+                                rows, widths, note=note, font_size=7))
+    return section
+
+
+def theme_sections(ctx: Context) -> list[Section]:
+    sections: list[Section] = []
+    themes = sorted(ctx.framework.settings.themes, key=lambda th: (th.order, th.id))
+    for theme in themes:
+        indicators = ctx.indicators(theme.id)
+        if not indicators:
+            continue
+        title = theme.title.get(ctx.lang)
+        section = Section(f"theme-{theme.id}", title)
+        ids = [i.id for i in indicators]
+        rows_now = ctx.now[ctx.now["indicator"].isin(ids)]
+        section.blocks.extend(text.theme_text(rows_now, ctx.short, ctx.names, ctx.lang, ctx.period, ctx.previous))
+        table_rows: list[list[Cell]] = []
+        for ind in indicators:
+            cells = [text_cell(ind.id, bold=True), text_cell(ind.title.get(ctx.lang))]
+            cells += [value_cell(ctx.by_cell.get((ind.id, code)), ctx.lang) for code in ctx.oblasts]
+            cells.append(value_cell(ctx.all_by.get((ind.id, ctx.period)), ctx.lang))
+            table_rows.append(cells)
+        percent_only = all(i.unit in fmt.PERCENT_UNITS for i in indicators)
+        n_oblasts = len(ctx.oblasts)
+        section.blocks.append(Table(
+            f"theme-{theme.id}", f"{title}, {ctx.period}",
+            _header(ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), *[ctx.names[c] for c in ctx.oblasts],
+                    ctx.names[ALL]),
+            table_rows, [0.9, 6] + [2.1] * (n_oblasts + 1),
+            note=ctx.t("reports.masked_rule"),
+            native_chart=NativeChart(f"{title}, {ctx.period}", 0, list(range(2, 2 + n_oblasts)), "bar")
+            if percent_only else None,
+        ))
+        ranked = False
+        for ind in indicators:
+            rows = ctx.now[ctx.now["indicator"] == ind.id]
+            published = rows[~rows["suppressed"].astype(bool) & rows["value"].map(lambda v: not fmt.missing(v))]
+            if ind.type == "index":
+                trend_rows = ctx.totals[(ctx.totals["indicator"] == ind.id) & (ctx.totals["period"] <= ctx.period)]
+                section.blocks.append(Chart(f"trend-{ind.id}", ctx.t("reports.chart.index_trend"),
+                                            figures.trend(ctx.titled(trend_rows), ctx.lang), height=340))
+                continue
+            if published.empty:
+                # Nothing to rank: every oblast is withheld or without data (the table says which).
+                continue
+            ranked = True
+            section.blocks.append(Chart(
+                f"ranking-{ind.id}", ctx.t("reports.chart.ranking", id=ind.id, title=ctx.short[ind.id], period=ctx.period),
+                figures.ranking(ctx.titled(rows), ctx.lang), caption="", height=230,
+            ))
+        if ranked:
+            section.blocks.append(Paragraph(ctx.t("reports.chart.caption_ranking"), "note"))
+        sections.append(section)
+    return sections
+
+
+def oblast_sections(ctx: Context) -> list[Section]:
+    sections: list[Section] = []
+    for code in ctx.oblasts:
+        name = ctx.names[code]
+        section = Section(f"oblast-{code}", ctx.t("reports.section.oblast", name=name))
+        rows: list[list[Cell]] = []
+        for ind in ctx.indicators():
+            row = ctx.by_cell.get((ind.id, code))
+            status = str(row.get("status") or "no-data") if row is not None else "no-data"
+            change = change_cell(row.get("change"), ind.unit, ctx.lang, bool(row.get("change_significant"))) \
+                if row is not None else Cell(fmt.DASH)
+            published = row is not None and not bool(row.get("suppressed"))
+            rows.append([
+                text_cell(ind.id, bold=True),
+                text_cell(ctx.short[ind.id]),
+                value_cell(row, ctx.lang),
+                text_cell(fmt.interval(row.get("ci_low"), row.get("ci_high"), ind.unit, ctx.lang) if published else fmt.DASH),
+                text_cell(str(row.get("n_display") or fmt.DASH) if row is not None else fmt.DASH),
+                number_cell(row.get("target") if row is not None else None, ind.unit, ctx.lang),
+                pct_cell(row.get("pct_of_target") if published else None, ctx.lang),
+                Cell(ctx.t(f"reports.status.{status}"), status=status),
+                change,
+            ])
+        section.blocks.append(Table(
+            f"oblast-{code}", f"{name}, {ctx.period}",
+            _header(ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), ctx.t("reports.col.value"),
+                    ctx.t("reports.col.interval"), ctx.t("reports.col.n"), ctx.t("reports.col.target"),
+                    ctx.t("reports.col.pct_met"), ctx.t("reports.col.status"), ctx.t("reports.col.change")),
+            rows, [0.9, 4.6, 1.6, 2.7, 0.9, 1.4, 1.4, 2.7, 1.8],
+            note=ctx.t("reports.masked_rule") + " " + ctx.t("reports.significant_mark"),
+        ))
+        sections.append(section)
+    return sections
+
+
+def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
+    section = Section("coverage", ctx.t("reports.section.coverage"))
+    titles = {s.id: s.title.get(ctx.lang) for s in ctx.framework.surveys.values()}
+    oblast_rows = cov[(cov["level"] == "oblast") & cov["territory_code"].isin(ctx.oblasts)]
+    waves = sorted(w for w in oblast_rows["wave"].dropna().astype(str).unique() if w <= ctx.period)
+    rows: list[list[Cell]] = []
+    by = {(r["survey"], str(r["wave"]), r["territory_code"]): r for r in oblast_rows.to_dict("records")}
+    for survey in sorted(oblast_rows["survey"].unique(), key=lambda s: list(ctx.framework.surveys).index(s)):
+        for wave in waves:
+            cells = [text_cell(titles.get(survey, survey)), text_cell(wave)]
+            received = expected = 0
+            for code in ctx.oblasts:
+                row = by.get((survey, wave, code))
+                if row is None:
+                    cells.append(Cell(fmt.DASH))
+                    continue
+                received += int(row["received"])
+                expected += int(row["expected"])
+                cells.append(Cell(f"{fmt.percent(row['share'] * 100, ctx.lang, 0)} ({int(row['received'])}/{int(row['expected'])})",
+                                  value=float(row["share"]), number_format="percent0"))
+            cells.append(text_cell(f"{received}/{expected}"))
+            rows.append(cells)
+    if rows:
+        section.blocks.append(Table(
+            "coverage", ctx.t("reports.section.coverage"),
+            _header(ctx.t("reports.col.survey"), ctx.t("reports.col.wave"), *[ctx.names[c] for c in ctx.oblasts],
+                    f"{ctx.t('reports.col.received')}/{ctx.t('reports.col.expected')}"),
+            rows, [5, 1.2] + [2.2] * len(ctx.oblasts) + [2],
+            native_chart=NativeChart(ctx.t("reports.section.coverage"), 0, list(range(2, 2 + len(ctx.oblasts))), "bar"),
+        ))
+    if waves:
+        latest = waves[-1]
+        frame = oblast_rows[oblast_rows["wave"].astype(str) == latest]
+        section.blocks.append(Chart("coverage-bar", ctx.t("reports.chart.coverage", wave=latest),
+                                    figures.coverage_bar(frame, ctx.lang, titles), height=max(300, 16 * len(frame) + 140)))
+    return section
+
+
+def methodology_section(ctx: Context) -> Section:
+    fw = ctx.framework
+    section = Section("methodology", ctx.t("reports.section.methodology"))
+    official = min((s.min_n for s in fw.surveys.values() if s.respondent != "survivor"), default=5)
+    section.blocks.append(Paragraph(ctx.t("reports.method.intro")))
+    for key in ("suppression", "intervals", "status", "index"):
+        section.blocks.append(Paragraph(ctx.t(f"reports.method.{key}_title"), "subheading"))
+        section.blocks.append(Paragraph(ctx.t(f"reports.method.{key}", official=official,
+                                              survivor=fw.settings.survivor_min_n)))
+    section.blocks.append(Paragraph(ctx.t("reports.method.parameters_title"), "subheading"))
+    params: list[list[Cell]] = []
+    for param in fw.settings.parameters.values():
+        shown = ", ".join(param.value) if isinstance(param.value, list) else str(param.value)
+        if isinstance(param.value, list) and len(param.value) > 4:
+            shown = f"{len(param.value)}: {param.value[0]} … {param.value[-1]}"
+        verified = ctx.t("reports.yes") if param.verified else ctx.t("reports.method.unverified")
+        params.append([text_cell(param.label.get(ctx.lang)), text_cell(f"{shown} {param.unit or ''}".strip()),
+                       Cell(verified, status="" if param.verified else "amber"), text_cell(" ".join(param.source.split()))])
+    section.blocks.append(Table("parameters", ctx.t("reports.method.parameters_title"),
+                                _header(ctx.t("reports.col.parameter"), ctx.t("reports.col.value"),
+                                        ctx.t("reports.col.verified"), ctx.t("reports.col.source")),
+                                params, [4, 2, 1.6, 6.4], font_size=6.5))
+    surveys: list[list[Cell]] = []
+    for survey in fw.surveys.values():
+        surveys.append([text_cell(survey.code, bold=True), text_cell(survey.title.get(ctx.lang)),
+                        text_cell(survey.respondent), text_cell(survey.unit), Cell(str(survey.min_n), float(survey.min_n), "integer")])
+    section.blocks.append(Table("instruments", ctx.t("reports.col.survey"),
+                                _header(ctx.t("reports.col.id"), ctx.t("reports.col.survey"), "respondent", "unit", "min n"),
+                                surveys, [1, 6, 2.2, 1.8, 1]))
+    section.blocks.append(Paragraph(ctx.t("reports.method.indicators_title"), "subheading"))
+    for ind in ctx.indicators():
+        survey = fw.survey_of(ind)
+        total = ctx.all_by.get((ind.id, ctx.period))
+        n_text = str(total.get("n_display") or fmt.DASH) if total is not None else fmt.DASH
+        items = [(ctx.t("reports.method.definition"), ind.description.get(ctx.lang))]
+        if ind.numerator_text:
+            items.append((ctx.t("reports.method.numerator"), ind.numerator_text.get(ctx.lang)))
+        if ind.denominator_text:
+            items.append((ctx.t("reports.method.denominator"), ind.denominator_text.get(ctx.lang)))
+        items.append((ctx.t("reports.method.type"), ", ".join([
+            ctx.t(f"reports.type.{ind.type}"), ind.unit, ctx.t(f"reports.direction_text.{ind.direction}"),
+            ctx.t(f"reports.level.{ind.level}")])))
+        items.append((ctx.t("reports.method.interval"), ctx.t(f"reports.ci.{CI_KEY.get(str(ind.type), 'none')}")))
+        if survey is not None:
+            items.append((ctx.t("reports.method.instrument"), f"{survey.title.get(ctx.lang)} ({survey.respondent})"))
+        items.append((ctx.t("reports.method.n", period=ctx.period), f"{n_text}; min n = {fw.min_n(ind)}"))
+        targets = "; ".join(f"{p}: {fmt.value(v, ind.unit, ctx.lang)}" for p, v in sorted(ind.targets.items()))
+        parts = []
+        if ind.baseline is not None:
+            base = fmt.value(ind.baseline.value, ind.unit, ctx.lang) if ind.baseline.value is not None \
+                else ctx.t("reports.placeholder")
+            parts.append(f"{ctx.t('reports.col.baseline')} {ind.baseline.period}: {base}")
+        if targets:
+            parts.append(f"{ctx.t('reports.col.target')}: {targets}")
+        if ind.lop_target is not None:
+            parts.append(f"LOP: {fmt.value(ind.lop_target, ind.unit, ctx.lang)}")
+        if ind.thresholds is not None:
+            parts.append(f"{fmt.value(ind.thresholds.green, ind.unit, ctx.lang)} / "
+                         f"{fmt.value(ind.thresholds.amber, ind.unit, ctx.lang)}")
+        if parts:
+            items.append((ctx.t("reports.method.targets"), "; ".join(parts)))
+        if ind.components:
+            items.append((ctx.t("reports.method.components"),
+                          ", ".join(f"{c.indicator} ({fmt.decimal(c.weight, ctx.lang, 0)})" for c in ind.components)))
+        items.append((ctx.t("reports.method.legal"), " ".join(ind.legal_basis.get(ctx.lang).split())))
+        if ind.proposal:
+            items.append(("[P]", ctx.t("reports.method.proposal")))
+        section.blocks.append(Definition(f"def-{ind.id}", f"{ind.id}. {ind.title.get(ctx.lang)}", items))
+    return section
+
+
+def command_line(lang: str, period: str, oblasts: Sequence[str] | None) -> str:
+    parts = ["monitor report --format FORMAT", f"--lang {lang}", f"--period {period}"]
+    parts += [f"--oblast {o}" for o in oblasts or ()]
+    return " ".join(parts) + " -o FILE"
+
+
+def provenance_section(ctx: Context, prov: Provenance, generated_line: str, oblasts: Sequence[str] | None) -> Section:
+    section = Section("provenance", ctx.t("reports.section.provenance"))
+    section.blocks.append(Paragraph(ctx.t("reports.prov.intro")))
+    data = ctx.t("reports.synthetic_short") if prov.synthetic else ctx.t("reports.prov.real")
+    items = [
+        (ctx.t("reports.prov.framework_hash"), prov.framework_hash),
+        (ctx.t("reports.prov.database_hash"), prov.database_hash),
+        (ctx.t("reports.prov.responses"), f"{fmt.integer(prov.responses, ctx.lang)} / {prov.batches}"),
+        (ctx.t("reports.prov.data"), data),
+        (ctx.t("reports.prov.version"), f"ptl-monitor {prov.version}"),
+        (ctx.t("reports.prov.command"), command_line(ctx.lang, ctx.period, oblasts)),
+    ]
+    section.blocks.append(Table("provenance", ctx.t("reports.section.provenance"),
+                                _header(ctx.t("reports.col.item"), ctx.t("reports.col.value")),
+                                [[text_cell(k, bold=True), text_cell(v)] for k, v in items], [3, 9], font_size=8))
+    section.blocks.append(Paragraph(generated_line, "note"))
+    return section
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def resolve_oblasts(engine: Engine, wanted: Sequence[str] | None) -> list[str] | None:
+    """Oblast codes from codes or names (uk/en, case-insensitive); MonitorError for an unknown one."""
+    if not wanted:
+        return None
+    from monitor.store.territory import territories
+
+    units = territories(engine, level="oblast")
+    lookup: dict[str, str] = {}
+    for row in units.to_dict("records"):
+        for key in (row["code"], row["name_uk"], row["name_en"]):
+            lookup[str(key).casefold()] = row["code"]
+    codes: list[str] = []
+    for item in wanted:
+        code = lookup.get(item.strip().casefold())
+        if code is None:
+            known = ", ".join(f"{r['code']} ({r['name_en']})" for r in units.to_dict("records"))
+            raise MonitorError(issue("report-unknown-oblast", oblast=item, known=known))
+        codes.append(code)
+    return sorted(set(codes))
+
+
+def build_content(
+    engine: Engine, framework: Framework, *, lang: str, period: str | None = None,
+    oblasts: Sequence[str] | None = None, generated_at: datetime | None = None,
+) -> Report:
+    if lang not in LANGS:
+        raise MonitorError(issue("report-unknown-language", lang=lang))
+    codes = resolve_oblasts(engine, oblasts)
+    raw = compute_cached(engine, framework, level="oblast", period="year", disaggregate=True, oblasts=codes)
+    if raw.empty:
+        raise MonitorError(issue("report-no-data"))
+    raw_all = compute_cached(engine, framework, level="all", period="year", disaggregate=False, oblasts=codes)
+    results = for_audience(raw, "public")
+    results_all = for_audience(raw_all, "public")
+    for frame in (results, results_all):
+        frame["period"] = frame["period"].astype(str)
+    known = sorted(results["period"].unique())
+    chosen = period or known[-1]
+    if chosen not in known:
+        raise MonitorError(issue("report-unknown-period", period=chosen, known=", ".join(known)))
+    periods = [p for p in known if p <= chosen]
+    order = indicator_order(framework)
+    sort_keys = ["_o", "territory_code", "period", "dimension", "dimension_value"]
+    results = results.assign(_o=results["indicator"].map(order)).sort_values(sort_keys, kind="stable")
+    results = results.drop(columns="_o").reset_index(drop=True)
+    results_all = results_all.assign(_o=results_all["indicator"].map(order)).sort_values(
+        sort_keys, kind="stable").drop(columns="_o").reset_index(drop=True)
+    ctx = Context(framework, lang, results, results_all, chosen, periods)
+    cov = coverage(engine, framework)
+    prov = provenance(engine, framework, generated_at)
+    generated_line = f"{t('reports.generated', lang)}: {fmt.moment(prov.generated_at, lang)}"
+    title = t("reports.title", lang)
+    footer = f"{title} · {chosen}"
+    if prov.synthetic:
+        footer += " · " + t("reports.synthetic_short", lang).upper()
+    sections = [
+        summary_section(ctx),
+        iptt_section(ctx),
+        *theme_sections(ctx),
+        *oblast_sections(ctx),
+        coverage_section(ctx, cov),
+        methodology_section(ctx),
+        provenance_section(ctx, prov, generated_line, codes),
+    ]
+    return Report(
+        lang=lang, title=title, subtitle=framework.settings.title.get(lang), period=chosen, periods=periods,
+        scope=[ctx.names[c] for c in ctx.oblasts], oblast_codes=list(ctx.oblasts), synthetic=prov.synthetic,
+        provenance=prov, sections=sections, generated_line=generated_line, footer=footer,
+        results=results, results_all=results_all,
+        coverage=cov[cov["level"].isin(["oblast", "all"]) & (cov["territory_code"].isin([*ctx.oblasts, ALL]))]
+        .reset_index(drop=True),
+        indicator_rows=[indicator_row(framework, framework.indicators[i]) for i in sorted(order, key=order.get)],
+    )
+
+
+def indicator_row(framework: Framework, ind: Indicator) -> dict[str, Any]:
+    return {
+        "id": ind.id, "title_uk": ind.title.uk, "title_en": ind.title.en, "theme": ind.theme, "type": str(ind.type),
+        "unit": ind.unit, "direction": str(ind.direction), "result_level": str(ind.level), "survey": ind.survey or "",
+        "min_n": framework.min_n(ind), "lop_target": ind.lop_target,
+        "legal_basis_uk": " ".join(ind.legal_basis.uk.split()), "legal_basis_en": " ".join(ind.legal_basis.en.split()),
+        "definition_hash": framework.indicator_hashes.get(ind.id, ""),
+    }

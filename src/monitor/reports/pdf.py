@@ -1,0 +1,253 @@
+"""The report as a print-ready A4 PDF (fpdf2), DejaVu Sans embedded so Cyrillic is real, searchable text.
+
+fpdf2 refuses non-Latin text in its core fonts (it raises instead of drawing blanks), and we always
+register a Unicode TTF, so a missing glyph can never pass silently. Sections open on a new page;
+the IPTT section is landscape. Every page carries the report title and, for demo data, the
+synthetic-data marker in the header and footer.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from monitor.i18n import t
+from monitor.reports.images import Pending
+from monitor.reports.model import STATUS_FILL, Chart, Definition, Paragraph, Report, Section, Table
+
+FONT_DIRS = (
+    os.environ.get("MONITOR_FONT_DIR", ""),
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+)
+FONT = "DejaVu"
+RED = (183, 28, 28)
+GREY = (96, 96, 96)
+HEAD_FILL = (38, 50, 56)
+NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def font_dir() -> Path:
+    for folder in FONT_DIRS:
+        if folder and (Path(folder) / "DejaVuSans.ttf").is_file():
+            return Path(folder)
+    raise FileNotFoundError(
+        "DejaVuSans.ttf not found (install fonts-dejavu-core or set MONITOR_FONT_DIR) / "
+        "не знайдено DejaVuSans.ttf (встановіть fonts-dejavu-core або задайте MONITOR_FONT_DIR)"
+    )
+
+
+class ReportPDF(FPDF):
+    def __init__(self, report: Report, pending: Pending | None = None) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.report = report
+        self.pending = pending
+        folder = font_dir()
+        self.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
+        oblique = folder / "DejaVuSans-Oblique.ttf"
+        self.add_font(FONT, "I", str(oblique if oblique.is_file() else folder / "DejaVuSans.ttf"))
+        self.set_margins(15, 16, 15)
+        self.set_auto_page_break(True, margin=16)
+        self.set_title(f"{report.title} — {report.subtitle} ({report.period})")
+        self.set_author("ptl-monitor")
+        self.set_creator(f"ptl-monitor {report.provenance.version}")
+        self.set_lang("uk-UA" if report.lang == "uk" else "en-GB")
+        self.cover = True
+
+    def header(self) -> None:
+        if self.cover:
+            return
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*GREY)
+        self.set_y(7)
+        self.cell(0, 4, f"{self.report.title} · {self.report.subtitle}", align="L")
+        if self.report.synthetic:
+            self.set_text_color(*RED)
+            self.set_font(FONT, "B", 7)
+            self.set_x(self.l_margin)
+            self.cell(0, 4, t("reports.synthetic_short", self.report.lang).upper(), align="R")
+        self.set_text_color(0, 0, 0)
+        self.set_y(self.t_margin)
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*(RED if self.report.synthetic else GREY))
+        self.cell(0, 4, self.report.footer, align="L")
+        self.set_x(self.l_margin)
+        self.set_text_color(*GREY)
+        self.cell(0, 4, t("reports.page", self.report.lang, page=self.page_no(), pages="{nb}"), align="R")
+        self.set_text_color(0, 0, 0)
+
+    # ------------------------------------------------------------------ blocks
+    def paragraph_block(self, block: Paragraph) -> None:
+        if block.style == "subheading":
+            if self.will_page_break(18):
+                self.add_page(orientation=self.cur_orientation)
+            self.ln(2)
+            self.set_font(FONT, "B", 11)
+            self.multi_cell(0, 5.5, block.text, new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+            return
+        if block.style == "note":
+            self.set_font(FONT, "I", 7.5)
+            self.set_text_color(*GREY)
+            self.multi_cell(0, 3.8, block.text, new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0, 0, 0)
+            self.ln(1)
+            return
+        self.set_font(FONT, "", 9)
+        if block.style == "bullet":
+            self.set_x(self.l_margin + 3)
+            self.multi_cell(self.epw - 3, 4.4, "• " + block.text, new_x="LMARGIN", new_y="NEXT")
+        else:
+            self.multi_cell(0, 4.4, block.text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.2)
+
+    def table_block(self, block: Table) -> None:
+        size = block.font_size
+        self.set_font(FONT, "B", 9.5)
+        if self.will_page_break(25):
+            self.add_page(orientation=self.cur_orientation)
+        self.multi_cell(0, 5, block.title, new_x="LMARGIN", new_y="NEXT")
+        self.ln(0.5)
+        self.set_font(FONT, "", size)
+        heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEAD_FILL, size_pt=size)
+        with self.table(
+            col_widths=tuple(block.widths), line_height=size * 0.48, headings_style=heading,
+            num_heading_rows=len(block.header), repeat_headings=1, text_align="LEFT", padding=0.7,
+            borders_layout="ALL", width=self.epw,
+        ) as grid:
+            for header_row in block.header:
+                row = grid.row()
+                for cell in header_row:
+                    row.cell(cell.text, colspan=cell.span, align="C" if cell.span > 1 else "L")
+            for body_row in block.rows:
+                row = grid.row()
+                for cell in body_row:
+                    fill = STATUS_FILL.get(cell.status) if cell.status else None
+                    style = FontFace(
+                        emphasis="BOLD" if cell.bold else None,
+                        fill_color=_rgb(fill) if fill else None,
+                        size_pt=size,
+                    )
+                    numeric = cell.number_format in NUMBER_FORMATS or cell.text.startswith("<")
+                    row.cell(cell.text, style=style, align="R" if numeric else "L")
+        if block.note:
+            self.ln(0.8)
+            self.paragraph_block(Paragraph(block.note, "note"))
+        self.ln(2)
+
+    def chart_block(self, block: Chart) -> None:
+        self.set_font(FONT, "B", 9)
+        if self.pending is not None:
+            self.pending.wait(block)
+        if block.image is None:
+            return
+        width = self.epw
+        if block.width < 700:
+            width = self.epw * block.width / 900
+        height = width * block.height / block.width
+        if height > self.eph - 10:
+            height = self.eph - 10
+            width = height * block.width / block.height
+        if self.will_page_break(height + 7):
+            self.add_page(orientation=self.cur_orientation)
+        self.multi_cell(0, 4.5, block.title, new_x="LMARGIN", new_y="NEXT")
+        self.image(io.BytesIO(block.image), x=self.l_margin + (self.epw - width) / 2, w=width, h=height)
+        self.ln(2)
+
+    def definition_block(self, block: Definition) -> None:
+        if self.will_page_break(22):
+            self.add_page(orientation=self.cur_orientation)
+        self.set_font(FONT, "B", 9)
+        self.multi_cell(0, 4.6, block.title, new_x="LMARGIN", new_y="NEXT")
+        for label, value in block.items:
+            self.set_font(FONT, "B", 7.8)
+            self.write(3.8, f"{label}: ")
+            self.set_font(FONT, "", 7.8)
+            self.write(3.8, value)
+            self.ln(4.2)
+        self.ln(1.8)
+
+    # ------------------------------------------------------------------ pages
+    def cover_page(self) -> None:
+        report = self.report
+        lang = report.lang
+        self.add_page()
+        self.set_y(45)
+        self.set_font(FONT, "B", 26)
+        self.multi_cell(0, 12, report.title, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 14)
+        self.multi_cell(0, 7, report.subtitle, new_x="LMARGIN", new_y="NEXT")
+        self.ln(8)
+        self.set_font(FONT, "", 11)
+        self.multi_cell(0, 6, f"{t('reports.period', lang)}: {', '.join(report.periods)} "
+                              f"({report.period})", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 6, f"{t('reports.scope', lang)}: {', '.join(report.scope)}", new_x="LMARGIN",
+                        new_y="NEXT")
+        if report.synthetic:
+            self.ln(8)
+            self.set_fill_color(255, 235, 238)
+            self.set_draw_color(*RED)
+            self.set_text_color(*RED)
+            self.set_font(FONT, "B", 13)
+            self.multi_cell(0, 8, t("reports.synthetic", lang), border=1, fill=True, align="C", padding=3,
+                            new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0, 0, 0)
+            self.set_draw_color(0, 0, 0)
+            self.set_fill_color(255, 255, 255)  # tables fill cells with the current colour
+        self.ln(10)
+        self.set_font(FONT, "B", 11)
+        self.cell(0, 6, t("reports.contents", lang), new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 9.5)
+        for number, section in enumerate(report.sections, start=1):
+            self.cell(0, 5, f"{number}. {section.title}", new_x="LMARGIN", new_y="NEXT")
+        self.set_y(-40)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        prov = report.provenance
+        self.multi_cell(0, 4, f"{report.generated_line}\nptl-monitor {prov.version} · framework {prov.framework_hash[:12]} · "
+                              f"database {prov.database_hash[:12]}", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.cover = False
+
+    def section(self, number: int, section: Section) -> None:
+        self.add_page(orientation="L" if section.landscape else "P")
+        self.start_section(section.title, level=0)
+        self.set_font(FONT, "B", 15)
+        self.multi_cell(0, 7.5, f"{number}. {section.title}", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+        charts_noted = False
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                self.paragraph_block(block)
+            elif isinstance(block, Table):
+                self.table_block(block)
+            elif isinstance(block, Chart):
+                self.chart_block(block)
+                note = self.pending.note if self.pending is not None else self.report.charts_note
+                if block.image is None and note and not charts_noted:
+                    self.paragraph_block(Paragraph(note, "note"))
+                    charts_noted = True
+            elif isinstance(block, Definition):
+                self.definition_block(block)
+
+
+def write_pdf(report: Report, out: Path, pending: Pending | None = None) -> Path:
+    pdf = ReportPDF(report, pending)
+    pdf.cover_page()
+    for number, section in enumerate(report.sections, start=1):
+        pdf.section(number, section)
+    pdf.output(str(out))
+    return out
