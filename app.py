@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor.dashboard import data, layout, pages, sidebar, state
+from monitor.dashboard import access, data, layout, pages, sidebar, state
 from monitor.i18n import t
 
 lang = state.lang()
 st.set_page_config(page_title=t("dashboard.app_title", lang), page_icon="🧭", layout="wide")
 layout.styles()
+access.require()  # the login gate: a database with real imports shows only the login form until then
 navigation = st.navigation(pages.all_pages(lang))
 sidebar.render()
 layout.synthetic_banner(data.facts(*data.context())["synthetic"], state.lang())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import (
+from auth_kit import (
     OTHER,
     OWN,
     PASSWORD,

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import OTHER, PASSWORD, World, audit_count
+from auth_kit import OTHER, OWN, PASSWORD, World, audit_count
 from streamlit.testing.v1 import AppTest
 
 from monitor.auth import audit
@@ -122,7 +122,12 @@ def test_every_cell_through_the_dashboards_door(world: World, monkeypatch: pytes
     no_exception(at)
     probe = at.session_state["probe"]
     assert probe["role"] == role and probe["user"] == NAMES[role]
-    assert probe["audience"] == ("internal" if MATRIX[role]["view-detail"] == "yes" else "public")
+    # The audience key names what the person may see (data.scoped turns it into guard.scoped_results).
+    if MATRIX[role]["view-detail"] == "yes":
+        assert probe["audience"] == "internal"
+    else:
+        assert probe["audience"].startswith(f"{role}:")
+        assert (OWN in probe["audience"]) == (MATRIX[role]["view-detail"] == "scoped")
     for action in ACTIONS:
         assert probe["own"][action] == (MATRIX[role][action] in ("yes", "scoped")), (role, action)
         assert probe["other"][action] == (MATRIX[role][action] == "yes"), (role, action)
@@ -174,9 +179,7 @@ HROMADA_PAGE = "src/monitor/dashboard/pages/hromada.py"
 OTHER_HROMADA = "UA35020010000028961"
 
 
-# Not yet wired into the hromada page (the data layer refuses already: guard.responses_for_view and
-# guard.scoped_results). Strict xfail: these fail the moment the page uses the guard — then drop the marker.
-@pytest.mark.xfail(strict=True, reason="hromada page shows answers via data.hromada_answers without the guard")
+# The hromada page scopes results through guard.scoped_results and answers through the matrix.
 @pytest.mark.parametrize("role", ["viewer", "monitor", "coordinator"])
 def test_no_answers_of_another_oblasts_hromada_by_url(app: AppTest, role: str) -> None:
     app.query_params["hromada"] = OTHER_HROMADA

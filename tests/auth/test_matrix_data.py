@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import OTHER, OWN, PASSWORD, World, refused_and_logged, rows_in, write_export
+from auth_kit import OTHER, OWN, PASSWORD, World, refused_and_logged, rows_in, write_export
 
 from monitor.auth import accounts, guard
 from monitor.auth.models import ROLES

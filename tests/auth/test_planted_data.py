@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import OTHER, OWN, PASSWORD, rows_in, write_export
+from auth_kit import OTHER, OWN, PASSWORD, rows_in, write_export
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 

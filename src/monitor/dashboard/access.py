@@ -91,14 +91,21 @@ def role() -> str:
 
 
 def audience() -> str:
-    """'internal' only for roles that see every detail (admin); everyone else sees the public view.
+    """A key naming what the current person may see, used to cache scoped results per person kind.
 
-    Coordinators' internal view of their own oblasts comes through `scope()` (scoped_results).
+    'public' for the open demo and for roles without detail; 'internal' for admins; for a
+    coordinator 'coordinator:UA53,...' (detail for their oblasts only). `data.results` turns the key
+    back into the scoping of `monitor.auth.guard.scoped_results`.
     """
     user = current_user()
-    if user is not None and guard.grant(user.role, "view-detail") == "yes":
+    if user is None:
+        return "public"
+    grant = guard.grant(user.role, "view-detail")
+    if grant == "yes":
         return "internal"
-    return "public"
+    if grant == "scoped":
+        return f"{user.role}:{','.join(sorted(str(c) for c in (user.oblasts or [])))}"
+    return f"{user.role}:"
 
 
 def can(action: str, oblast: str | None = None) -> bool:
@@ -106,7 +113,9 @@ def can(action: str, oblast: str | None = None) -> bool:
     synthetic files; otherwise the permission matrix decides."""
     user = current_user()
     if user is None:
-        return action in ("view-aggregates", "export-report", "import", "view-rejected-rows", "view-detail")
+        return action in (
+            "view-aggregates", "export-report", "import", "view-rejected-rows", "view-detail", "view-responses"
+        )
     return guard.allowed(user, action, oblast)
 
 

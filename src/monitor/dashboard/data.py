@@ -79,15 +79,32 @@ def facts(url: str, fp: str) -> dict[str, Any]:
 def results(url: str, fp: str, level: str, granularity: str, audience: str, totals_only: bool = False) -> pd.DataFrame:
     """Indicator results for a level and granularity (every period), as the audience may see them."""
     from monitor.engine import compute_cached
-    from monitor.privacy import for_audience
 
     frame = compute_cached(
         engine(url), framework(framework_root()), level=level, period=granularity, disaggregate=not totals_only
     )
-    shown = for_audience(frame, audience)
+    shown = scoped(frame, audience)
     if totals_only and "dimension" in shown.columns:
         shown = shown[shown["dimension"].fillna("") == ""]
     return shown.reset_index(drop=True)
+
+
+def scoped(frame: pd.DataFrame, audience: str) -> pd.DataFrame:
+    """Results as `audience` (a key from `access.audience()`) may see them: the one gate for pages.
+
+    'public' / 'internal' are the privacy audiences; 'role:UA53,UA35' scopes through
+    `monitor.auth.guard.scoped_results` (detail only for the listed oblasts, aggregates elsewhere).
+    """
+    from types import SimpleNamespace
+
+    from monitor.auth.guard import scoped_results
+    from monitor.privacy import for_audience
+
+    if audience in ("public", "internal"):
+        return for_audience(frame, audience)
+    role, _, oblasts = audience.partition(":")
+    principal = SimpleNamespace(name=role, role=role, oblasts=[c for c in oblasts.split(",") if c], disabled=False)
+    return scoped_results(frame, principal)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts import figures
-from monitor.dashboard import data, layout, state
+from monitor.dashboard import access, data, layout, state
 from monitor.dashboard.pages.common import current, has_answers, select
 from monitor.i18n import label, t
 
@@ -124,7 +124,9 @@ def render() -> None:
         # st.table, not st.dataframe: a static table prints in full (the profile is meant for paper).
         st.table(table.set_index(t("dashboard.col.indicator", lang)))
     st.markdown(f"**{t('dashboard.hromada.answers', lang)}**")
-    answers = data.hromada_answers(view.url, view.fp, code)
+    # Answers one by one are detail: only for people allowed to see responses in this oblast.
+    allowed = access.can("view-responses", info["oblast_code"])
+    answers = data.hromada_answers(view.url, view.fp, code) if allowed else pd.DataFrame()
     if view.gran == "wave" and view.period and not answers.empty:
         answers = answers[answers["wave"].astype(str) == view.period]
     if answers.empty:
