@@ -129,8 +129,8 @@ def issue(code: str, *, path: str | None = None, line: int | None = None, column
 
 
 # Import the families so the catalogue is complete whenever errors is imported.
+from monitor.errors import auth as _auth  # noqa: E402,F401
+from monitor.errors import engine as _engine  # noqa: E402,F401
 from monitor.errors import framework as _framework  # noqa: E402,F401
 from monitor.errors import ingest as _ingest  # noqa: E402,F401
 from monitor.errors import territory as _territory  # noqa: E402,F401
-from monitor.errors import engine as _engine  # noqa: E402,F401
-from monitor.errors import auth as _auth  # noqa: E402,F401

@@ -3,8 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import monitor.auth.models
 import monitor.store.models  # noqa: F401  (registers the tables)
-import monitor.auth.models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")
