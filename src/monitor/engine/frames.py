@@ -1,11 +1,19 @@
 """Responses of one instrument as one typed DataFrame: slice columns plus one column per question.
 
-One parameterised SELECT per (instrument, repeat), fetched in chunks so a million responses never
-sit in memory as Python dicts. The `answers` JSON of each chunk is parsed by pyarrow's JSON reader
-with an explicit schema built from the question types (numbers -> float64, dates -> text then
-datetime64, choices and text -> str); measured at about 1.7 s per million answers against 5-6 s for
-orjson + DataFrame.from_records. If a chunk breaks the schema (a number stored as text, a list for a
-select_multiple) that chunk falls back to orjson and is coerced column by column.
+Fast path (database sources): the database itself writes each response as one line of JSON (slice
+columns + the answers document, json_quote / to_json for the text) and concatenates a chunk of
+lines into one value (group_concat / string_agg), so a chunk of 200,000 responses crosses into
+Python as ONE bytes object instead of 200,000 tuples; pyarrow's JSON reader (C++, multi-threaded)
+then parses it with an explicit schema built from the question types (numbers -> float64, dates ->
+text then datetime64, choices and text -> str). On the 1,000,000-response benchmark database this
+reads the eight frames in ~9 s against ~12-15 s row by row (SQLite building the lines is most of it).
+
+Careful path (always correct, used whenever the fast path cannot be trusted): rows are fetched as
+tuples; the `answers` of each chunk is parsed by pyarrow's JSON reader, and a chunk that breaks the
+schema (a number stored as text, a list for a select_multiple) falls back to orjson and is coerced
+column by column. pyarrow raises on any value whose JSON type differs from the schema, so an odd
+value anywhere sends the whole (instrument, repeat) down the careful path: results never depend on
+which path ran (tests/engine/test_frames_fast.py compares both, with odd values, on both databases).
 
 A `ResponseSource` hides where rows come from: the database (`DbSource`, the normal case) or a
 Parquet export (`ParquetSource`, used by the benchmark to compare with DuckDB on the same file).
@@ -14,6 +22,7 @@ Parquet export (`ParquetSource`, used by the benchmark to compare with DuckDB on
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 from sqlalchemy.engine import Engine
 
+from monitor.engine.fastread import NotFast, read_chunks
 from monitor.framework.models import QuestionType, Survey
 
 SLICE_COLUMNS = (
@@ -148,20 +158,33 @@ class ParquetSource:
     def raw(self, instrument_id: str, repeat: str | None = None) -> Iterator[pa.Table]:
         import pyarrow.parquet as pq
 
+        # A file laid out by instrument (bench/bench_engine.py writes it so) is read only where the
+        # instrument is: the filter skips other row groups by their statistics.
         table = pq.read_table(self.path, filters=[("instrument_id", "=", instrument_id)])
-        ndjson = pc.binary_join_element_wise(table["answers"], "", "\n").cast(pa.binary())
-        table = table.set_column(table.column_names.index("answers"), "answers", ndjson)
         if repeat is None:
-            table = table.filter(pc.is_null(table["parent_id"]))
+            if table["parent_id"].null_count != len(table):  # an instrument without repeats needs no copy
+                table = table.filter(pc.is_null(table["parent_id"]))
+            ids = table["id"].to_numpy()
+            if len(ids) > 1 and not bool(np.all(ids[1:] > ids[:-1])):  # rows in id order, as from the database
+                table = table.take(np.argsort(ids, kind="stable"))
             yield table.select([*SLICE_COLUMNS, "answers"])
             return
-        children = table.filter(pc.equal(table["repeat"], repeat)).select(["id", "parent_id", "answers"])
-        parents = table.filter(pc.is_null(table["parent_id"])).select(
-            [c for c in SLICE_COLUMNS if c not in ("parent_id",)] + ["answers"]
-        ).rename_columns([c for c in SLICE_COLUMNS if c != "parent_id"] + ["parent_answers"])
-        parents = parents.rename_columns(["parent_id" if c == "id" else c for c in parents.column_names])
-        joined = children.join(parents, "parent_id")
-        yield joined.select([*SLICE_COLUMNS, "answers", "parent_answers"])
+        children = table.filter(pc.equal(table["repeat"], repeat))
+        parents = table.filter(pc.is_null(table["parent_id"]))
+        # Each child takes its parent's slice and answers, looked up by id (an inner join, in the
+        # children's id order, without a hash join: cheaper, and the order is kept).
+        children = children.take(np.argsort(children["id"].to_numpy(), kind="stable"))
+        parent_ids = parents["id"].to_numpy()
+        order = np.argsort(parent_ids, kind="stable")
+        wanted = children["parent_id"].to_numpy(zero_copy_only=False)
+        position = np.minimum(np.searchsorted(parent_ids[order], wanted), max(len(order) - 1, 0))
+        found = (parent_ids[order][position] == wanted) if len(order) else np.zeros(len(wanted), dtype=bool)
+        children = children.filter(pa.array(found))
+        rows = parents.take(order[position[found]])
+        columns = [children["id"], children["parent_id"]]
+        columns += [rows[name] for name in SLICE_COLUMNS[2:]]
+        columns += [children["answers"], rows["answers"]]
+        yield pa.Table.from_arrays(columns, names=[*SLICE_COLUMNS, "answers", "parent_answers"])
 
     def territories(self) -> pd.DataFrame:
         return self.territory_table
@@ -196,24 +219,34 @@ def _arrow_schema(types: dict[str, str]) -> pa.Schema:
     )
 
 
-def _ndjson(texts: pa.Array) -> pa.Buffer | None:
-    """The data buffer of a binary array whose values each end in a newline (None if that is not the case)."""
-    if texts.null_count or len(texts) == 0 or not pa.types.is_binary(texts.type):
+def _documents(texts: pa.Array) -> pa.Buffer | None:
+    """The data buffer holding a text/binary array's values back to back (None when some are missing)."""
+    if texts.null_count or len(texts) == 0:
         return None
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + len(texts) + 1]
+    kind = texts.type
+    if pa.types.is_binary(kind) or pa.types.is_string(kind):
+        width = np.int32
+    elif pa.types.is_large_binary(kind) or pa.types.is_large_string(kind):
+        width = np.int64
+    else:
+        return None
+    offsets = np.frombuffer(texts.buffers()[1], dtype=width)[texts.offset : texts.offset + len(texts) + 1]
     return texts.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
 
 
 def _parse_fast(texts: pa.Array, schema: pa.Schema) -> pa.Table:
+    """Parse the documents as one stream. With newlines_in_values the reader splits its blocks by parsing,
+    so documents need no separator (a Parquet string column is parsed where it lies, without a copy) and
+    may span lines; exactly one row per document is checked, anything else takes the careful path."""
     if len(texts) == 0:
         return pa.table({f.name: pa.array([], type=f.type) for f in schema})
-    buffer = _ndjson(texts)
+    buffer = _documents(texts)
     if buffer is None:
-        raise pa.ArrowInvalid("not newline-delimited")
-    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
-    read = pa_json.ReadOptions(block_size=1 << 24)
+        raise pa.ArrowInvalid("missing documents")
+    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore", newlines_in_values=True)
+    read = pa_json.ReadOptions(block_size=1 << 22)
     table = pa_json.read_json(pa.BufferReader(buffer), read_options=read, parse_options=options)
-    if table.num_rows != len(texts):  # a document with a raw newline inside: take the careful path
+    if table.num_rows != len(texts):  # an empty or non-object document: take the careful path
         raise pa.ArrowInvalid("row count changed")
     return table.select([f.name for f in schema])
 
@@ -243,35 +276,45 @@ def _parse_slow(texts: pa.Array, schema: pa.Schema) -> pa.Table:
     return pa.table({f.name: pa.array(columns[f.name], type=f.type) for f in schema})
 
 
-def parse_answers(texts: pa.Array, types: dict[str, str]) -> pa.Table:
+def parse_answers(texts: pa.Array, types: dict[str, str], *, fast: bool = True) -> pa.Table:
+    """Typed answer columns from JSON documents; fast=False always takes the orjson path."""
     schema = _arrow_schema(types)
-    try:
-        return _parse_fast(texts, schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return _parse_slow(texts, schema)
+    if fast:
+        try:
+            return _parse_fast(texts, schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return _parse_slow(texts, schema)
 
 
-def expand(tables: Iterator[pa.Table], survey: Survey, repeat: str | None = None) -> pd.DataFrame:
-    """Slice columns + typed answer columns. For repeats, the child's answers win over the parent's."""
-    types = question_types(survey, repeat)
-    child_names = set(question_types(survey, None)) ^ set(types) if repeat else set()
-    parts: list[pa.Table] = []
-    for chunk in tables:
-        answers = parse_answers(chunk["answers"].combine_chunks(), types)
-        if repeat is not None and "parent_answers" in chunk.column_names:
-            parent = parse_answers(chunk["parent_answers"].combine_chunks(), types)
-            merged = []
-            for name in types:
-                own, inherited = answers[name], parent[name]
-                # Child names win; a child row without the answer falls back to the parent's value.
-                merged.append(own if name in child_names else pc.coalesce(own, inherited))
-            answers = pa.Table.from_arrays(merged, names=list(types))
-        base = chunk.select(list(SLICE_COLUMNS))
-        for name in answers.column_names:
-            if name in base.column_names:
-                continue  # a question named like a slice column never shadows the typed column
-            base = base.append_column(name, answers[name])
-        parts.append(base)
+def _parse_column(column: pa.ChunkedArray | pa.Array, types: dict[str, str], fast: bool) -> pa.Table:
+    """parse_answers chunk by chunk: each chunk's documents lie in one buffer already (no concatenating copy)."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    tables = [parse_answers(chunk, types, fast=fast) for chunk in chunks if len(chunk)]
+    if not tables:
+        return parse_answers(pa.array([], type=pa.binary()), types, fast=fast)
+    return pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+
+
+def _merge(
+    base: pa.Table, answers: pa.Table, parent: pa.Table | None, types: dict[str, str], child_names: set[str]
+) -> pa.Table:
+    """Slice columns + answer columns; for repeats, the child's answers win over the parent's."""
+    if parent is not None:
+        merged = []
+        for name in types:
+            own, inherited = answers[name], parent[name]
+            # Child names win; a child row without the answer falls back to the parent's value.
+            merged.append(own if name in child_names else pc.coalesce(own, inherited))
+        answers = pa.Table.from_arrays(merged, names=list(types))
+    for name in answers.column_names:
+        if name in base.column_names:
+            continue  # a question named like a slice column never shadows the typed column
+        base = base.append_column(name, answers[name])
+    return base
+
+
+def _to_frame(parts: list[pa.Table], types: dict[str, str]) -> pd.DataFrame:
     if parts:
         table = pa.concat_tables(parts)
     else:
@@ -280,39 +323,134 @@ def expand(tables: Iterator[pa.Table], survey: Survey, repeat: str | None = None
         for f in _arrow_schema(types):
             if f.name not in table.column_names:
                 table = table.append_column(f.name, pa.array([], type=f.type))
+    dates = ["period_date", "submitted_at"]
+    dates += [name for name, kind in types.items() if kind == QuestionType.date.value and name not in SLICE_COLUMNS]
+    parsed = set()
+    for name in dates:
+        if name in table.column_names and (stamps := _arrow_datetimes(table[name])) is not None:
+            table = table.set_column(table.column_names.index(name), name, stamps)
+            parsed.add(name)
     frame = table.to_pandas()
     for name in ("period_date", "submitted_at"):
-        frame[name] = pd.to_datetime(frame[name], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+        if name not in parsed:
+            frame[name] = pd.to_datetime(frame[name], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
     for name, kind in types.items():
-        if kind == QuestionType.date.value and name in frame:
+        if kind == QuestionType.date.value and name in frame and name not in parsed:
             frame[name] = pd.to_datetime(frame[name], errors="coerce", format="ISO8601")
     frame["synthetic"] = frame["synthetic"].astype(bool)
     return frame
 
 
+# Naive ISO dates and times with a valid clock; anything else (offsets, 'Z', other shapes) goes to pandas.
+_ISO_NAIVE = r"^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?)?$"
+
+
+def _arrow_datetimes(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Text dates parsed by Arrow (C++, no per-value Python), or None to let pandas parse them.
+
+    Only where the outcome is the one pandas.to_datetime(format="ISO8601", errors="coerce") gives:
+    every present value a naive ISO date/time (so utc=True changes nothing) that Arrow accepts (it
+    refuses 2021-02-30, where pandas would give NaT: then pandas does it), at least one present
+    (pandas gives datetime64[s] for an all-missing column, [us] otherwise).
+    """
+    if not pa.types.is_string(column.type) or column.null_count == len(column):
+        return None
+    if not pc.all(pc.match_substring_regex(column, _ISO_NAIVE)).as_py():
+        return None
+    try:
+        return column.cast(pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _child_names(survey: Survey, repeat: str | None, types: dict[str, str]) -> set[str]:
+    return set(question_types(survey, None)) ^ set(types) if repeat else set()
+
+
+def expand(tables: Iterator[pa.Table], survey: Survey, repeat: str | None = None, *, fast: bool = True) -> pd.DataFrame:
+    """Slice columns + typed answer columns from raw chunks (the careful path)."""
+    types = question_types(survey, repeat)
+    child_names = _child_names(survey, repeat, types)
+    parts: list[pa.Table] = []
+    for chunk in tables:
+        answers = _parse_column(chunk["answers"], types, fast)
+        parent = None
+        if repeat is not None and "parent_answers" in chunk.column_names:
+            parent = _parse_column(chunk["parent_answers"], types, fast)
+        parts.append(_merge(chunk.select(list(SLICE_COLUMNS)), answers, parent, types, child_names))
+    return _to_frame(parts, types)
+
+
+def expand_lines(engine: Engine, survey: Survey, repeat: str | None = None) -> pd.DataFrame:
+    """The same frame as expand(), read as JSON lines built by the database (fastread); raises NotFast."""
+    types = question_types(survey, repeat)
+    child_names = _child_names(survey, repeat, types)
+    parts = [
+        _merge(base, answers, parent, types, child_names)
+        for base, answers, parent in read_chunks(engine, survey.id, repeat, _arrow_schema(types))
+    ]
+    return _to_frame(parts, types)
+
+
+def read_frame(source: ResponseSource, survey: Survey, repeat: str | None = None, *, fast: bool = True) -> pd.DataFrame:
+    """A fresh frame: JSON lines from the database when it can vouch for them, else the careful path."""
+    if fast and isinstance(source, DbSource):
+        try:
+            return expand_lines(source.engine, survey, repeat)
+        except NotFast:
+            pass
+    return expand(source.raw(survey.id, repeat), survey, repeat, fast=fast)
+
+
 # Frames of the last few (database state, survey, repeat): switching level or period on the dashboard,
 # or computing every level in a row, parses the answers once. Keyed by the source's fingerprint, so
 # any import makes a fresh read. Callers get a shallow copy: adding columns never touches the cache.
+# Each frame carries a memo (a dict) for whatever callers derive from it alone (compute keeps the
+# indicators' row values and the territory/period codes there); it lives and dies with the frame.
 MAX_FRAMES = 12
-_FRAMES: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
+_FRAMES: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, dict[Any, Any]]] = OrderedDict()
+# compute() reads the next frame in a background thread and the dashboard runs scripts in threads:
+# the cache's bookkeeping is done under a lock (reading a frame is not, so two reads can overlap).
+_LOCK = threading.Lock()
 
 
 def clear_frames() -> None:
-    _FRAMES.clear()
+    with _LOCK:
+        _FRAMES.clear()
+
+
+def load_frame_memo(
+    engine: Engine | ResponseSource, survey: Survey, repeat: str | None = None, *, reuse: bool = True,
+    fast: bool = True,
+) -> tuple[pd.DataFrame, dict[Any, Any]]:
+    """load_frame plus the memo attached to the cached frame (a fresh dict when reuse=False)."""
+    source = source_of(engine)
+    if not reuse:
+        return read_frame(source, survey, repeat, fast=fast), {}
+    definition = hashlib.sha256(survey.model_dump_json().encode()).hexdigest()
+    key = (source.fingerprint(), survey.id, repeat, definition, fast)
+    with _LOCK:
+        entry = _FRAMES.get(key)
+        if entry is not None:
+            _FRAMES.move_to_end(key)
+    if entry is None:
+        built = (read_frame(source, survey, repeat, fast=fast), {})
+        with _LOCK:
+            entry = _FRAMES.setdefault(key, built)  # a frame another thread stored first wins
+            _FRAMES.move_to_end(key)
+            while len(_FRAMES) > MAX_FRAMES:
+                _FRAMES.popitem(last=False)
+    frame, memo = entry
+    return frame.copy(deep=False), memo
 
 
 def load_frame(
-    engine: Engine | ResponseSource, survey: Survey, repeat: str | None = None, *, reuse: bool = True
+    engine: Engine | ResponseSource, survey: Survey, repeat: str | None = None, *, reuse: bool = True,
+    fast: bool = True,
 ) -> pd.DataFrame:
-    """All responses of `survey` (or the rows of one of its repeats) as a typed DataFrame."""
-    source = source_of(engine)
-    if not reuse:
-        return expand(source.raw(survey.id, repeat), survey, repeat)
-    definition = hashlib.sha256(survey.model_dump_json().encode()).hexdigest()
-    key = (source.fingerprint(), survey.id, repeat, definition)
-    if key not in _FRAMES:
-        _FRAMES[key] = expand(source.raw(survey.id, repeat), survey, repeat)
-        while len(_FRAMES) > MAX_FRAMES:
-            _FRAMES.popitem(last=False)
-    _FRAMES.move_to_end(key)
-    return _FRAMES[key].copy(deep=False)
+    """All responses of `survey` (or the rows of one of its repeats) as a typed DataFrame.
+
+    fast=False reads row by row and parses every document with orjson (the reference the fast
+    paths are tested against); the frame is the same either way.
+    """
+    return load_frame_memo(engine, survey, repeat, reuse=reuse, fast=fast)[0]
