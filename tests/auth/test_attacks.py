@@ -334,7 +334,19 @@ def _planted_results(tmp_path: Path, url: str) -> tuple[object, object]:
     from monitor.store.territory import territories
 
     engine = store_db.connect(url)
-    fw = framework_or_raise(Path(__file__).resolve().parents[2])
+    # The shipped H01 publishes institutional answers from n = 1; this attack needs a small-cell rule,
+    # so it runs on a copy of the framework with H01's min_n at 5.
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    copy = tmp_path / "framework"
+    for part in ("indicators", "surveys"):
+        shutil.copytree(root / part, copy / part)
+    shutil.copy(root / "framework.yaml", copy / "framework.yaml")
+    h01 = copy / "indicators" / "H01.yaml"
+    h01.write_text(h01.read_text(encoding="utf-8").replace("\nmin_n: 1\n", "\nmin_n: 5\n"), encoding="utf-8")
+    fw = framework_or_raise(copy)
+    assert fw.min_n(fw.indicators["H01"]) == 5
     _, fixture = fixture_rows()
     answers = {k.split("/")[-1]: v for k, v in fixture[0].items() if not k.startswith("_")}
     answers.pop("respondent_name"), answers.pop("respondent_phone")

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from monitor.charts import figures
 from monitor.engine import compute_cached, coverage
 from monitor.engine.targets import pct_of_target, target_for
-from monitor.errors import CATALOGUE, MonitorError, issue, register
+from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import for_audience
@@ -44,22 +44,6 @@ LEVEL_ORDER = {"impact": 0, "outcome": 1, "output": 2, "context": 3}
 CI_KEY = {"share": "wilson", "mean": "t", "median": "order", "duration": "order"}
 ALL = "ALL"
 
-for _code, _en, _uk, _hen, _huk in (
-    ("report-unknown-period", "No results for period '{period}'. Periods with data: {known}.",
-     "Немає результатів за період «{period}». Періоди з даними: {known}.",
-     "Pass --period with one of the periods listed.", "Укажіть --period з переліку."),
-    ("report-unknown-oblast", "Unknown oblast '{oblast}'. Oblasts: {known}.",
-     "Невідома область «{oblast}». Області: {known}.",
-     "Pass --oblast with a KATOTTG oblast code or name.", "Укажіть --oblast кодом КАТОТТГ або назвою області."),
-    ("report-no-data", "The database has no indicator results to report.",
-     "У базі немає результатів індикаторів для звіту.",
-     "Import survey answers first (monitor import, or monitor demo for demo data).",
-     "Спершу імпортуйте відповіді (monitor import або monitor demo для демонстрації)."),
-    ("report-unknown-language", "Unknown report language '{lang}' (uk or en).", "Невідома мова звіту «{lang}» (uk або en).",
-     "Use --lang uk or --lang en.", "Використайте --lang uk або --lang en."),
-):
-    if _code not in CATALOGUE:
-        register(_code, "report", _en, _uk, _hen, _huk)
 
 
 # --------------------------------------------------------------------------- cells
