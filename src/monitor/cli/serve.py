@@ -47,11 +47,23 @@ def prepare_database(url: str, framework_dir: Path | None) -> None:
     typer.echo("Готово / Done.")
 
 
+def skip_email_prompt() -> None:
+    """Streamlit asks for an e-mail on its very first (non-headless) run and waits on stdin, which
+    blocks a new user's first `monitor serve`. Answer it as a blank answer would: an empty e-mail."""
+    credentials = Path.home() / ".streamlit" / "credentials.toml"
+    if not credentials.exists():
+        credentials.parent.mkdir(parents=True, exist_ok=True)
+        credentials.write_text('[general]\nemail = ""\n', encoding="utf-8")
+
+
 @app.command("serve")
 def serve(
     port: Annotated[int, typer.Option("--port", help="Port / порт")] = 8501,
     headless: Annotated[bool, typer.Option("--headless", help="Do not open a browser / не відкривати браузер")] = False,
-    address: Annotated[str | None, typer.Option("--address", help="Address to listen on, e.g. 127.0.0.1")] = None,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="Address to listen on; 0.0.0.0 shares it on the network / адреса"),
+    ] = "127.0.0.1",
     db: DbOption = None,
     framework: FrameworkOption = None,
 ) -> None:
@@ -64,6 +76,8 @@ def serve(
         env["MONITOR_FRAMEWORK"] = str(Path(framework).resolve())
     typer.echo(f"http://localhost:{port}")
     command = streamlit_command(port, headless, address)
+    if not headless:
+        skip_email_prompt()
     if os.name == "posix":
         # Become the server: Ctrl+C and a supervisor's SIGTERM reach streamlit itself, and no
         # orphaned server is left behind when this process is stopped.
