@@ -189,3 +189,18 @@ def test_no_answers_of_another_oblasts_hromada_by_url(app: AppTest, role: str) -
     app.switch_page(HROMADA_PAGE).run()
     no_exception(app)
     assert not app.table, "answers or hromada detail of UA35 reached a user without that right"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_log_tab_only_for_admins(app: AppTest, world: World, role: str) -> None:
+    app.run()
+    log_in(app, NAMES[role])
+    app.switch_page(DATA_PAGE).run()
+    no_exception(app)
+    audit_tables = [d for d in app.dataframe if {"actor", "action", "outcome"} <= set(d.value.columns)]
+    labels = [tab.label for tab in app.tabs]
+    assert (("Журнал аудиту" in labels) or ("Audit log" in labels)) == (MATRIX[role]["view-audit"] == "yes")
+    if MATRIX[role]["view-audit"] == "yes":
+        assert audit_tables and len(audit_tables[0].value) > 0
+    else:
+        assert not audit_tables

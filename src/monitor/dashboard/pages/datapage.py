@@ -259,14 +259,32 @@ def framework_tab(view: View, fw: Any) -> None:
         )
 
 
+def audit_tab(view: View) -> None:
+    """The audit log, for admins only (the data layer refuses anybody else and logs the reading)."""
+    from monitor.auth import guard
+    from monitor.dashboard import login
+
+    user = access.current_user()
+    engine = data.engine(view.url)
+    entries = guard.audit_entries(engine, user, limit=500, ip=login.client_ip())
+    rows = [
+        {"at": e.at, "actor": e.actor, "action": e.action, "target": e.target, "outcome": e.outcome}
+        for e in entries
+    ]
+    st.caption(t("dashboard.data.audit_note", view.lang))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="audit_log")
+
+
 def render() -> None:
     view = current()
     lang = view.lang
     fw = data.framework(data.framework_root())
     layout.page_header(t("dashboard.data.title", lang))
-    tabs = st.tabs(
-        [t(f"dashboard.data.tab_{k}", lang) for k in ("coverage", "history", "import", "framework")]
-    )
+    names = ["coverage", "history", "import", "framework"]
+    user = access.current_user()
+    if user is not None and access.can("view-audit"):
+        names.append("audit")
+    tabs = st.tabs([t(f"dashboard.data.tab_{k}", lang) for k in names])
     with tabs[0]:
         coverage_tab(view, fw)
     with tabs[1]:
@@ -275,6 +293,9 @@ def render() -> None:
         import_tab(view, fw)
     with tabs[3]:
         framework_tab(view, fw)
+    if len(tabs) > 4:
+        with tabs[4]:
+            audit_tab(view)
 
 
 if __name__ == "__main__":
