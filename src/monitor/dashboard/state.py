@@ -84,6 +84,19 @@ def _sync(key: str) -> Callable[[], None]:
     return callback
 
 
+def _bind(key: str, options: list[str]) -> str:
+    """The widget key for view[key], preset to its value; an unknown value (stale link) falls back to
+    the first option. Setting the widget's value before it is drawn keeps it in step with the view,
+    also after a page switch or a language change re-created the widget."""
+    current = get(key)
+    if current not in options:
+        current = options[0]
+        put(key, current)
+    widget_key = f"w_{key}"
+    st.session_state[widget_key] = current
+    return widget_key
+
+
 def select(
     container: Any,
     key: str,
@@ -92,20 +105,12 @@ def select(
     format_func: Callable[[str], str] = str,
     **kwargs: Any,
 ) -> str:
-    """A selectbox bound to view[key]; an unknown value (stale link) falls back to the first option."""
+    """A selectbox bound to view[key]."""
     options = list(options)
     if not options:
         return ""
-    current = get(key)
-    if current not in options:
-        current = options[0]
-        put(key, current)
-    widget_key = f"w_{key}"
-    # Setting the widget's value before it is drawn keeps it in step with the view, also after a
-    # page switch or a language change re-created the widget.
-    st.session_state[widget_key] = current
     return container.selectbox(
-        label, options, key=widget_key, format_func=format_func, on_change=_sync(key), **kwargs
+        label, options, key=_bind(key, options), format_func=format_func, on_change=_sync(key), **kwargs
     )
 
 
@@ -119,12 +124,7 @@ def radio(
 ) -> str:
     """A horizontal radio bound to view[key] (same rules as `select`)."""
     options = list(options)
-    current = get(key)
-    if current not in options:
-        current = options[0]
-        put(key, current)
-    widget_key = f"w_{key}"
-    st.session_state[widget_key] = current
     return container.radio(
-        label, options, key=widget_key, format_func=format_func, on_change=_sync(key), horizontal=True, **kwargs
+        label, options, key=_bind(key, options), format_func=format_func, on_change=_sync(key),
+        horizontal=True, **kwargs,
     )
