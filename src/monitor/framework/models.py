@@ -79,6 +79,13 @@ class Question(Strict):
     personal: bool = Field(
         default=False, description="Personal data (name, phone, free-text story): collected, never stored"
     )
+    counts_people: bool = Field(
+        default=False,
+        description=(
+            "The answer is a number of people (survivors, presumed victims, status holders): every result "
+            "built from it is protected as a count of people, with the survivor threshold"
+        ),
+    )
     group: str | None = Field(default=None, description="Kobo/ODK group path, e.g. `status`")
     aliases: list[str] = Field(default_factory=list, description="Other column headers that mean this question")
     questions: list[Question] = Field(default_factory=list, description="Child questions (repeat only)")
