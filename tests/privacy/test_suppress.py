@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.privacy import apply_min_n, complementary, for_audience
+from monitor.engine import apply_min_n, complementary
+from monitor.privacy import for_audience
 
 
 def _table(cells: list[tuple], min_n: int = 5, level: str = "oblast") -> pd.DataFrame:

@@ -5,16 +5,21 @@ Public API (the dashboard, the reports and the CLI use only these):
 - compute_cached(...) same arguments, served from the result cache when nothing changed
 - coverage(engine, framework, waves=None) -> DataFrame
 - load_frame(engine, survey, repeat=None) -> DataFrame
-Outputs for people must pass through monitor.privacy.for_audience.
+- contributions(engine, framework) -> atoms per (survey, repeat), for the disclosure audit
+- rederive(results, framework, engine) -> index, status and change again after suppression changed
+Outputs for people come from monitor.privacy (the protected set), never from compute() directly.
 """
 
-from monitor.engine.cache import clear_cache, compute_cached, db_fingerprint
-from monitor.engine.compute import COLUMNS, LEVELS, compute
+from monitor.engine.cache import clear_cache, compute_cached, db_fingerprint, default_cache_dir, framework_key
+from monitor.engine.compute import COLUMNS, LEVELS, compute, rederive
+from monitor.engine.contributions import Contributions, Quantity, contributions, quantities_of
 from monitor.engine.coverage import coverage
-from monitor.engine.frames import DbSource, ParquetSource, load_frame
+from monitor.engine.frames import DbSource, ParquetSource, ResponseSource, load_frame, source_of
 from monitor.engine.periods import GRANULARITIES
+from monitor.engine.smallcells import apply_min_n, complementary
 
 __all__ = [
-    "COLUMNS", "GRANULARITIES", "LEVELS", "DbSource", "ParquetSource", "clear_cache", "compute", "compute_cached",
-    "coverage", "db_fingerprint", "load_frame",
+    "COLUMNS", "GRANULARITIES", "LEVELS", "Contributions", "DbSource", "ParquetSource", "Quantity", "ResponseSource",
+    "apply_min_n", "clear_cache", "complementary", "compute", "compute_cached", "contributions", "coverage",
+    "db_fingerprint", "default_cache_dir", "framework_key", "load_frame", "quantities_of", "rederive", "source_of",
 ]

@@ -36,12 +36,12 @@ from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
 from monitor.engine.periods import GRANULARITIES, Granularity, period_keys
+from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
 from monitor.framework import expr
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
 from monitor.i18n import t
-from monitor.privacy.suppress import apply_min_n, complementary
 
 LEVELS: tuple[str, ...] = ("oblast", "raion", "hromada", "all")
 TERRITORY_COLUMN = {"oblast": "oblast_code", "raion": "raion_code", "hromada": "hromada_code"}
@@ -590,7 +590,20 @@ def compute(
         results = add_targets(results, framework)
         results = apply_min_n(results)
 
-    for index_id in index_order(framework, needed):
+    results = _with_index_rows(results, framework, needed, level)
+    if results.empty:
+        return empty_results()
+    results = _complementary(results)
+    results["status"] = statuses(results, framework)
+    results = add_change(results, granularity, waves)
+    results = results[results["indicator"].isin(wanted)]
+    results = _names(results, territories)
+    return _finish(results, wanted)
+
+
+def _with_index_rows(results: pd.DataFrame, framework: Framework, needed: Sequence[str], level: str) -> pd.DataFrame:
+    """Index rows from the components' results as marked: a suppressed component is left out."""
+    for index_id in index_order(framework, list(needed)):
         indicator = framework.indicators[index_id]
         if results.empty:
             break
@@ -607,14 +620,36 @@ def compute(
         rows = add_targets(rows, framework)
         rows = apply_min_n(rows)
         results = pd.concat([results, rows], ignore_index=True)
+    return results
 
-    if results.empty:
-        return empty_results()
-    results = _complementary(results)
-    results["status"] = statuses(results, framework)
-    results = add_change(results, granularity, waves)
-    results = results[results["indicator"].isin(wanted)]
-    results = _names(results, territories)
+
+def rederive(results: pd.DataFrame, framework: Framework, engine: Engine | ResponseSource) -> pd.DataFrame:
+    """Values derived from other cells, again, after suppression changed: index, status, change.
+
+    `results` holds several levels and granularities (a `granularity` column) without index rows;
+    each index row is rebuilt from its components' published cells only, and a change is given only
+    against a published previous value (privacy.protect calls this on the protected set).
+    """
+    territories = source_of(engine).territories()
+    waves = framework.settings.waves
+    wanted = list(framework.indicators)
+    parts = []
+    for (granularity, level), part in results.groupby(["granularity", "level"], sort=False):
+        part = part.drop(columns="granularity").reset_index(drop=True)
+        part = _with_index_rows(part, framework, wanted, str(level))
+        part["status"] = statuses(part, framework)
+        part = add_change(part, granularity, waves)  # type: ignore[arg-type]
+        part = _names(part, territories)
+        if "index_missing" not in part:
+            part["index_missing"] = ""
+        part = _finish(part, wanted)
+        part["granularity"] = granularity
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else results
+
+
+def _finish(results: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
+    """Column order, row order and one dtype per column, whatever path filled them."""
     if "index_missing" not in results:
         results["index_missing"] = ""
     results["index_missing"] = results["index_missing"].fillna("").astype(object)

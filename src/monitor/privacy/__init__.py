@@ -1,5 +1,18 @@
-"""Privacy: small-cell and complementary suppression, and `for_audience`, the one gate to people."""
+"""Privacy: the protected set every non-staff output reads, the disclosure audit that proves it, the gate.
 
-from monitor.privacy.suppress import apply_min_n, complementary, for_audience
+- protected_set(engine, framework) -> ProtectedSet: the public table over every level × granularity ×
+  disaggregation with linked secondary suppression, stored and versioned with the data's fingerprint;
+- public_results(engine, framework, level=, period=, indicators=, oblasts=, disaggregate=): a filter
+  of it (a report for one oblast or period never suppresses again);
+- audit / GroupProgram: the interval attack by linear programming (HiGHS);
+- for_audience(results, audience): the gate (suppressed rows keep only their labels).
+"""
 
-__all__ = ["apply_min_n", "complementary", "for_audience"]
+from monitor.privacy.audit import GroupProgram, Interval, Target, audit, report_frame
+from monitor.privacy.gate import Audience, for_audience
+from monitor.privacy.protect import PROTECTION_VERSION, ProtectedSet, build, protected_set, public_results
+
+__all__ = [
+    "PROTECTION_VERSION", "Audience", "GroupProgram", "Interval", "ProtectedSet", "Target", "audit", "build",
+    "for_audience", "protected_set", "public_results", "report_frame",
+]

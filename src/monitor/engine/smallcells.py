@@ -1,4 +1,8 @@
-"""Small-cell and complementary suppression, and the one gate every output for people passes through.
+"""Small-cell marks: min-n and the quick complementary rules, which every engine result carries.
+
+The engine marks cells so that staff views show what the public will not see. What the public
+actually sees is the protected set (monitor.privacy.protect), which starts from these marks and adds
+linked secondary suppression proved by the disclosure audit.
 
 Rules (domain.md §3):
 1. min-n: a cell with 0 < n < min_n is suppressed (min_n: the indicator's, else its survey's; never
@@ -22,17 +26,9 @@ Rules (domain.md §3):
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 
-Audience = Literal["public", "internal"]
-HIDDEN_ON_SUPPRESSED = (
-    "value", "numerator", "denominator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change", "se",
-)
-SURVIVOR = "survivor"
-FINE_LEVELS = ("raion", "hromada")
 MAX_ROUNDS = 20
 
 
@@ -103,34 +99,3 @@ def complementary(results: pd.DataFrame) -> pd.DataFrame:
         results["suppressed"] = suppressed
         results["suppression_reason"] = reason
     return results
-
-
-def for_audience(results: pd.DataFrame, audience: Audience = "public") -> pd.DataFrame:
-    """The one gate between engine results and anything people see (see rule 3 above)."""
-    if audience not in ("public", "internal"):
-        raise ValueError(f"audience must be 'public' or 'internal', not {audience!r}")
-    out = results.copy()
-    n = out["n"].astype("float")
-    suppressed = out["suppressed"].to_numpy(bool)
-    display = n.map(lambda v: "" if np.isnan(v) else str(int(v))).astype(object).to_numpy()
-    if audience == "public":
-        if "respondent" in out:
-            survivor_fine = (out["respondent"] == SURVIVOR).to_numpy() & out["level"].isin(FINE_LEVELS).to_numpy()
-            keep = ~survivor_fine
-            out, suppressed, display = out[keep], suppressed[keep], display[keep]
-        for column in HIDDEN_ON_SUPPRESSED:
-            if column in out:
-                values = out[column].to_numpy(float).copy()
-                values[suppressed] = np.nan
-                out[column] = values
-        if "change_significant" in out:
-            out["change_significant"] = out["change_significant"].to_numpy(bool) & ~suppressed
-        min_n = out["min_n"].to_numpy(float)
-        display = display.copy()
-        display[suppressed] = ["<" + str(int(m)) for m in min_n[suppressed]]
-        n_values = out["n"].astype("Int64")
-        n_values[suppressed] = pd.NA
-        out["n"] = n_values
-    out["n_display"] = display
-    out.attrs["audience"] = audience
-    return out.reset_index(drop=True)

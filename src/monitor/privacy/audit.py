@@ -1,0 +1,508 @@
+"""The disclosure audit: an interval attack by linear programming over everything public at once.
+
+The attacker knows every published number of the protected set — every territory level (hromada,
+raion, oblast, the four oblasts), every period granularity (quarter, half, year, wave) and every
+disaggregation — and that each of them is a sum of *atoms* (engine.contributions: answers grouped by
+everything that decides which cells they fall in). The unknowns are the atoms' counts (≥ 0; for a
+share, the numerator's atoms no larger than n's); each published cell is one equation. For every
+suppressed cell that needs protection (a primary cell: n below its threshold, or a number of people
+below the survivor threshold) the audit solves two linear programs, min and max of that cell, with
+HiGHS; the integer interval [ceil(min), floor(max)] is what the attacker can learn. A cell fails when
+that interval is narrower than its protection width (by default its threshold), or, for the
+numerator of a hidden share, when it is a single value other than a known zero.
+
+The LP relaxation can only be wider than the integer problem's hull, so the rounded bounds are
+valid; leaving empty atoms out (contributions.py) gives the attacker knowledge it may not have, which
+can only narrow intervals: the audit errs on the strict side.
+
+The same solver drives the secondary suppression (protect.py): the constraints that bind a failing
+cell's interval (non-zero duals) are the published cells that give it away, and the cheapest of them
+is suppressed next.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from monitor.engine import Contributions
+
+TOLERANCE = 1e-6
+STATS = ("n", "numerator", "denominator")
+TERRITORY_COLUMN = {"oblast": "oblast_code", "raion": "raion_code", "hromada": "hromada_code"}
+_BANNER_SILENCED = False
+
+
+def _solver() -> highspy.Highs:
+    """A quiet HiGHS instance (its one-time banner goes to the C stdout, so it is muted at fd level)."""
+    global _BANNER_SILENCED
+    if _BANNER_SILENCED:
+        solver = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                solver = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SILENCED = True
+    solver.setOptionValue("output_flag", False)
+    # Only the objective changes between solves: the basis stays primal feasible, so primal simplex
+    # restarts from it (3-4x faster than the default here).
+    solver.setOptionValue("simplex_strategy", 4)
+    return solver
+
+
+@dataclass(frozen=True)
+class Target:
+    """A protected quantity of a primary cell: `row` of the results table, which statistic, how wide."""
+
+    row: int
+    stat: str
+    width: float  # the interval must be at least this wide (0 with `not_exact`)
+    not_exact: bool = False  # the numerator of a hidden share: any interval of two values or more
+
+
+@dataclass
+class Interval:
+    target: Target
+    true_value: float
+    lower: float
+    upper: float
+    binding: list[int] = field(default_factory=list)  # result rows of published cells that bind it
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+    @property
+    def ok(self) -> bool:
+        if self.target.not_exact:
+            return self.width >= 1 or self.upper <= 0
+        return self.width >= self.target.width
+
+
+SUBSET = "SUBSET:"
+
+
+def _atom_territories(atoms: pd.DataFrame, level: str, codes: Sequence[str]) -> pd.DataFrame:
+    """(atom, territory_code) for a level; at level 'all' also any 'SUBSET:a,b' total over some oblasts."""
+    if level != "all":
+        return pd.DataFrame({"atom": np.arange(len(atoms)), "territory_code": atoms[TERRITORY_COLUMN[level]].to_numpy()})
+    oblast = atoms["oblast_code"].to_numpy()
+    parts = [pd.DataFrame({"atom": np.arange(len(atoms)), "territory_code": np.where(oblast != "", "ALL", "")})]
+    for code in codes:
+        if code.startswith(SUBSET):
+            inside = np.isin(oblast, code[len(SUBSET):].split(","))
+            parts.append(pd.DataFrame({"atom": np.flatnonzero(inside), "territory_code": code}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _atom_cells(
+    atoms: pd.DataFrame, level: str, granularity: str, dimension: str, multiple: bool, codes: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Each atom's cell at one level × granularity × dimension: (atom, territory_code, period, dimension_value)."""
+    out = _atom_territories(atoms, level, codes)
+    out["period"] = atoms[granularity].to_numpy()[out["atom"].to_numpy()]
+    if not dimension:
+        out["dimension_value"] = ""
+        return out
+    values = atoms[f"d:{dimension}"].iloc[out["atom"].to_numpy()]
+    if multiple:
+        out["dimension_value"] = values.str.split(" ").to_numpy()
+        out = out.explode("dimension_value")
+    else:
+        out["dimension_value"] = values.to_numpy()
+    return out[(out["dimension_value"] != "") & out["dimension_value"].notna()]
+
+
+class _Component:
+    """One independent block of the attacker's program: its variables, its rows, a HiGHS model."""
+
+    def __init__(self, program: GroupProgram, variables: np.ndarray, rows: list[int], pairs: np.ndarray) -> None:
+        self.variables = variables
+        self.rows = rows
+        self.local = {int(v): i for i, v in enumerate(variables)}
+        self.solver: highspy.Highs | None = None
+        if not rows:
+            return  # no equation: every variable is free above its floor
+        solver = _solver()
+        solver.addVars(len(variables), program.lower[variables], np.full(len(variables), highspy.kHighsInf))
+        starts, flat, lower, upper = [0], [], [], []
+        for k in rows:
+            local = [self.local[int(v)] for v in program.row_vars[k]]
+            flat.extend(local)
+            starts.append(starts[-1] + len(local))
+            lower.append(program.row_value[k])
+            upper.append(program.row_value[k])
+        solver.addRows(len(rows), np.array(lower), np.array(upper), len(flat), np.array(starts[:-1], dtype=np.int32),
+                       np.array(flat, dtype=np.int32), np.ones(len(flat)))
+        if len(pairs):
+            count = len(pairs)
+            local_pairs = np.array([[self.local[int(a)], self.local[int(b)]] for a, b in pairs], dtype=np.int32)
+            solver.addRows(count, np.full(count, -highspy.kHighsInf), np.zeros(count), 2 * count,
+                           np.arange(0, 2 * count, 2, dtype=np.int32), local_pairs.ravel(), np.tile([1.0, -1.0], count))
+        self.solver = solver
+
+    def optimum(self, variables: np.ndarray, sense: highspy.ObjSense) -> tuple[float, list[int]]:
+        """(optimum, binding global LP rows) of the sum of `variables` (all in this component)."""
+        if self.solver is None:
+            if sense == highspy.ObjSense.kMaximize:
+                return math.inf, []
+            return 0.0, []
+        local = np.array([self.local[int(v)] for v in variables], dtype=np.int32)
+        solver = self.solver
+        solver.changeObjectiveSense(sense)
+        solver.changeColsCost(int(local.size), local, np.ones(local.size))
+        solver.run()
+        status = solver.getModelStatus()
+        try:
+            if status == highspy.HighsModelStatus.kUnbounded:
+                return (math.inf if sense == highspy.ObjSense.kMaximize else -math.inf), []
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"disclosure audit: the solver ended with {solver.modelStatusToString(status)}")
+            value = float(solver.getInfo().objective_function_value)
+            duals = np.asarray(solver.getSolution().row_dual)[: len(self.rows)]
+            return value, [self.rows[i] for i in np.flatnonzero(np.abs(duals) > TOLERANCE)]
+        finally:
+            solver.changeColsCost(int(local.size), local, np.zeros(local.size))
+
+
+class _Sets:
+    """Union-find over variable ids."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+FINER_LEVEL = {"all": "oblast", "oblast": "raion", "raion": "hromada"}
+
+
+class GroupProgram:
+    """The attacker's linear program for one (survey, repeat): atoms × quantities, one row per cell statistic.
+
+    Solved in independent blocks: a published cell that is exactly the sum of published finer cells
+    (an oblast of its raions, a year of its halves, a total of its sexes) adds nothing the finer cells
+    do not say, so it is left out, and what remains falls apart into blocks (often one raion or one
+    oblast each) whose programs are small. Leaving out an implied equation changes no optimum.
+    """
+
+    def __init__(self, contributions: Contributions, results: pd.DataFrame) -> None:
+        if not isinstance(results.index, pd.RangeIndex) or (len(results) and results.index[0] != 0):
+            raise ValueError("results must have a RangeIndex starting at 0 (rows are positions)")
+        self.contributions = contributions
+        atoms = contributions.atoms
+        quantities = contributions.quantities
+        self.representative = [contributions.same.get(i, i) for i in range(len(quantities))]
+        self.index = {(q.indicator, q.stat): i for i, q in enumerate(quantities)}
+        self.variables: dict[int, np.ndarray] = {}  # rep -> var id per atom (-1: none)
+        lower: list[float] = []
+        count = 0
+        for rep in sorted(set(self.representative)):
+            values = atoms[contributions.column(rep)].to_numpy(float)
+            ids = np.full(len(atoms), -1, dtype=np.int64)
+            present = values != 0
+            ids[present] = np.arange(count, count + int(present.sum()))
+            count += int(present.sum())
+            self.variables[rep] = ids
+            floor = 0.0 if (values >= 0).all() else -highspy.kHighsInf
+            lower.extend([floor] * int(present.sum()))
+        self.count = count
+        self.lower = np.array(lower, dtype=float)
+        self.true = np.zeros(count)
+        for rep, ids in self.variables.items():
+            values = atoms[contributions.column(rep)].to_numpy(float)
+            self.true[ids[ids >= 0]] = values[ids >= 0]
+        self.cell_vars: dict[tuple[int, str], np.ndarray] = {}
+        self.lp_row: dict[tuple[int, str], int] = {}  # (result row, stat) -> LP row
+        self.row_vars: list[np.ndarray] = []  # LP row -> sorted variable ids
+        self.row_value: list[float] = []
+        self.published_members: list[set[int]] = []  # LP row -> result rows with these atoms, still published
+        self.by_signature: dict[bytes, int] = {}
+        self.pairs = np.zeros((0, 2), dtype=np.int64)
+        self.decompositions: list[list[tuple[int, ...]]] = []
+        self._build_cells(results, atoms)
+        self._build_subsets()
+        self._build_decompositions(results)
+        self._blocks: tuple[np.ndarray, dict[int, _Component]] | None = None
+        self._components: dict[tuple[int, ...], _Component] = {}
+        self._known: dict[tuple[tuple[int, ...], bytes, bool], tuple[float, list[int]]] = {}
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_cells(self, results: pd.DataFrame, atoms: pd.DataFrame) -> None:
+        indicators = {q.indicator for q in self.contributions.quantities}
+        mine = results[results["indicator"].isin(indicators)]
+        if mine.empty or atoms.empty:
+            return
+        indicator_of = results["indicator"].astype(str).to_numpy()
+        suppressed_of = results["suppressed"].astype(bool).to_numpy()
+        stat_values = {stat: results[stat].to_numpy(float) for stat in STATS if stat in results}
+        for (level, granularity, dimension), cells in mine.groupby(["level", "granularity", "dimension"], sort=False):
+            multiple = bool(self.contributions.dimensions.get(str(dimension), False))
+            if dimension and f"d:{dimension}" not in atoms:
+                continue
+            codes = [c for c in cells["territory_code"].unique() if str(c).startswith(SUBSET)]
+            where = _atom_cells(atoms, str(level), str(granularity), str(dimension), multiple, codes)
+            keyed = cells[["territory_code", "period", "dimension_value"]].assign(_row=cells.index.to_numpy())
+            pairs = keyed.merge(where, on=["territory_code", "period", "dimension_value"], how="inner")
+            if pairs.empty:
+                continue
+            pairs = pairs.sort_values(["_row", "atom"], kind="stable")
+            rows = pairs["_row"].to_numpy()
+            atom_ids = pairs["atom"].to_numpy()
+            boundaries = np.flatnonzero(np.diff(rows)) + 1
+            row_starts = np.concatenate([[0], boundaries])
+            row_ends = np.concatenate([boundaries, [len(rows)]])
+            for start, end in zip(row_starts, row_ends, strict=True):
+                row = int(rows[start])
+                members = atom_ids[start:end]
+                indicator = indicator_of[row]
+                for stat in STATS:
+                    q = self.index.get((indicator, stat))
+                    if q is None:
+                        continue
+                    ids = self.variables[self.representative[q]][members]
+                    ids = np.sort(ids[ids >= 0])
+                    self.cell_vars[(row, stat)] = ids
+                    if ids.size == 0:
+                        continue
+                    value = stat_values[stat][row]
+                    published = not suppressed_of[row] and not math.isnan(value)
+                    signature = ids.tobytes()
+                    shared = self.by_signature.get(signature)
+                    if shared is None:
+                        # Same atoms as a row already there (a year that is also a wave, a quarter that is
+                        # the whole half, two indicators counting the same answers): one LP row serves all
+                        # of them, and it binds while any of them is published.
+                        shared = len(self.row_vars)
+                        self.by_signature[signature] = shared
+                        self.row_vars.append(ids)
+                        self.row_value.append(math.nan)
+                        self.published_members.append(set())
+                    self.lp_row[(row, stat)] = shared
+                    if published:
+                        self.row_value[shared] = float(value)
+                        self.published_members[shared].add(row)
+
+    def _build_subsets(self) -> None:
+        """x(i, atom) <= x(j, atom) where i's answers are a subset of j's (a numerator within its n)."""
+        pairs = []
+        for i, j in self.contributions.within:
+            a, b = self.variables[self.representative[i]], self.variables[self.representative[j]]
+            both = (a >= 0) & (b >= 0)
+            pairs.append(np.column_stack([a[both], b[both]]))
+        if pairs:
+            self.pairs = np.concatenate(pairs).astype(np.int64)
+
+    def _build_decompositions(self, results: pd.DataFrame) -> None:
+        """For each LP row, the sets of finer LP rows whose atoms add up to exactly its atoms."""
+        self.decompositions = [[] for _ in self.row_vars]
+        if not self.row_vars:
+            return
+        positions = sorted({row for row, _ in self.lp_row})
+        cells = results.loc[positions, ["indicator", "level", "territory_code", "parent_code", "granularity", "period",
+                                        "dimension", "dimension_value"]].astype(str)
+        cells["_row"] = positions
+        relations: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+        # territory: a cell is the sum of the cells one level down whose parent it is
+        child = cells[cells["level"].isin(["oblast", "raion", "hromada"])].copy()
+        child["p_level"] = child["level"].map({"oblast": "all", "raion": "oblast", "hromada": "raion"})
+        child["p_territory"] = child["parent_code"]
+        parent = cells.rename(columns={"level": "p_level", "territory_code": "p_territory"})
+        relations.append((child, parent[["p_level", "p_territory", "indicator", "granularity", "period", "dimension",
+                                         "dimension_value", "_row"]]))
+        # time: a year is the sum of its halves, a half of its quarters
+        child = cells[cells["granularity"].isin(["half", "quarter"])].copy()
+        quarter = child["granularity"] == "quarter"
+        child["p_granularity"] = np.where(quarter, "half", "year")
+        q_number = pd.to_numeric(child["period"].str[-1], errors="coerce").fillna(0)
+        child["p_period"] = np.where(quarter, child["period"].str[:4] + "-H" + np.where(q_number <= 2, "1", "2"),
+                                     child["period"].str[:4])
+        parent = cells.rename(columns={"granularity": "p_granularity", "period": "p_period"})
+        relations.append((child, parent[["p_granularity", "p_period", "indicator", "level", "territory_code",
+                                         "dimension", "dimension_value", "_row"]]))
+        # disaggregation: a total is the sum of one dimension's values
+        child = cells[cells["dimension"] != ""].copy()
+        child["p_dimension"] = ""
+        child["p_value"] = ""
+        parent = cells.rename(columns={"dimension": "p_dimension", "dimension_value": "p_value"})
+        relations.append((child, parent[["p_dimension", "p_value", "indicator", "level", "territory_code",
+                                         "granularity", "period", "_row"]]))
+        for index, (children, parents) in enumerate(relations):
+            keys = [c for c in parents.columns if c != "_row"]
+            matched = children.merge(parents, on=keys, suffixes=("", "_parent"))
+            split = ["_row_parent", "dimension"] if index == 2 else ["_row_parent"]
+            for key, group in matched.groupby(split, sort=False):
+                parent_row = int(key[0] if isinstance(key, tuple) else key)
+                for stat in STATS:
+                    k = self.lp_row.get((parent_row, stat))
+                    if k is None:
+                        continue
+                    parts = tuple(sorted({self.lp_row[(int(r), stat)] for r in group["_row"]
+                                          if (int(r), stat) in self.lp_row}))
+                    if not parts or k in parts:
+                        continue
+                    joined = np.sort(np.concatenate([self.row_vars[c] for c in parts]))
+                    if np.array_equal(joined, self.row_vars[k]) and parts not in self.decompositions[k]:
+                        self.decompositions[k].append(parts)
+
+    # ------------------------------------------------------------------ blocks
+
+    def _kept(self) -> list[int]:
+        active = [bool(m) for m in self.published_members]
+        return [
+            k for k, on in enumerate(active)
+            if on and not any(all(active[c] for c in parts) for parts in self.decompositions[k])
+        ]
+
+    def _blocks_now(self) -> tuple[np.ndarray, dict[int, _Component]]:
+        if self._blocks is not None:
+            return self._blocks
+        kept = self._kept()
+        sets = _Sets(self.count)
+        for k in kept:
+            ids = self.row_vars[k]
+            first = int(ids[0])
+            for v in ids[1:]:
+                sets.union(first, int(v))
+        for a, b in self.pairs:
+            sets.union(int(a), int(b))
+        roots = np.array([sets.find(v) for v in range(self.count)], dtype=np.int64)
+        rows_of: dict[int, list[int]] = {}
+        for k in kept:
+            rows_of.setdefault(int(roots[int(self.row_vars[k][0])]), []).append(k)
+        pairs_of: dict[int, list[int]] = {}
+        for position, (a, _) in enumerate(self.pairs):
+            pairs_of.setdefault(int(roots[int(a)]), []).append(position)
+        members: dict[int, list[int]] = {}
+        for v, root in enumerate(roots):
+            members.setdefault(int(root), []).append(v)
+        components: dict[int, _Component] = {}
+        fresh: dict[tuple[int, ...], _Component] = {}
+        for root, variables in members.items():
+            rows = rows_of.get(root, [])
+            key = (root, *rows)
+            component = self._components.get(key)
+            if component is None:
+                component = _Component(self, np.array(variables), rows, self.pairs[pairs_of.get(root, [])])
+            fresh[key] = component
+            components[root] = component
+        self._components = fresh
+        self._blocks = (roots, components)
+        return self._blocks
+
+    # ------------------------------------------------------------------ use
+
+    def hide(self, row: int) -> None:
+        """Suppress a cell: its equations no longer hold anything the attacker knows.
+
+        An LP row shared with other published cells (same atoms) still holds while one of them is
+        published: `binding` then names those cells too, so the next round hides them.
+        """
+        for stat in STATS:
+            position = self.lp_row.get((row, stat))
+            if position is None:
+                continue
+            members = self.published_members[position]
+            if row in members:
+                members.discard(row)
+                if not members:
+                    self._blocks = None
+
+    def _component_optimum(self, component: _Component, ids: np.ndarray, sense: highspy.ObjSense) -> tuple[float, list[int]]:
+        key = ((int(component.variables[0]), *component.rows), ids.tobytes(), sense == highspy.ObjSense.kMaximize)
+        if key not in self._known:
+            self._known[key] = component.optimum(ids, sense)
+        return self._known[key]
+
+    def interval(self, target: Target) -> Interval:
+        ids = self.cell_vars.get((target.row, target.stat), np.array([], dtype=np.int64))
+        true_value = float(self.true[ids].sum()) if ids.size else 0.0
+        if ids.size == 0:
+            return Interval(target, true_value, 0.0, 0.0)
+        roots, components = self._blocks_now()
+        low = high = 0.0
+        binding: set[int] = set()
+        cell_roots = roots[ids]
+        for root in np.unique(cell_roots):
+            component = components[int(root)]
+            part = ids[cell_roots == root]
+            for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+                value, rows = self._component_optimum(component, part, sense)
+                if sense == highspy.ObjSense.kMinimize:
+                    low += value
+                else:
+                    high += value
+                for k in rows:
+                    binding |= self.published_members[k]
+        lower = math.ceil(low - TOLERANCE) if math.isfinite(low) else -math.inf
+        upper = math.floor(high + TOLERANCE) if math.isfinite(high) else math.inf
+        return Interval(target, true_value, float(lower), float(upper), sorted(binding))
+
+
+def targets_for(results: pd.DataFrame, protect: pd.DataFrame) -> list[Target]:
+    """Targets from a frame of primary cells: columns row, stat, width, not_exact."""
+    return [
+        Target(int(r.row), str(r.stat), float(r.width), bool(r.not_exact))
+        for r in protect.itertuples(index=False)
+        if r.row in results.index
+    ]
+
+
+def audit(results: pd.DataFrame, groups: list[Contributions], targets: list[Target]) -> list[Interval]:
+    """Every target's narrowest feasible interval given everything published in `results`."""
+    by_indicator: dict[str, list[Target]] = {}
+    indicator_of = results["indicator"].astype(str).to_numpy()
+    for target in targets:
+        by_indicator.setdefault(str(indicator_of[target.row]), []).append(target)
+    out: list[Interval] = []
+    for group in groups:
+        mine = [t for q in {q.indicator for q in group.quantities} for t in by_indicator.get(q, [])]
+        if not mine:
+            continue
+        program = GroupProgram(group, results)
+        out.extend(program.interval(t) for t in mine)
+    return out
+
+
+def report_frame(results: pd.DataFrame, intervals: list[Interval]) -> pd.DataFrame:
+    """One row per audited quantity: the cell's labels, the interval, the width it needs, pass/fail."""
+    labels = ["indicator", "level", "territory_code", "granularity", "period", "dimension", "dimension_value"]
+    rows = []
+    for item in intervals:
+        cell = results.loc[item.target.row]
+        rows.append(
+            {
+                **{k: cell[k] for k in labels},
+                "stat": item.target.stat,
+                "lower": item.lower,
+                "upper": item.upper,
+                "width": item.width,
+                "required": "≥1 (not exact)" if item.target.not_exact else f"≥{item.target.width:g}",
+                "ok": item.ok,
+            }
+        )
+    return pd.DataFrame(rows, columns=[*labels, "stat", "lower", "upper", "width", "required", "ok"])

@@ -1,0 +1,46 @@
+"""The public gate: what is left of a result row once it is suppressed."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+Audience = Literal["public", "internal"]
+HIDDEN_ON_SUPPRESSED = (
+    "value", "numerator", "denominator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change", "se",
+)
+SURVIVOR = "survivor"
+FINE_LEVELS = ("raion", "hromada")
+
+
+def for_audience(results: pd.DataFrame, audience: Audience = "public") -> pd.DataFrame:
+    """The one gate between engine results and anything people see (see rule 3 above)."""
+    if audience not in ("public", "internal"):
+        raise ValueError(f"audience must be 'public' or 'internal', not {audience!r}")
+    out = results.copy()
+    n = out["n"].astype("float")
+    suppressed = out["suppressed"].to_numpy(bool)
+    display = n.map(lambda v: "" if np.isnan(v) else str(int(v))).astype(object).to_numpy()
+    if audience == "public":
+        if "respondent" in out:
+            survivor_fine = (out["respondent"] == SURVIVOR).to_numpy() & out["level"].isin(FINE_LEVELS).to_numpy()
+            keep = ~survivor_fine
+            out, suppressed, display = out[keep], suppressed[keep], display[keep]
+        for column in HIDDEN_ON_SUPPRESSED:
+            if column in out:
+                values = out[column].to_numpy(float).copy()
+                values[suppressed] = np.nan
+                out[column] = values
+        if "change_significant" in out:
+            out["change_significant"] = out["change_significant"].to_numpy(bool) & ~suppressed
+        min_n = out["min_n"].to_numpy(float)
+        display = display.copy()
+        display[suppressed] = ["<" + str(int(m)) for m in min_n[suppressed]]
+        n_values = out["n"].astype("Int64")
+        n_values[suppressed] = pd.NA
+        out["n"] = n_values
+    out["n_display"] = display
+    out.attrs["audience"] = audience
+    return out.reset_index(drop=True)

@@ -1,0 +1,71 @@
+"""Worlds built to break naive suppression: each one is broken by the old per-output gate (the LP
+attack recovers a hidden cell from the published outputs together) and holds on the protected set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from privacy_kit import CHE, H1, H2, H4, KHA, KIR, POL, answers, naive_outputs, world_framework, write
+from sqlalchemy.engine import Engine
+
+from monitor.privacy import protected_set
+from monitor.privacy.protect import audit_public
+from monitor.store import db as store_db
+from monitor.store.territory import load_reference
+
+
+def hidden_quarter_under_published_year(engine: Engine) -> None:
+    """Kirovohrad's Q1 (3 survivors) is hidden in the quarter table; its year (39) and Q2-Q4 are not."""
+    rows = answers(KIR, 1, 3, 2) + answers(KIR, 2, 12, 6) + answers(KIR, 3, 12, 6) + answers(KIR, 4, 12, 6)
+    for oblast in (POL, KHA, CHE):
+        rows += answers(oblast, 1, 12, 6) + answers(oblast, 2, 12, 6)
+    write(engine, "sv", rows)
+
+
+def two_oblast_subsets(engine: Engine) -> None:
+    """Kirovohrad (3) and its partner are hidden nationally; a two-oblast report publishes Kir + Che."""
+    rows = answers(KIR, 1, 3, 3) + answers(POL, 1, 12, 6) + answers(KHA, 1, 14, 6) + answers(CHE, 1, 15, 6)
+    write(engine, "sv", rows)
+
+
+def zero_cells(engine: Engine) -> None:
+    """Poltava answered only in H2: its H1 is a zero (no row), which pins its year; Kirovohrad (3) follows."""
+    rows = answers(KIR, 1, 3, 1) + answers(POL, 3, 12, 6) + answers(KHA, 2, 12, 6) + answers(CHE, 2, 12, 6)
+    write(engine, "sv", rows)
+
+
+def lone_child_partner_published_elsewhere(engine: Engine) -> None:
+    """Hromada H1 (3 answers, Q1) is hidden with partner H2 (6 answers, all in Q2): the quarter table
+    publishes H2 alone in Q2, so the raion total minus H2 gives H1."""
+    rows = answers(H1, 1, 3, 1) + answers(H2, 2, 6, 3) + answers(H4, 1, 9, 4)
+    write(engine, "ps", rows)
+
+
+WORLDS: list[Callable[[Engine], None]] = [
+    hidden_quarter_under_published_year, two_oblast_subsets, zero_cells, lone_child_partner_published_elsewhere,
+]
+
+
+@pytest.fixture
+def world_engine(sqlite_url: str) -> Engine:
+    engine = store_db.connect(sqlite_url)
+    load_reference(engine)
+    return engine
+
+
+@pytest.mark.parametrize("build", WORLDS, ids=lambda f: f.__name__)
+def test_naive_gate_leaks_and_protected_set_holds(build: Callable[[Engine], None], world_engine: Engine,
+                                                  tmp_path) -> None:  # type: ignore[no-untyped-def]
+    framework = world_framework()
+    build(world_engine)
+
+    naive = audit_public(world_engine, framework, naive_outputs(world_engine, framework))
+    assert not naive.empty
+    assert (~naive["ok"]).any(), "the world should break the old per-output gate"
+
+    protected = protected_set(world_engine, framework, cache_dir=tmp_path)
+    assert protected.failures.empty
+    outside = audit_public(world_engine, framework, protected.public)
+    assert not outside.empty
+    assert outside["ok"].all(), outside[~outside["ok"]].to_string()
