@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 from monitor.errors import MonitorError, issue
+from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.flavour import detect
 from monitor.ingest.readers.odk import read_odk_zip
 from monitor.ingest.readers.table import RawTable, spreadsheet_column
@@ -32,20 +33,23 @@ SIGNATURES = {
 }
 
 
-def read_export(path: Path | str) -> RawTable:
+def read_export(path: Path | str, cap: caps.Limits | None = None) -> RawTable:
+    """The export as a RawTable; every cap of `limits.py` is checked before the expensive step."""
     path = Path(path)
     name = path.name
+    cap = cap or caps.limits()
     if not path.is_file():
         raise MonitorError(issue("ingest-file-not-found", path=name, file=str(path)))
+    caps.check_size(name, path.stat().st_size, cap)
     with path.open("rb") as handle:
         head = handle.read(8)
     for magic, kind in SIGNATURES.items():
         if head.startswith(magic):
             raise MonitorError(issue("ingest-unsupported-format", path=name, found=kind))
     if head.startswith(b"PK"):
-        table = _read_zip(path, name)
+        table = _read_zip(path, name, cap)
     else:
-        table = parse_text(path.read_bytes(), name)
+        table = parse_text(path.read_bytes(), name, cap=cap)
     table.name = name
     flavour = detect(table.columns)
     container = "zip" if table.format == "odk-zip" else table.format
@@ -58,7 +62,7 @@ def read_export(path: Path | str) -> RawTable:
     return table
 
 
-def _read_zip(path: Path, name: str) -> RawTable:
+def _read_zip(path: Path, name: str, cap: caps.Limits) -> RawTable:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
@@ -68,9 +72,9 @@ def _read_zip(path: Path, name: str) -> RawTable:
     with archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" in names:
-            return read_xlsx(path, name)
+            return read_xlsx(path, name, cap)
         if "word/document.xml" in names:
             raise MonitorError(issue("ingest-unsupported-format", path=name, found="Word (.docx)"))
         if "content.xml" in names and "mimetype" in names:
             raise MonitorError(issue("ingest-unsupported-format", path=name, found="OpenDocument"))
-        return read_odk_zip(archive, name)
+        return read_odk_zip(archive, name, cap)
