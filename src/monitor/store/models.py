@@ -108,7 +108,8 @@ class RejectedRow(SQLModel, table=True):
     batch_id: int = Field(foreign_key="importbatch.id", index=True)
     row_number: int
     column: str | None = None
-    value: str | None = Field(default=None, description="Withheld for survivor instruments")
+    value: str | None = Field(default=None, description="Withheld for survivor instruments; personal data redacted")
+    oblast_code: str | None = Field(default=None, max_length=19, description="Oblast of the row, when it resolved")
     code: str
     message_uk: str
     message_en: str
