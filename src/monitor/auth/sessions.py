@@ -94,6 +94,7 @@ def login(engine: Engine, name: str, password: str, ip: str | None = None, *, no
     """The user whose name and password match; otherwise MonitorError (login-failed, login-throttled,
     account-locked, account-disabled). `now` and `sleep` are injectable so tests run the clock, not the wall."""
     now = now or now_utc()
+    name = (name or "").replace("\x00", "")  # PostgreSQL refuses NUL in a query; SQLite would not match it
     address = throttle.address_key(ip)
     blocked = throttle.blocked_until(engine, address, now)
     if blocked is not None:

@@ -100,8 +100,8 @@ register("ingest-phone-in-number", I, "'{question}' must be a number, but this l
          "'{question}' має бути числом, але це схоже на номер телефону; його не збережено.",
          "Put the number asked for (not a contact) and import again; contacts are never stored.",
          "Впишіть число, про яке питають (а не контакт), та імпортуйте знову; контакти ніколи не зберігаються.")
-register("ingest-date-out-of-range", I, "'{question}' is {value}: dates before {earliest} or after today ({latest}) are not accepted.",
-         "'{question}' — {value}: дати раніше {earliest} або пізніше сьогодні ({latest}) не приймаються.",
+register("ingest-date-out-of-range", I, "'{question}' is outside the accepted dates: not before {earliest} and not after today ({latest}).",
+         "'{question}' поза допустимими датами: не раніше {earliest} і не пізніше сьогодні ({latest}).",
          "Check the day and month order (DD.MM.YYYY) and the year.",
          "Перевірте порядок дня й місяця (ДД.ММ.РРРР) та рік.")
 register("ingest-repeat-orphan", I, "Row of '{table}' points to a submission that is not in the main table.",

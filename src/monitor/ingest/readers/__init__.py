@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -33,10 +34,13 @@ SIGNATURES = {
 }
 
 
-def read_export(path: Path | str, cap: caps.Limits | None = None) -> RawTable:
-    """The export as a RawTable; every cap of `limits.py` is checked before the expensive step."""
+def read_export(path: Path | str, cap: caps.Limits | None = None, name: str | None = None) -> RawTable:
+    """The export as a RawTable; every cap of `limits.py` is checked before the expensive step.
+
+    `name` is how messages call the file (the import passes the name with personal data withheld).
+    """
     path = Path(path)
-    name = path.name
+    name = name or path.name
     cap = cap or caps.limits()
     if not path.is_file():
         raise MonitorError(issue("ingest-file-not-found", path=name, file=str(path)))
@@ -51,6 +55,8 @@ def read_export(path: Path | str, cap: caps.Limits | None = None) -> RawTable:
     else:
         table = parse_text(path.read_bytes(), name, cap=cap)
     table.name = name
+    for part in (table, *table.children.values()):
+        _sanitise(part)
     flavour = detect(table.columns)
     container = "zip" if table.format == "odk-zip" else table.format
     if container == "zip":
@@ -60,6 +66,19 @@ def read_export(path: Path | str, cap: caps.Limits | None = None) -> RawTable:
     else:
         table.format = f"{flavour}-{container}"
     return table
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _sanitise(table: RawTable) -> None:
+    """Headers without control characters (an escape sequence in a header must not reach a terminal),
+    and no NUL in any cell: PostgreSQL cannot store one and SQLite would, so both get the same text."""
+    table.columns = [_CONTROL.sub("", header).strip() for header in table.columns]
+    for column in table.rows.columns:
+        cells = table.rows[column]
+        if cells.str.contains("\x00", regex=False).any():
+            table.rows[column] = cells.str.replace("\x00", "", regex=False)
 
 
 def _read_zip(path: Path, name: str, cap: caps.Limits) -> RawTable:

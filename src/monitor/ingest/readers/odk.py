@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from monitor import redact
 from monitor.errors import MonitorError, issue
 from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.table import RawTable
@@ -34,7 +35,8 @@ def read_odk_zip(archive: zipfile.ZipFile, display_name: str, cap: caps.Limits |
         data = caps.read_member(display_name, archive, info, min(cap.max_bytes, budget))
         budget -= len(data)
         stem = PurePosixPath(info.filename).stem
-        tables.append((stem, parse_text(data, f"{display_name}/{info.filename}", "odk-zip", cap=cap)))
+        shown = redact.file_name(info.filename)
+        tables.append((stem, parse_text(data, f"{display_name}/{shown}", "odk-zip", cap=cap)))
     parents = [(stem, t) for stem, t in tables if "PARENT_KEY" not in t.columns]
     if not parents:
         raise MonitorError(issue("ingest-zip-not-odk", path=display_name, found="only repeat files",
