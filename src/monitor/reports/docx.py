@@ -109,6 +109,9 @@ class Writer:
             return
         p = self.doc.add_paragraph()
         run = p.add_run(block.text)
+        if block.style == "warning":
+            run.bold = True
+            run.font.color.rgb = RED
         if block.style == "note":
             run.italic = True
             run.font.size = Pt(8)
@@ -211,7 +214,7 @@ class Writer:
             new = self.doc.add_section(WD_SECTION.NEW_PAGE)
             new.orientation = WD_ORIENT.LANDSCAPE if section.landscape else WD_ORIENT.PORTRAIT
             new.page_width, new.page_height = (Mm(297), Mm(210)) if section.landscape else (Mm(210), Mm(297))
-        else:
+        elif section.new_page:
             self.doc.add_page_break()
         self.doc.add_heading(f"{number}. {section.title}", level=1)
         for block in section.blocks:
