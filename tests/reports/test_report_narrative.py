@@ -85,6 +85,7 @@ def test_demo_narrative_and_proposed_findings(reports: Callable[[str], Report], 
 def test_real_data_without_narrative_says_not_written(own_engine: Engine, framework) -> None:
     with own_engine.begin() as connection:
         connection.exec_driver_sql("UPDATE importbatch SET synthetic = 0")
+        connection.exec_driver_sql("UPDATE response SET synthetic = 0")
     report = build_content(own_engine, framework, lang="en")
     assert set(report.missing_texts) == {"summary", "context", "limitations"}
     warnings = [b for b in section(report, "executive").blocks if isinstance(b, Paragraph) and b.style == "warning"]
@@ -261,7 +262,11 @@ CODE = re.compile(r"^(?:[A-Z]{1,4}\d{1,3}[a-z]?|[A-Z]{2,5}-Q\d+[a-z]?|[0-9a-f]{6
 
 
 def english_words(text: str) -> list[str]:
+    while re.search(r"(https?://\S+)[ \t]*\n(\S)", text):  # a link the PDF wrapped onto the next line
+        text = re.sub(r"(https?://\S+)[ \t]*\n(\S)", r"\1\2", text)
     text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\b[A-Z]{2,5}-Q\d+[a-z]?(?:/[a-z])*", " ", text)  # questionnaire codes (HS-Q10a/b)
+    text = re.sub(r"monitor report .*?-o FILE", " ", text, flags=re.S)  # the command that reproduces the report
     out = []
     for word in re.findall(r"[A-Za-z][A-Za-z0-9_'’.-]*", text):
         word = word.strip(".-'’_")

@@ -22,7 +22,7 @@ from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import for_audience
-from monitor.reports import findings, narrative, text, texts
+from monitor.reports import findings, narrative, text, texts, wording
 from monitor.reports import format as fmt
 from monitor.reports.iptt import iptt_section
 from monitor.reports.model import (
@@ -370,8 +370,10 @@ def methodology_section(ctx: Context) -> Section:
         if isinstance(param.value, list) and len(param.value) > 4:
             shown = f"{len(param.value)}: {param.value[0]} … {param.value[-1]}"
         verified = ctx.t("reports.yes") if param.verified else ctx.t("reports.method.unverified")
-        params.append([text_cell(param.label.get(ctx.lang)), text_cell(f"{shown} {param.unit or ''}".strip()),
-                       Cell(verified, status="" if param.verified else "amber"), text_cell(" ".join(param.source.split()))])
+        params.append([text_cell(param.label.get(ctx.lang)),
+                       text_cell(f"{shown} {wording.unit(param.unit, ctx.lang)}".strip()),
+                       Cell(verified, status="" if param.verified else "amber"),
+                       text_cell(wording.source(param.source, ctx.lang))])
     section.blocks.append(Table("parameters", ctx.t("reports.method.parameters_title"),
                                 _header(ctx.t("reports.col.parameter"), ctx.t("reports.col.value"),
                                         ctx.t("reports.col.verified"), ctx.t("reports.col.source")),
@@ -379,27 +381,37 @@ def methodology_section(ctx: Context) -> Section:
     surveys: list[list[Cell]] = []
     for survey in fw.surveys.values():
         surveys.append([text_cell(survey.code, bold=True), text_cell(survey.title.get(ctx.lang)),
-                        text_cell(survey.respondent), text_cell(survey.unit), Cell(str(survey.min_n), float(survey.min_n), "integer")])
+                        text_cell(wording.respondent(survey.respondent, ctx.lang)),
+                        text_cell(wording.survey_unit(survey.unit, ctx.lang)),
+                        Cell(str(survey.min_n), float(survey.min_n), "integer")])
     section.blocks.append(Table("instruments", ctx.t("reports.col.survey"),
-                                _header(ctx.t("reports.col.id"), ctx.t("reports.col.survey"), "respondent", "unit", "min n"),
+                                _header(ctx.t("reports.col.id"), ctx.t("reports.col.survey"),
+                                        ctx.t("reports.col.respondent"), ctx.t("reports.col.survey_unit"),
+                                        ctx.t("reports.col.min_n")),
                                 surveys, [1, 6, 2.2, 1.8, 1]))
     section.blocks.append(Paragraph(ctx.t("reports.method.indicators_title"), "subheading"))
     for ind in ctx.indicators():
         survey = fw.survey_of(ind)
         total = ctx.all_by.get((ind.id, ctx.period))
         n_text = str(total.get("n_display") or fmt.DASH) if total is not None else fmt.DASH
-        items = [(ctx.t("reports.method.definition"), ind.description.get(ctx.lang))]
+        def said(text: str) -> str:
+            return wording.clean(wording.with_parameter_labels(text, fw, ctx.lang))
+
+        items = [(ctx.t("reports.method.definition"), said(ind.description.get(ctx.lang)))]
         if ind.numerator_text:
-            items.append((ctx.t("reports.method.numerator"), ind.numerator_text.get(ctx.lang)))
+            items.append((ctx.t("reports.method.numerator"), said(ind.numerator_text.get(ctx.lang))))
         if ind.denominator_text:
-            items.append((ctx.t("reports.method.denominator"), ind.denominator_text.get(ctx.lang)))
+            items.append((ctx.t("reports.method.denominator"), said(ind.denominator_text.get(ctx.lang))))
         items.append((ctx.t("reports.method.type"), ", ".join([
-            ctx.t(f"reports.type.{ind.type}"), ind.unit, ctx.t(f"reports.direction_text.{ind.direction}"),
+            ctx.t(f"reports.type.{ind.type}"), wording.unit(ind.unit, ctx.lang),
+            ctx.t(f"reports.direction_text.{ind.direction}"),
             ctx.t(f"reports.level.{ind.level}")])))
         items.append((ctx.t("reports.method.interval"), ctx.t(f"reports.ci.{CI_KEY.get(str(ind.type), 'none')}")))
         if survey is not None:
-            items.append((ctx.t("reports.method.instrument"), f"{survey.title.get(ctx.lang)} ({survey.respondent})"))
-        items.append((ctx.t("reports.method.n", period=ctx.period), f"{n_text}; min n = {fw.min_n(ind)}"))
+            items.append((ctx.t("reports.method.instrument"),
+                          f"{survey.title.get(ctx.lang)} ({wording.respondent(survey.respondent, ctx.lang)})"))
+        items.append((ctx.t("reports.method.n", period=ctx.period),
+                      f"{n_text}; {ctx.t('reports.col.min_n')} {fw.min_n(ind)}"))
         targets = "; ".join(f"{p}: {fmt.value(v, ind.unit, ctx.lang)}" for p, v in sorted(ind.targets.items()))
         parts = []
         if ind.baseline is not None:
@@ -409,7 +421,7 @@ def methodology_section(ctx: Context) -> Section:
         if targets:
             parts.append(f"{ctx.t('reports.col.target')}: {targets}")
         if ind.lop_target is not None:
-            parts.append(f"LOP: {fmt.value(ind.lop_target, ind.unit, ctx.lang)}")
+            parts.append(f"{ctx.t('reports.col.lop_target')}: {fmt.value(ind.lop_target, ind.unit, ctx.lang)}")
         if ind.thresholds is not None:
             parts.append(f"{fmt.value(ind.thresholds.green, ind.unit, ctx.lang)} / "
                          f"{fmt.value(ind.thresholds.amber, ind.unit, ctx.lang)}")
@@ -418,9 +430,9 @@ def methodology_section(ctx: Context) -> Section:
         if ind.components:
             items.append((ctx.t("reports.method.components"),
                           ", ".join(f"{c.indicator} ({fmt.decimal(c.weight, ctx.lang, 0)})" for c in ind.components)))
-        items.append((ctx.t("reports.method.legal"), " ".join(ind.legal_basis.get(ctx.lang).split())))
+        items.append((ctx.t("reports.method.legal"), said(ind.legal_basis.get(ctx.lang))))
         if ind.proposal:
-            items.append(("[P]", ctx.t("reports.method.proposal")))
+            items.append((ctx.t("reports.method.status_label"), ctx.t("reports.method.proposal")))
         section.blocks.append(Definition(f"def-{ind.id}", f"{ind.id}. {ind.title.get(ctx.lang)}", items))
     return section
 

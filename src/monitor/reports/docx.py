@@ -206,8 +206,9 @@ class Writer:
         for number, section in enumerate(report.sections, start=1):
             self.doc.add_paragraph(f"{number}. {section.title}")
         prov = report.provenance
-        self.paragraph(Paragraph(f"{report.generated_line} · ptl-monitor {prov.version} · framework "
-                                 f"{prov.framework_hash[:12]} · database {prov.database_hash[:12]}", "note"))
+        self.paragraph(Paragraph(f"{report.generated_line} · ptl-monitor {prov.version} · "
+                                 f"{t('reports.prov.framework_short', lang)} {prov.framework_hash[:12]} · "
+                                 f"{t('reports.prov.database_short', lang)} {prov.database_hash[:12]}", "note"))
 
     def section(self, number: int, section: Section, previous_landscape: bool) -> None:
         if section.landscape != previous_landscape:

@@ -124,7 +124,8 @@ class Writer:
             self.section(number, section)
         prov = report.provenance
         self.add(f"<footer>{escape(report.footer)}<br>{escape(report.generated_line)} · ptl-monitor {escape(prov.version)}"
-                 f" · framework {escape(prov.framework_hash[:12])} · database {escape(prov.database_hash[:12])}</footer>")
+                 f" · {escape(t('reports.prov.framework_short', lang))} {escape(prov.framework_hash[:12])}"
+                 f" · {escape(t('reports.prov.database_short', lang))} {escape(prov.database_hash[:12])}</footer>")
         self.add("</main>")
         body = "\n".join(self.parts)
         title = escape(f"{report.title} — {report.subtitle} ({report.period})")

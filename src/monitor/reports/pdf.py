@@ -254,8 +254,10 @@ class ReportPDF(FPDF):
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
         prov = report.provenance
-        self.multi_cell(0, 4, f"{report.generated_line}\nptl-monitor {prov.version} · framework {prov.framework_hash[:12]} · "
-                              f"database {prov.database_hash[:12]}", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 4, f"{report.generated_line}\nptl-monitor {prov.version} · "
+                              f"{t('reports.prov.framework_short', lang)} {prov.framework_hash[:12]} · "
+                              f"{t('reports.prov.database_short', lang)} {prov.database_hash[:12]}",
+                        new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         self.cover = False
 

@@ -1,7 +1,7 @@
 """report texts: narrative per round, accepted key findings, deviation notes (uk and en)
 
 Revision ID: 0003reports
-Revises: 0002
+Revises: 0003_sources
 Create Date: 2026-12-02
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0003reports"
-down_revision = "0002"
+down_revision = "0003_sources"
 branch_labels = None
 depends_on = None
 
