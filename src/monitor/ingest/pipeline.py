@@ -391,7 +391,9 @@ def definition_hash(framework: Framework, survey: Survey) -> str:
 
 
 def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportReport, plan: Plan,
-           imported_by: str, synthetic: bool, progress: Progress | None) -> int:
+           imported_by: str, synthetic: bool, progress: Progress | None,
+           also: Callable[[Session, int], None] | None = None) -> int:
+    """Write the plan in one transaction; `also(session, batch_id)` runs inside it (a sync's bookkeeping)."""
     with Session(engine) as session, session.begin():
         _upsert_instrument(session, framework, survey)
         batch = ImportBatch(
@@ -429,6 +431,8 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
             ])
         if synthetic:
             session.merge(Setting(key="synthetic", value="true"))
+        if also is not None:
+            also(session, batch_id)
     return batch_id
 
 
