@@ -101,7 +101,10 @@ def list_command(as_json: Annotated[bool, typer.Option("--json")] = False, db: D
         table.add_row(*(escape(str(v)) for v in (row["name"], row["kind"], row["survey"], row["host"], row["form"],
                                                   row["token"], when, status, row["imported"], row["rejected"],
                                                   row["edits_pending"])))
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        console.width = 200  # a pipe or a file: do not wrap the names
+    console.print(table)
 
 
 @sources_app.command("test")

@@ -35,8 +35,8 @@ register("source-timeout", S, "The server {host} did not answer within {seconds}
          "Сервер {host} не відповів за {seconds} с (спроб: {attempts}).",
          "Check the connection and run `monitor sync` again later; nothing was lost.",
          "Перевірте з'єднання і запустіть `monitor sync` пізніше; нічого не втрачено.")
-register("source-unreachable", S, "The server {host} cannot be reached ({detail}).",
-         "Сервер {host} недоступний ({detail}).",
+register("source-unreachable", S, "The server {host} cannot be reached ({detail}; {attempts} attempt(s)).",
+         "Сервер {host} недоступний ({detail}; спроб: {attempts}).",
          "Check the address with `monitor sources test` and the network connection.",
          "Перевірте адресу командою `monitor sources test` і мережеве з'єднання.")
 register("source-auth", S, "The server {host} refused the token of source '{source}' (HTTP {status}).",

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ingest_kit import make_framework
 from sources_kit import ASSET, FORM, KOBO_TOKEN, ODK_EMAIL, ODK_PASSWORD, PROJECT, Stand
+
+from ingest_kit import make_framework  # importable once sources_kit put tests/ingest on the path
 
 from monitor.framework.models import Framework
 from monitor.ingest.sources.config import SourceSpec
@@ -65,3 +66,11 @@ def add(engine):  # type: ignore[no-untyped-def]
     def adder(spec: SourceSpec) -> SourceSpec:
         return add_source(engine, spec)
     return adder
+
+
+@pytest.fixture(params=["kobo", "odk"])
+def server(request: pytest.FixtureRequest) -> Iterator[tuple[Stand, object]]:
+    """Each test twice: against the KoboToolbox stand-in, then the ODK Central one (through pyodk)."""
+    stand = Stand(request.param)
+    yield stand, (kobo_spec if request.param == "kobo" else odk_spec)
+    stand.close()
