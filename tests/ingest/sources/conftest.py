@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sources_kit import ASSET, FORM, KOBO_TOKEN, ODK_EMAIL, ODK_PASSWORD, PROJECT, Stand
-
-from ingest_kit import make_framework  # importable once sources_kit put tests/ingest on the path
+from sources_kit import ASSET, FORM, KOBO_TOKEN, ODK_EMAIL, ODK_PASSWORD, PROJECT, Stand, make_framework
 
 from monitor.framework.models import Framework
 from monitor.ingest.sources.config import SourceSpec

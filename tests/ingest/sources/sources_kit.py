@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest_kit import HROMADA, HROMADA2, OBLAST
+from ingest_kit import HROMADA, HROMADA2, OBLAST, make_framework, table_state
 
 from monitor.ingest.sources.http import Limits
 
@@ -45,6 +45,7 @@ ASSET = "aXf3kQ7pLm2Rt9vWb5yZcD"
 FORM = "officials_2022"
 PROJECT = 3
 T0 = datetime(2022, 3, 14, 9, 0, 0, tzinfo=UTC)
+__all__ = ["make_framework", "table_state"]  # the import kit, re-exported (this module puts it on the path)
 
 
 def fast_limits(**changes: Any) -> Limits:
@@ -124,6 +125,16 @@ def odk_record(i: int, when: datetime, values: dict[str, Any], uid: str | None =
 # ------------------------------------------------------------------------------------------ the server
 
 
+def _xlsform_version(data: bytes) -> str:
+    import io
+
+    import openpyxl
+
+    settings = openpyxl.load_workbook(io.BytesIO(data))["settings"]
+    header = [c.value for c in settings[1]]
+    return str(settings.cell(2, header.index("version") + 1).value)
+
+
 class Stand:
     """One stand-in server (kind 'kobo' or 'odk') with its submissions, faults and a log of requests."""
 
@@ -134,6 +145,7 @@ class Stand:
         self.requests: list[dict[str, Any]] = []
         self.session_token = "sess-" + uuidlib.uuid4().hex
         self.form_version = "2022030101"
+        self.draft_version = ""
         self.asset_version = "vLnrnT6Pvzgeh4DVfj6eDz"
         self.deployed: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -353,8 +365,10 @@ class Stand:
         if path in (f"{base}/draft", f"{base}/draft/publish") and method == "POST":
             self.deployed.append({"path": path, "query": query, "body": body,
                                   "content_type": request.headers.get("Content-Type")})
-            if path.endswith("/publish"):
-                self.form_version = query.get("version") or self.form_version
+            if path.endswith("/draft"):
+                self.draft_version = _xlsform_version(body)
+            else:  # Central publishes the draft under the version its XLSForm names, unless one is given
+                self.form_version = query.get("version") or self.draft_version
             return self._send(request, 200, {"success": True})
         if path == base:
             payload = {"projectId": PROJECT, "xmlFormId": FORM, "name": "Анкета посадовця", "version":
