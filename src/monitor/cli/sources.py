@@ -190,7 +190,8 @@ def _print(console: Console, report) -> None:  # type: ignore[no-untyped-def]
     for found in report.issues:
         console.print(render_issue(found), markup=False, highlight=False)
     for row in report.rejected_rows[:20]:
-        console.print(f"  #{row['row']} {row['column'] or ''}: {row['code']} {row['message_uk']} / {row['message_en']}",
+        where = row.get("submission") or f"#{row['page']}.{row['row']}"
+        console.print(f"  {where} {row['column'] or ''}: {row['code']} {row['message_uk']} / {row['message_en']}",
                       markup=False, highlight=False)
 
 

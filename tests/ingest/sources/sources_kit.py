@@ -146,6 +146,7 @@ class Stand:
         self.session_token = "sess-" + uuidlib.uuid4().hex
         self.form_version = "2022030101"
         self.draft_version = ""
+        self.next_links = True  # ODK: False plays a server that pages by $skip only
         self.asset_version = "vLnrnT6Pvzgeh4DVfj6eDz"
         self.deployed: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -391,7 +392,7 @@ class Stand:
                                    "value": json.loads(json.dumps(page))}
         if query.get("$count") == "true":
             payload["@odata.count"] = len(rows)
-        if offset + top < len(rows):
+        if offset + top < len(rows) and self.next_links:
             token = "01" + base64.b64encode(json.dumps({"o": offset + top}).encode()).decode()
             params = {k: v for k, v in query.items() if k not in ("$skip", "$skiptoken")}
             params["$skiptoken"] = token

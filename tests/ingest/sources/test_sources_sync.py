@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sources_kit import T0, fast_limits, table_state
+from ingest_kit import OBLAST
+from sources_kit import T0, Stand, fast_limits, kobo_record, odk_record, table_state
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
@@ -88,6 +89,17 @@ def test_paging_over_three_pages(server, engine: Engine, framework: Framework) -
     assert accepted == [3, 3, 1]
 
 
+def test_odk_without_next_links_pages_by_skip(odk: Stand, engine: Engine, framework: Framework) -> None:
+    from conftest import odk_spec
+
+    odk.next_links = False
+    odk.add(7)
+    name = add_source(engine, odk_spec(odk, page_size=3)).name
+    report = _sync(engine, framework, name)
+    assert (report.pages, report.imported) == (3, 7)
+    assert [r["query"].get("$skip") for r in odk.data_requests()] == [None, "3", "6"]
+
+
 @pytest.mark.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_resync_adds_nothing(server, db_url: str, framework: Framework) -> None:
     stand, spec = server
@@ -120,8 +132,10 @@ def test_edit_on_the_server_is_reported_not_applied(server, engine: Engine, fram
     assert list_sources(engine)[0]["edits_pending"] == 1
 
 
-def test_edit_policy_replace_takes_the_new_version(server, engine: Engine, framework: Framework) -> None:
+@pytest.mark.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_edit_policy_replace_takes_the_new_version(server, db_url: str, framework: Framework) -> None:
     stand, spec = server
+    engine = connect(db_url)
     stand.add(4)
     name = add_source(engine, spec(stand, on_edit="replace")).name
     _sync(engine, framework, name)
@@ -161,6 +175,8 @@ def test_bad_rows_are_rejected_and_taken_again_once_fixed(server, engine: Engine
     report = _sync(engine, framework, name)
     assert (report.imported, report.rejected) == (2, 1)
     assert report.rejected_rows and report.rejected_rows[0]["code"].startswith("territory-")
+    bad = stand.submissions[-1]
+    assert report.rejected_rows[0]["submission"] == (bad["_uuid"] if stand.kind == "kobo" else bad["meta"]["instanceID"])
     assert _count(engine, RejectedRow) == 1
     again = _sync(engine, framework, name)
     assert (again.imported, again.rejected, again.unchanged) == (0, 0, 3)  # not reported twice
@@ -198,3 +214,44 @@ def test_consent_refused_is_not_stored(server, engine: Engine, framework: Framew
     report = _sync(engine, framework, name)
     assert (report.imported, report.consent_refused) == (2, 1)
     assert len(_responses(engine)) == 2
+
+
+def _case(stand: Stand, i: int, helps: list[tuple[str, int]]) -> dict[str, Any]:
+    """A submission of the test framework's survivor survey, with its repeat `helps`."""
+    values = {"wave": "2022", "oblast": OBLAST, "date": "2022-03-14", "consent": "yes", "age_group": "adult",
+              "rating": "4"}
+    if stand.kind == "kobo":
+        record = kobo_record(i, T0, values)
+        record["helps"] = [{"helps/help_type": kind, "helps/days": str(days)} for kind, days in helps]
+    else:
+        record = odk_record(i, T0, values)
+        record["helps"] = [{"help_type": kind, "days": days, "__id": f"{i}{n:039x}"} for n, (kind, days) in
+                           enumerate(helps)]
+        record["helps@odata.navigationLink"] = f"Submissions('{record['__id']}')/helps"
+    return record
+
+
+def test_repeats_arrive_and_are_replaced_with_their_submission(server, engine: Engine, framework: Framework) -> None:
+    stand, spec = server
+    stand.submissions = [_case(stand, 0, [("medical", 3), ("legal", 10)]), _case(stand, 1, [("shelter", 1)])]
+    name = add_source(engine, spec(stand, survey_id="cases", on_edit="replace")).name
+    report = _sync(engine, framework, name)
+    assert (report.status, report.imported) == ("ok", 2)
+    column = Response.__table__.c
+
+    def children() -> list[tuple[str, Any]]:
+        with engine.connect() as connection:
+            return sorted((r.answers["help_type"], r.answers.get("days")) for r in connection.execute(
+                select(column.answers).where(column.parent_id.is_not(None))))
+
+    assert children() == [("legal", 10), ("medical", 3), ("shelter", 1)]
+    edited = _case(stand, 0, [("medical", 2)])
+    if stand.kind == "kobo":
+        edited.update({"_uuid": "9f0c", "meta/instanceID": "uuid:9f0c", "meta/deprecatedID": "uuid:" + str(
+            stand.submissions[0]["_uuid"])})
+    else:
+        edited["meta"] = {"instanceID": "uuid:9f0c", "deprecatedID": stand.submissions[0]["meta"]["instanceID"]}
+    stand.submissions[0] = edited
+    again = _sync(engine, framework, name)
+    assert (again.replaced, again.imported) == (1, 1), again.to_dict()["issues"]
+    assert children() == [("medical", 2), ("shelter", 1)]  # the old version's repeat rows went with it

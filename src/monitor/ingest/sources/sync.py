@@ -95,6 +95,16 @@ class SyncReport:
                 "batches": self.batches, "cursor_before": self.cursor_before, "cursor_after": self.cursor_after,
                 "issues": [i.to_dict() for i in self.issues], "rejected_rows": self.rejected_rows}
 
+    def merge(self, page: SyncReport) -> None:
+        """Add a page's counts, rows and issues (the page count is kept by the caller)."""
+        for name in self.COUNTS:
+            if name != "pages":
+                setattr(self, name, getattr(self, name) + getattr(page, name))
+        self.batches.extend(page.batches)
+        self.rejected_rows.extend(page.rejected_rows)
+        self.edit_examples.extend(page.edit_examples)
+        self.add_issues(page.issues)
+
     def add_issues(self, found: list[Issue]) -> None:
         known = {(i.code, i.message_en) for i in self.issues}
         for item in found:
@@ -196,7 +206,9 @@ class _Sorted:
 
 
 def _page(engine: Engine, framework: Framework, survey: Survey, spec: SourceSpec, records: list[dict[str, Any]],
-          number: int, report: SyncReport, dry_run: bool, imported_by: str) -> datetime | None:
+          number: int, whole: SyncReport, dry_run: bool, imported_by: str) -> datetime | None:
+    """One page in one transaction; its counts join the sync's report only once it is written."""
+    report = SyncReport(source=whole.source, survey=whole.survey)
     flats, subs = flatten(spec.kind, records)
     report.fetched += len(subs)
     found = _sort(engine, survey, spec, flats, subs, report)
@@ -218,22 +230,46 @@ def _page(engine: Engine, framework: Framework, survey: Survey, spec: SourceSpec
         report.duplicates += page_report.duplicates
         report.rejected += page_report.rejected
         report.consent_refused += page_report.consent_refused
-        report.rejected_rows.extend(page_report.rejected_rows)
+        report.rejected_rows.extend(_with_ids(page_report.rejected_rows, found.take, survey, number))
         report.add_issues([i for i in page_report.issues if i.code != "ingest-duplicates"])
     if dry_run:
+        whole.merge(report)
         return _newest(subs)
 
     def bookkeeping(session: Session, batch_id: int | None = None) -> None:
         _record(session, survey, spec, found, report)
 
+    def replace_old(session: Session) -> None:
+        """Old versions go before their edits are inserted (repeat rows may keep their ids, as in ODK)."""
+        accepted = {p["external_id"] for p in plan.parents} if plan is not None else set()
+        for sub, old in found.replace:
+            if sub.external_id in accepted:
+                _delete_response(session, survey.id, old)
+                report.replaced += 1
+
     if plan is not None and (plan.parents or plan.rejected_rows):
         batch = pipeline._write(engine, framework, survey, page_report, plan, imported_by, False, None,
-                                also=bookkeeping)
+                                also=bookkeeping, before=replace_old)
         report.batches.append(batch)
     else:
         with Session(engine) as session, session.begin():
             bookkeeping(session)
+    whole.merge(report)
     return _newest(subs)
+
+
+def _with_ids(rows: list[dict[str, Any]], taken: list[tuple[Flat, Submission]], survey: Survey,
+              page: int) -> list[dict[str, Any]]:
+    """Rejected rows naming the page and the submission (its id on the server), which a monitor can look up."""
+    repeats = {r.name for r in survey.repeats()}
+    out = []
+    for row in rows:
+        column = str(row.get("column") or "")
+        position = int(row["row"]) - 1
+        child = column.split("/", 1)[0] in repeats and "/" in column
+        sub = taken[position][1] if not child and 0 <= position < len(taken) else None
+        out.append({**row, "page": page, "submission": sub.external_id or sub.server_key if sub else None})
+    return out
 
 
 def _newest(subs: list[Submission]) -> datetime | None:
@@ -333,17 +369,12 @@ def _record(session: Session, survey: Survey, spec: SourceSpec, found: _Sorted, 
         row.seen_at = utcnow()
         return row
 
-    replaced = dict((s.server_key, old) for s, old in found.replace)
     for sub in taken:
         row = row_for(sub)
         here = sub.external_id in stored
         row.status = "imported" if here else "rejected"
         row.external_id = sub.external_id[:128] if here and sub.external_id else None
         row.version, row.content_hash, row.pending_hash = sub.version[:128], sub.answers_hash, None
-        old = replaced.get(sub.server_key)
-        if here and old is not None:
-            _delete_response(session, survey.id, old)
-            report.replaced += 1
     for sub in found.versions:
         row_for(sub).version = sub.version[:128]
     for sub, old in found.pending:
