@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from helpers_reports import flat, norm
 from lxml import etree
 from sqlalchemy.engine import Engine
 
@@ -19,7 +20,6 @@ from monitor.reports.content import build_content, review_items
 from monitor.reports.iati import Activity, validate
 from monitor.reports.model import Paragraph, Report, Table
 from monitor.store import db as store_db
-from helpers_reports import flat, norm
 
 ACTIVITY = Activity("UA-EDR-00000000-PTL", "UA-EDR-00000000")
 SECTIONS = ("executive", "context", "limitations", "iptt", "cascade", "coverage")
@@ -256,7 +256,7 @@ def test_iati_without_an_activity_is_a_clear_error(demo_engine, framework, tmp_p
 ALLOWED = {
     "ptl", "monitor", "iptt", "lop", "iati", "usaid", "iom", "ctdc", "kobotoolbox", "odk", "pdf", "docx", "xlsx",
     "html", "csv", "json", "yaml", "n", "min", "k", "z", "t", "sha", "katottg", "ua", "http", "https", "www", "gov",
-    "zakon", "rada", "laws", "show", "ua", "org", "com", "net", "html", "php", "uk", "en", "wilson", "welch",
+    "zakon", "rada", "laws", "show", "org", "com", "net", "php", "uk", "en", "wilson", "welch",
 }
 CODE = re.compile(r"^(?:[A-Z]{1,4}\d{1,3}[a-z]?|[A-Z]{2,5}-Q\d+[a-z]?|[0-9a-f]{6,}|[A-Z]{2,}\d*)$")
 
