@@ -262,8 +262,10 @@ CODE = re.compile(r"^(?:[A-Z]{1,4}\d{1,3}[a-z]?|[A-Z]{2,5}-Q\d+[a-z]?|[0-9a-f]{6
 
 
 def english_words(text: str) -> list[str]:
-    while re.search(r"(https?://\S+)[ \t]*\n(\S)", text):  # a link the PDF wrapped onto the next line
-        text = re.sub(r"(https?://\S+)[ \t]*\n(\S)", r"\1\2", text)
+    # A link the PDF wrapped onto the next line: its tail (lower case, with '-' or '/') joins it again.
+    wrapped = re.compile(r"(https?://\S+)\s+([-/a-z0-9][a-z0-9_.]*[-/][a-z0-9/_.-]*)")
+    while wrapped.search(text):
+        text = wrapped.sub(r"\1\2", text)
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"\b[A-Z]{2,5}-Q\d+[a-z]?(?:/[a-z])*", " ", text)  # questionnaire codes (HS-Q10a/b)
     text = re.sub(r"monitor report .*?-o FILE", " ", text, flags=re.S)  # the command that reproduces the report
