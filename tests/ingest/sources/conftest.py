@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sources_kit import ASSET, FORM, KOBO_TOKEN, ODK_EMAIL, ODK_PASSWORD, PROJECT, Stand, make_framework
+from sources_kit import KOBO_TOKEN, ODK_PASSWORD, Stand, kobo_spec, make_framework, odk_spec
 
 from monitor.framework.models import Framework
-from monitor.ingest.sources.config import SourceSpec
-from monitor.ingest.sources.registry import add_source
 from monitor.store.db import connect
 
 
@@ -44,26 +42,6 @@ def tokens(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ODK_PASSWORD", ODK_PASSWORD)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
-
-
-def kobo_spec(stand: Stand, **changes: object) -> SourceSpec:
-    values = {"name": "kobo-kr", "kind": "kobo", "survey_id": "officials", "url": stand.url, "form": ASSET,
-              "token_ref": "env:KOBO_TOKEN", "page_size": 1000, **changes}
-    return SourceSpec(**values)  # type: ignore[arg-type]
-
-
-def odk_spec(stand: Stand, **changes: object) -> SourceSpec:
-    values = {"name": "odk-kr", "kind": "odk", "survey_id": "officials", "url": stand.url, "form": FORM,
-              "project": PROJECT, "username": ODK_EMAIL, "token_ref": "env:ODK_PASSWORD", "page_size": 1000,
-              **changes}
-    return SourceSpec(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def add(engine):  # type: ignore[no-untyped-def]
-    def adder(spec: SourceSpec) -> SourceSpec:
-        return add_source(engine, spec)
-    return adder
 
 
 @pytest.fixture(params=["kobo", "odk"])

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest_kit import HROMADA, HROMADA2, OBLAST, make_framework, table_state
 
+from monitor.ingest.sources.config import SourceSpec
 from monitor.ingest.sources.http import Limits
 
 KOBO_TOKEN = "kobo-5e3f1c9a7b2d4e6f8a0b1c2d3e4f5a6b"
@@ -57,6 +58,19 @@ def fast_limits(**changes: Any) -> Limits:
         setattr(limits, key, value)
     limits.waits = waits  # type: ignore[attr-defined]
     return limits
+
+
+def kobo_spec(stand: Stand, **changes: object) -> SourceSpec:
+    values = {"name": "kobo-kr", "kind": "kobo", "survey_id": "officials", "url": stand.url, "form": ASSET,
+              "token_ref": "env:KOBO_TOKEN", "page_size": 1000, **changes}
+    return SourceSpec(**values)  # type: ignore[arg-type]
+
+
+def odk_spec(stand: Stand, **changes: object) -> SourceSpec:
+    values = {"name": "odk-kr", "kind": "odk", "survey_id": "officials", "url": stand.url, "form": FORM,
+              "project": PROJECT, "username": ODK_EMAIL, "token_ref": "env:ODK_PASSWORD", "page_size": 1000,
+              **changes}
+    return SourceSpec(**values)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------ answers

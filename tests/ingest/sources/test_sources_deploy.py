@@ -22,7 +22,7 @@ def _xlsform(framework: Framework, tmp_path: Path) -> tuple[Path, str]:
 
 
 def test_deploy_to_odk_central_publishes_the_version(odk: Stand, engine, framework: Framework, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from conftest import odk_spec
+    from sources_kit import odk_spec
 
     path, version = _xlsform(framework, tmp_path)
     spec = add_source(engine, odk_spec(odk))
@@ -35,7 +35,7 @@ def test_deploy_to_odk_central_publishes_the_version(odk: Stand, engine, framewo
 
 
 def test_deploy_to_kobo_replaces_and_redeploys(kobo: Stand, engine, framework: Framework, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from conftest import kobo_spec
+    from sources_kit import kobo_spec
 
     path, _ = _xlsform(framework, tmp_path)
     before = kobo.asset_version

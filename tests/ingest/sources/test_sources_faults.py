@@ -98,7 +98,7 @@ def test_a_next_link_to_another_server_is_not_followed(server, engine: Engine, f
 
 
 def test_unreachable_server(engine: Engine, framework: Framework) -> None:
-    from conftest import kobo_spec
+    from sources_kit import kobo_spec
 
     class Nowhere:
         url = "http://127.0.0.1:9"
@@ -110,7 +110,7 @@ def test_unreachable_server(engine: Engine, framework: Framework) -> None:
 
 def test_odk_wrong_password_is_the_token_message(odk, engine: Engine, framework: Framework,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import odk_spec
+    from sources_kit import odk_spec
 
     monkeypatch.setenv("ODK_PASSWORD", "not-the-password")
     name = add_source(engine, odk_spec(odk)).name
@@ -122,7 +122,7 @@ def test_odk_wrong_password_is_the_token_message(odk, engine: Engine, framework:
 
 
 def test_odk_login_retries_a_busy_server(odk, engine: Engine, framework: Framework) -> None:
-    from conftest import odk_spec
+    from sources_kit import odk_spec
 
     odk.add(2)
     odk.fault("session", "503")

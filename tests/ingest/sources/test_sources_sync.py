@@ -90,7 +90,7 @@ def test_paging_over_three_pages(server, engine: Engine, framework: Framework) -
 
 
 def test_odk_without_next_links_pages_by_skip(odk: Stand, engine: Engine, framework: Framework) -> None:
-    from conftest import odk_spec
+    from sources_kit import odk_spec
 
     odk.next_links = False
     odk.add(7)
