@@ -297,3 +297,21 @@ def audit_entries(engine: Engine, user: Principal | None, limit: int = 100, ip: 
     authorize(engine, user, "view-audit", target="auditlog", ip=ip)
     audit.record(engine, _actor(user), "view-audit", target="auditlog", detail={"limit": limit}, ip=ip)
     return audit.entries(engine, limit)
+
+
+def sync_as(engine: Engine, framework: Any, user: Principal | None, source: str, *, ip: str | None = None,
+            **options: Any) -> Any:
+    """`monitor.ingest.sources.sync_source` behind the guard: roles as for imports; a scoped role may sync
+    only a source of its own oblasts (a source without an oblast: admins only). Logged with the counts."""
+    from monitor.ingest.sources.registry import get_source
+    from monitor.ingest.sources.sync import sync_source
+
+    spec = get_source(engine, source)
+    if grant(_role(user), "import") == "scoped" and not spec.oblast_code:
+        refuse(engine, user, "import", None, target=source, ip=ip)
+    authorize(engine, user, "import", spec.oblast_code, target=source, ip=ip)
+    report = sync_source(engine, framework, source, imported_by=_actor(user), **options)
+    if not options.get("dry_run"):
+        audit.record(engine, _actor(user), "source-sync", target=source, outcome="failed" if report.failed else "ok",
+                     detail={**report.counts(), "status": report.status}, ip=ip)
+    return report

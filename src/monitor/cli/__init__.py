@@ -6,7 +6,7 @@ import importlib
 
 from monitor.cli.app import app
 
-COMMAND_MODULES = ["validate", "importing", "compute", "demo", "serve", "report", "survey", "users"]
+COMMAND_MODULES = ["validate", "importing", "compute", "demo", "serve", "report", "survey", "users", "sources"]
 
 
 def _register() -> None:

@@ -449,7 +449,11 @@ def definition_hash(framework: Framework, survey: Survey) -> str:
 
 
 def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportReport, plan: Plan,
-           imported_by: str, synthetic: bool, progress: Progress | None) -> int:
+           imported_by: str, synthetic: bool, progress: Progress | None,
+           also: Callable[[Session, int], None] | None = None,
+           before: Callable[[Session], None] | None = None) -> int:
+    """Write the plan in one transaction; `before(session)` runs in it before the answers are inserted, and
+    `also(session, batch_id)` after them (a sync's replacements and bookkeeping)."""
     with Session(engine) as session, session.begin():
         _upsert_instrument(session, framework, survey)
         batch = ImportBatch(
@@ -462,6 +466,8 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
         session.add(batch)
         session.flush()
         batch_id = int(batch.id)  # type: ignore[arg-type]
+        if before is not None:
+            before(session)
         connection = session.connection()
         responses = insert(Response.__table__)
         total = len(plan.parents)
@@ -489,6 +495,8 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
             ])
         if synthetic:
             session.merge(Setting(key="synthetic", value="true"))
+        if also is not None:
+            also(session, batch_id)
     return batch_id
 
 
