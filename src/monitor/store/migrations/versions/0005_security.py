@@ -1,7 +1,7 @@
 """login throttling by address and name; the oblast of each rejected row
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005_security
+Revises: 0003reports
 Create Date: 2026-12-02
 """
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0005_security"
+down_revision = "0003reports"
 branch_labels = None
 depends_on = None
 
