@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,6 +37,15 @@ def no_sleep(_: float) -> None:
     return None
 
 
+_hosts = itertools.count(1)
+
+
+def fresh_address() -> str:
+    """A client address no other test used (the world, and so the address throttle, is shared)."""
+    n = next(_hosts)
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
 def _table_counts(world: World) -> dict[str, int]:
     names = inspect(world.engine).get_table_names()
     with world.engine.connect() as conn:
@@ -48,23 +58,42 @@ def _new_user(world: World, role: str = "monitor", oblasts: list[str] | None = N
 
 
 # 1 ---------------------------------------------------------------------------------------- brute force
-def test_1_brute_force_locks_the_account_after_five_failures(world: World) -> None:
+def test_1_brute_force_from_one_address_blocks_the_address_not_the_account(world: World) -> None:
     user = _new_user(world)
+    attacker, owner = fresh_address(), fresh_address()
     waits: list[float] = []
-    for attempt in range(1, 6):
+    for attempt in range(1, sessions.ADDRESS_LIMIT + 1):
         guess = f"guess-{attempt}"
         error = refused_and_logged(
-            world.engine, lambda g=guess: sessions.login(world.engine, user.name, g, now=T0, sleep=waits.append),
-            "login")
+            world.engine,
+            lambda g=guess: sessions.login(world.engine, user.name, g, attacker, now=T0, sleep=waits.append), "login")
         assert error.issues[0].code == "login-failed"
-    # Even the right password is refused now, and that refusal is logged too.
-    error = refused_and_logged(world.engine, lambda: sessions.login(world.engine, user.name, PASSWORD, now=T0,
-                                                                     sleep=no_sleep), "login")
+    # The attacker's address is blocked now, even with the right password, and that refusal is logged too.
+    error = refused_and_logged(world.engine, lambda: sessions.login(world.engine, user.name, PASSWORD, attacker,
+                                                                     now=T0, sleep=no_sleep), "login")
+    assert error.issues[0].code == "login-throttled"
+    entry = audit.entries(world.engine, 1)[0]
+    assert (entry.outcome, entry.detail["reason"], entry.ip) == ("refused", "address-throttled", attacker)
+    # Back-off: every failure waited longer than the one before.
+    assert waits == sorted(waits) and waits[0] > 0 and waits[-1] > waits[0]
+    # The account itself is not locked: its owner, elsewhere, logs in.
+    assert sessions.login(world.engine, user.name, PASSWORD, owner, now=T0, sleep=no_sleep).name == user.name
+
+
+def test_1b_a_distributed_attack_locks_the_account_and_the_cli_unlocks_it(world: World) -> None:
+    user = _new_user(world)
+    for attempt in range(sessions.MAX_FAILED):
+        with pytest.raises(MonitorError):
+            sessions.login(world.engine, user.name, f"guess-{attempt}", fresh_address(), now=T0, sleep=no_sleep)
+    elsewhere = fresh_address()
+    error = refused_and_logged(world.engine, lambda: sessions.login(world.engine, user.name, PASSWORD, elsewhere,
+                                                                     now=T0, sleep=no_sleep), "login")
     assert error.issues[0].code == "account-locked"
     entry = audit.entries(world.engine, 1)[0]
     assert (entry.actor, entry.outcome, entry.detail["reason"]) == (user.name, "refused", "account-locked")
-    # Back-off: every failure waited longer than the one before.
-    assert waits == sorted(waits) and waits[0] > 0 and waits[-1] > waits[0]
+    accounts.unlock_user(world.engine, None, user.name)
+    assert audit.entries(world.engine, 1)[0].action == "user-unlock"
+    assert sessions.login(world.engine, user.name, PASSWORD, elsewhere, now=T0, sleep=no_sleep).failed_attempts == 0
 
 
 # 2 ---------------------------------------------------------------------------------- lock-out timing
@@ -73,14 +102,17 @@ def test_2_lock_lasts_fifteen_minutes(world: World, minutes_later: float, locked
     user = _new_user(world)
     for _ in range(sessions.MAX_FAILED):
         with pytest.raises(MonitorError):
-            sessions.login(world.engine, user.name, "wrong password!", now=T0, sleep=no_sleep)
+            sessions.login(world.engine, user.name, "wrong password!", fresh_address(), now=T0, sleep=no_sleep)
     later = T0 + timedelta(minutes=minutes_later)
+    elsewhere = fresh_address()
     if locked:
         error = refused_and_logged(
-            world.engine, lambda: sessions.login(world.engine, user.name, PASSWORD, now=later, sleep=no_sleep), "login")
+            world.engine, lambda: sessions.login(world.engine, user.name, PASSWORD, elsewhere, now=later,
+                                                 sleep=no_sleep), "login")
         assert error.issues[0].code == "account-locked"
     else:
-        assert sessions.login(world.engine, user.name, PASSWORD, now=later, sleep=no_sleep).failed_attempts == 0
+        assert sessions.login(world.engine, user.name, PASSWORD, elsewhere, now=later,
+                              sleep=no_sleep).failed_attempts == 0
 
 
 @pytest.mark.parametrize(("failed", "seconds"), [(0, 0), (1, 0.25), (2, 0.5), (3, 1), (4, 2), (5, 4), (9, 4)])

@@ -181,7 +181,7 @@ def test_hromada_names_sort_the_ukrainian_way() -> None:
 def test_data_page_tabs(app: AppTest) -> None:
     at = page(app.run(), "datapage")
     no_exception(at)
-    assert len(at.tabs) == 4
+    assert len(at.tabs) == 5  # coverage, history, import, framework, collection servers
     assert chart_specs(at)[0]["data"][0]["type"] == "bar"  # coverage
     frames = [d.value for d in at.dataframe]
     batches = next(f for f in frames if t("dashboard.col.file", "uk") in f.columns)

@@ -139,6 +139,12 @@ def huge_cell(p: Path) -> Path:
     return write_csv(p, rows)
 
 
+def long_answer(p: Path) -> Path:
+    rows = good_frame(1)
+    rows["comment"] = "ж" * 20_000  # within a spreadsheet cell's limit, beyond what an answer may hold
+    return write_csv(p, rows)
+
+
 def not_odk_zip(p: Path) -> Path:
     out = p.with_suffix(".zip")
     with zipfile.ZipFile(out, "w") as archive:
@@ -231,7 +237,8 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "duplicated columns": (duplicated_columns, "ingest-duplicate-columns"),
     "required column missing": (missing_required_column, "ingest-missing-required-column"),
     "formula cells": (formula_cells, "ingest-nothing-acceptable"),
-    "10 MB cell": (huge_cell, "ingest-nothing-acceptable"),
+    "10 MB cell": (huge_cell, "ingest-too-big"),
+    "20,000-character answer": (long_answer, "ingest-nothing-acceptable"),
     "zip that is not ODK": (not_odk_zip, "ingest-zip-not-odk"),
     "zip of repeat files only": (zip_of_repeats_only, "ingest-zip-not-odk"),
     "PDF named .csv": (pdf_named_csv, "ingest-unsupported-format"),
@@ -249,7 +256,7 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
 # What the rejected rows must say, where the refusal is about rows rather than the file.
 ROW_CODES = {
     "formula cells": {"ingest-not-number"},
-    "10 MB cell": {"ingest-value-too-long"},
+    "20,000-character answer": {"ingest-value-too-long"},
     "all rows invalid": {"ingest-constraint", "ingest-not-date"},
     "unknown territory": {"territory-unknown"},
 }

@@ -23,6 +23,21 @@ from monitor.reports.model import Report
 from monitor.store import db as store_db
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Report charts are cached by content: the tests use their own cache folder, never ~/.cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("chart-cache")
+    old = os.environ.get("MONITOR_CACHE_DIR")
+    os.environ["MONITOR_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("MONITOR_CACHE_DIR", None)
+    else:
+        os.environ["MONITOR_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from monitor.ingest.demo import run_demo

@@ -119,7 +119,24 @@ def test_formula_in_a_framework_title_is_not_a_formula_in_xlsx(demo_engine, tmp_
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), (sheet.title, cell.value)
-                    seen += cell.value.startswith(("'=HYPERLINK", "'+cmd", "'@SUM"))
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    # Excel's invisible quote prefix: shown as typed, never evaluated, no literal apostrophe.
+                    assert cell.quotePrefix, (sheet.title, cell.coordinate, cell.value)
+                    seen += cell.value.startswith(("=HYPERLINK", "+cmd", "@SUM"))
     assert seen >= 2
+
+
+def test_direction_column_shows_plus_minus_without_apostrophes(built) -> None:
+    book = openpyxl.load_workbook(built("xlsx", "en"))
+    values = [c.value for s in book.worksheets for r in s.iter_rows() for c in r if isinstance(c.value, str)]
+    assert "+/−" in values and "+" in values
+    assert not any(v.startswith(("'+", "'-", "'−", "'=", "'@")) for v in values)
+
+
+@pytest.mark.parametrize("title", [
+    "Access to status and one-off financial assistance for survivors",
+    "Спроможність територіальних громад щодо протидії торгівлі людьми",
+])
+def test_sheet_names_are_cut_between_words(title: str) -> None:
+    name = sheet_name(title, set())
+    assert len(name) <= 31 and title.startswith(name) and title[len(name)] == " "

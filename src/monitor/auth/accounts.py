@@ -111,6 +111,28 @@ def set_password(engine: Engine, actor: guard.Principal | None, name: str, passw
     audit.record(engine, who, "user-passwd", target=name)
 
 
+def unlock_user(engine: Engine, actor: guard.Principal | None, name: str) -> None:
+    """Lift an account's lock-out and reset its failure count (e.g. after a distributed guessing attack)."""
+    from monitor.auth.sessions import unlock
+
+    who = _check_manage(engine, actor, name)
+    with _logged_refusal(engine, who, "user-unlock", name), Session(engine) as session:
+        user = _get(session, name)
+        user_id = int(user.id)  # type: ignore[arg-type]
+    unlock(engine, user_id)
+    audit.record(engine, who, "user-unlock", target=name)
+
+
+def unlock_address(engine: Engine, actor: guard.Principal | None, address: str) -> bool:
+    """Lift the block on a client address; whether there was one."""
+    from monitor.auth import throttle
+
+    who = _check_manage(engine, actor, address)
+    found = throttle.clear(engine, throttle.address_key(address))
+    audit.record(engine, who, "address-unlock", target=address[:64], detail={"was_blocked": found})
+    return found
+
+
 def disable_user(engine: Engine, actor: guard.Principal | None, name: str) -> None:
     who = _check_manage(engine, actor, name)
     with Session(engine) as session:

@@ -15,23 +15,19 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from monitor import redact
 from monitor.auth.models import AuditLog
 from monitor.store.models import utcnow
 
 Outcome = str  # 'ok' | 'refused' | 'failed'
 _SECRET_KEYS = re.compile(r"pass|secret|token|hash|answer|phone|mail|name_of|respondent", re.IGNORECASE)
-_PERSONAL_VALUE = re.compile(
-    r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"  # e-mail
-    r"|(?<![\w+])(?:\+?38\s?)?\(?0\s?\d{2}\)?[\s\-]?\d{3}[\s\-]?\d{2}[\s\-]?\d{2}(?!\d)"  # Ukrainian phone, not inside a code
-)
 MAX_TEXT = 200
 
 
 def _clean(value: Any) -> Any:
     """Defence in depth: the callers pass no personal data, and this drops what slips through."""
     if isinstance(value, str):
-        value = _PERSONAL_VALUE.sub("[withheld]", value)
-        return value[:MAX_TEXT]
+        return redact.text(value.replace("\x00", ""))[:MAX_TEXT]
     if isinstance(value, dict):
         return {str(k)[:64]: ("[withheld]" if _SECRET_KEYS.search(str(k)) else _clean(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -53,9 +49,9 @@ def record(
     """Append one entry (its own transaction, so a refused action is logged even when the caller rolls back)."""
     row = {
         "at": utcnow(),
-        "actor": (actor or "anonymous")[:64],
+        "actor": (actor or "anonymous").replace("\x00", "")[:64],
         "action": action[:64],
-        "target": None if target is None else str(target)[:MAX_TEXT],
+        "target": None if target is None else redact.text(str(target).replace("\x00", ""))[:MAX_TEXT],
         "detail": _clean(detail or {}),
         "outcome": outcome[:16],
         "ip": None if ip is None else str(ip)[:64],

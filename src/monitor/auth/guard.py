@@ -212,33 +212,46 @@ def batch_oblasts(engine: Engine, batch_id: int) -> frozenset[str]:
 
 
 def may_see_batch(engine: Engine, user: Principal | None, batch_id: int) -> bool:
-    """Rejected rows of a batch: admins; otherwise the person who imported it, or someone whose
-    oblasts cover every oblast the batch's accepted answers are in."""
+    """Whether `user` may open the rejected rows of a batch at all: admins; otherwise the person who
+    imported it, or someone in whose oblasts at least one of its rejected rows lies (they then see
+    only those rows: `rejected_rows`)."""
     if not allowed(user, "view-rejected-rows"):
         return False
     if grant(_role(user), "view-rejected-rows") == "yes":
         return True
     with Session(engine) as session:
         batch = session.get(ImportBatch, batch_id)
-    if batch is None:
-        return False
-    if user is not None and batch.imported_by == user.name:
-        return True
-    oblasts = batch_oblasts(engine, batch_id)
-    return bool(oblasts) and oblasts <= own_oblasts(user)
+        if batch is None:
+            return False
+        if user is not None and batch.imported_by == user.name:
+            return True
+        mine = sorted(own_oblasts(user))
+        found = session.scalars(
+            select(RejectedRow.id).where(RejectedRow.batch_id == batch_id,  # type: ignore[arg-type]
+                                         RejectedRow.oblast_code.in_(mine)).limit(1)  # type: ignore[union-attr]
+        ).first()
+    return found is not None
 
 
 def rejected_rows(engine: Engine, user: Principal | None, batch_id: int, ip: str | None = None) -> pd.DataFrame:
+    """Rejected rows of a batch as `user` may see them: admins all; everyone else only the rows of
+    their own oblasts, plus — for the person who imported the file — rows whose place did not resolve."""
     if not may_see_batch(engine, user, batch_id):
         refuse(engine, user, "view-rejected-rows", target=f"batch {batch_id}", ip=ip)
+    query = select(RejectedRow).where(RejectedRow.batch_id == batch_id).order_by(RejectedRow.row_number)  # type: ignore[arg-type]
+    if grant(_role(user), "view-rejected-rows") != "yes":
+        with Session(engine) as session:
+            batch = session.get(ImportBatch, batch_id)
+        scope = RejectedRow.oblast_code.in_(sorted(own_oblasts(user)))  # type: ignore[union-attr]
+        if batch is not None and user is not None and batch.imported_by == user.name:
+            scope = scope | RejectedRow.oblast_code.is_(None)  # type: ignore[union-attr]
+        query = query.where(scope)
     with Session(engine) as session:
-        rows = session.scalars(
-            select(RejectedRow).where(RejectedRow.batch_id == batch_id).order_by(RejectedRow.row_number)  # type: ignore[arg-type]
-        ).all()
+        rows = session.scalars(query).all()
     return pd.DataFrame(
         [{"row_number": r.row_number, "column": r.column, "value": r.value, "code": r.code,
-          "message_uk": r.message_uk, "message_en": r.message_en} for r in rows],
-        columns=["row_number", "column", "value", "code", "message_uk", "message_en"],
+          "message_uk": r.message_uk, "message_en": r.message_en, "oblast_code": r.oblast_code} for r in rows],
+        columns=["row_number", "column", "value", "code", "message_uk", "message_en", "oblast_code"],
     )
 
 
@@ -284,3 +297,21 @@ def audit_entries(engine: Engine, user: Principal | None, limit: int = 100, ip: 
     authorize(engine, user, "view-audit", target="auditlog", ip=ip)
     audit.record(engine, _actor(user), "view-audit", target="auditlog", detail={"limit": limit}, ip=ip)
     return audit.entries(engine, limit)
+
+
+def sync_as(engine: Engine, framework: Any, user: Principal | None, source: str, *, ip: str | None = None,
+            **options: Any) -> Any:
+    """`monitor.ingest.sources.sync_source` behind the guard: roles as for imports; a scoped role may sync
+    only a source of its own oblasts (a source without an oblast: admins only). Logged with the counts."""
+    from monitor.ingest.sources.registry import get_source
+    from monitor.ingest.sources.sync import sync_source
+
+    spec = get_source(engine, source)
+    if grant(_role(user), "import") == "scoped" and not spec.oblast_code:
+        refuse(engine, user, "import", None, target=source, ip=ip)
+    authorize(engine, user, "import", spec.oblast_code, target=source, ip=ip)
+    report = sync_source(engine, framework, source, imported_by=_actor(user), **options)
+    if not options.get("dry_run"):
+        audit.record(engine, _actor(user), "source-sync", target=source, outcome="failed" if report.failed else "ok",
+                     detail={**report.counts(), "status": report.status}, ip=ip)
+    return report

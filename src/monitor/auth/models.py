@@ -44,3 +44,16 @@ class AuditLog(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
     outcome: str = Field(max_length=16, description="ok | refused | failed")
     ip: str | None = Field(default=None, max_length=64)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per client address ('addr:…') and per unknown name ('name:<keyed hash>').
+
+    Counted with one atomic upsert each (monitor.auth.throttle); real accounts count on `User`.
+    Times are naive UTC.
+    """
+
+    key: str = Field(primary_key=True, max_length=80)
+    failures: int = 0
+    window_start: datetime
+    blocked_until: datetime | None = None

@@ -6,7 +6,9 @@ import importlib
 
 from monitor.cli.app import app
 
-COMMAND_MODULES = ["validate", "importing", "compute", "demo", "serve", "report", "survey", "users", "privacy"]
+COMMAND_MODULES = [
+    "validate", "importing", "compute", "demo", "serve", "report", "survey", "users", "sources", "privacy",
+]
 
 
 def _register() -> None:

@@ -15,7 +15,7 @@ from monitor.errors import MonitorError
 def report_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write (opendata: a folder or a .zip) / файл")],
     output_format: Annotated[
-        str, typer.Option("--format", help="pdf | docx | xlsx | html | opendata / формат")
+        str, typer.Option("--format", help="pdf | docx | xlsx | html | opendata | iati / формат")
     ] = "pdf",
     lang: Annotated[str, typer.Option("--lang", help="uk | en / мова звіту")] = "uk",
     period: Annotated[
@@ -24,6 +24,14 @@ def report_command(
     oblast: Annotated[
         list[str] | None,
         typer.Option("--oblast", help="Oblast KATOTTG code or name; repeat for several (default: all) / область"),
+    ] = None,
+    iati_activity: Annotated[
+        str | None, typer.Option("--iati-activity", envvar="MONITOR_IATI_ACTIVITY",
+                                 help="IATI activity identifier (iati only) / ідентифікатор діяльності IATI")
+    ] = None,
+    iati_org: Annotated[
+        str | None, typer.Option("--iati-org", envvar="MONITOR_IATI_ORG",
+                                 help="IATI identifier of the reporting organisation (iati only) / організація")
     ] = None,
     db: DbOption = None,
     framework: FrameworkOption = None,
@@ -36,11 +44,14 @@ def report_command(
         typer.echo(f"Unknown format '{output_format}' ({' | '.join(FORMATS)}) / Невідомий формат '{output_format}'",
                    err=True)
         raise typer.Exit(1)
+    from monitor.reports.iati import Activity
+
     loaded = load(framework)
+    activity = Activity(iati_activity, iati_org) if iati_activity and iati_org else None
     try:
         engine = connect(db_url(db))
         path = build_report(engine, loaded, fmt=output_format, lang=lang, period=period, oblasts=oblast or None,
-                            out=output)
+                            out=output, activity=activity, warn=lambda line: typer.echo(line, err=True))
     except MonitorError as error:
         raise fail(error) from None
     typer.echo(f"{path}")

@@ -76,6 +76,33 @@ def passwd_command(
     typer.echo(f"Password changed for {name} / Пароль змінено для {name}")
 
 
+@users_app.command("unlock")
+def unlock_command(
+    name: Annotated[str | None, typer.Argument(help="User name / ім'я користувача")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="Client address to unblock / адреса клієнта")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Lift a lock-out of an account or a blocked address / Зняти блокування облікового запису чи адреси."""
+    from monitor.auth.accounts import unlock_address, unlock_user
+
+    if name is None and address is None:
+        typer.echo("Give a user name or --address IP / Вкажіть ім'я користувача або --address IP", err=True)
+        raise typer.Exit(2)
+    engine = _engine(db)
+    try:
+        if name is not None:
+            unlock_user(engine, None, name)
+            typer.echo(f"Unlocked {name} / Розблоковано {name}")
+        if address is not None:
+            found = unlock_address(engine, None, address)
+            typer.echo(f"Unblocked {address} / Розблоковано {address}" if found
+                       else f"{address} was not blocked / {address} не було заблоковано")
+    except MonitorError as error:
+        raise fail(error) from None
+
+
 @users_app.command("disable")
 def disable_command(
     name: Annotated[str, typer.Argument(help="User name / ім'я користувача")],
@@ -95,10 +122,12 @@ def disable_command(
 def list_command(db: DbOption = None) -> None:
     """List users / Список користувачів."""
     from monitor.auth.accounts import list_users
+    from monitor.auth.sessions import now_utc
 
     typer.echo("name\trole\toblasts\tstate\tlast_login")
     for user in list_users(_engine(db), None):
-        state = "disabled" if user.disabled else ("locked" if user.locked_until else "active")
+        locked = user.locked_until is not None and user.locked_until > now_utc()
+        state = "disabled" if user.disabled else ("locked" if locked else "active")
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "-"
         typer.echo(f"{user.name}\t{user.role}\t{','.join(user.oblasts) or '-'}\t{state}\t{last}")
 

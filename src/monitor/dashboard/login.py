@@ -7,6 +7,7 @@ the URL can log anybody in or change a role: the query parameters are never read
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +33,23 @@ def _lang() -> str:
 
 
 def client_ip() -> str | None:
+    """The client's address for throttling and the audit log.
+
+    Behind a reverse proxy every connection comes from the proxy; list its address(es) in
+    MONITOR_TRUSTED_PROXIES and the last X-Forwarded-For hop that is not a trusted proxy is used.
+    """
     try:
-        return st.context.ip_address  # None under AppTest and on localhost
+        remote = st.context.ip_address  # None under AppTest and on localhost
+        headers = st.context.headers
     except Exception:  # older Streamlit or bare mode: the audit entry just has no IP
         return None
+    trusted = {a.strip() for a in os.environ.get("MONITOR_TRUSTED_PROXIES", "").split(",") if a.strip()}
+    if trusted and (remote is None or remote in trusted):
+        hops = [h.strip() for h in str(headers.get("X-Forwarded-For") or "").split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop[:64]
+    return remote
 
 
 def logged_in(engine: Engine, now: datetime | None = None) -> User | None:

@@ -22,17 +22,19 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "html": "text/html",
     "opendata": "application/zip",
+    "iati": "application/xml",
 }
-SUFFIX = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html", "opendata": ".zip"}
+SUFFIX = {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "html": ".html", "opendata": ".zip", "iati": ".xml"}
 
 
-def _build(url: str, root: str | None, fmt: str, lang: str, period: str | None, oblasts: list[str]) -> tuple[bytes, str]:
+def _build(url: str, root: str | None, fmt: str, lang: str, period: str | None, oblasts: list[str],
+           activity: Any = None, progress: Any = None) -> tuple[bytes, str]:
     from monitor.reports import build_report
 
     with tempfile.TemporaryDirectory(prefix="monitor-report-") as tmp:
         name = f"report-{lang}-{period or 'latest'}{SUFFIX[fmt]}"
         path = build_report(data.engine(url), data.framework(root), fmt=fmt, lang=lang, period=period,
-                            oblasts=oblasts or None, out=Path(tmp) / name)
+                            oblasts=oblasts or None, out=Path(tmp) / name, activity=activity, progress=progress)
         return path.read_bytes(), name
 
 
@@ -76,10 +78,25 @@ def render() -> None:
                                index=0 if lang == "uk" else 1, key="report_lang")
         fmt = st.radio(t("reports.page.format", lang), list(FORMATS), horizontal=True,
                        format_func=lambda f: t(f"reports.page.format.{f}", lang), key="report_format")
+    activity = None
+    if fmt == "iati":
+        from monitor.reports.iati import Activity
+
+        ident = st.text_input(t("reports.page.iati_activity", lang), key="report_iati_activity")
+        org = st.text_input(t("reports.page.iati_org", lang), key="report_iati_org")
+        activity = Activity(ident.strip(), org.strip()) if ident.strip() and org.strip() else None
     if st.button(t("reports.page.build", lang), type="primary", key="report_build"):
-        with st.spinner(t("reports.page.building", lang)):
+        with st.status(t("reports.page.building", lang), expanded=False) as status:
+            bar = st.progress(0.0)
+
+            def progress(stage: str, share: float) -> None:
+                bar.progress(share, text=t(f"reports.stage.{stage}", lang))
+                status.update(label=t(f"reports.stage.{stage}", lang))
+
             try:
-                content, name = _build(url, data.framework_root(), fmt, report_lang, period, chosen)
+                content, name = _build(url, data.framework_root(), fmt, report_lang, period, chosen, activity,
+                                       progress)
+                status.update(label=t("reports.stage.done", lang), state="complete")
             except Exception as error:
                 from monitor.errors import MonitorError, render_issue
 
@@ -90,8 +107,11 @@ def render() -> None:
                 raise
         _audit(url, {"format": fmt, "lang": report_lang, "period": period, "oblasts": chosen})
         st.session_state["report_file"] = (content, name, fmt)
+    from monitor.dashboard.report_texts import render_editor
+
     built = st.session_state.get("report_file")
     if built:
         content, name, built_fmt = built
         st.download_button(t("reports.page.download", lang, name=name), data=content, file_name=name,
                            mime=MIME[built_fmt], key="report_download")
+    render_editor(url, fp, period, lang)

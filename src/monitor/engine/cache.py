@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -93,6 +94,24 @@ def _remember(key: str, results: pd.DataFrame) -> None:
         _MEMORY.popitem(last=False)
 
 
+def write_private(path: Path, results: pd.DataFrame) -> None:
+    """The results hold unsuppressed values: a private folder (0700) and private files (0600), created
+    exclusively under a fresh name and moved into place atomically (a concurrent reader never sees
+    half a file; a planted link is never written through)."""
+    folder = path.parent
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
+    descriptor, partial = tempfile.mkstemp(dir=folder, prefix=".results-", suffix=".tmp")  # O_EXCL, mode 0600
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            results.to_parquet(handle, index=False)
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
 def compute_cached(
     engine: Engine | ResponseSource,
     framework: Framework,
@@ -118,7 +137,7 @@ def compute_cached(
         return _MEMORY[key].copy()
     folder = (cache_dir or default_cache_dir(engine)) if disk else None
     path = folder / f"results-{key}.parquet" if folder is not None else None
-    if path is not None and path.is_file():
+    if path is not None and path.is_file() and not path.is_symlink():
         results = pd.read_parquet(path)
     else:
         results = compute(
@@ -126,9 +145,6 @@ def compute_cached(
             oblasts=oblasts,
         )
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".tmp")
-            results.to_parquet(partial, index=False)
-            partial.replace(path)  # atomic: a concurrent reader never sees half a file
+            write_private(path, results)
     _remember(key, results)
     return results.copy()

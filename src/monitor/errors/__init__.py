@@ -7,6 +7,7 @@ Issues are rendered in one place: :func:`render_issue`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -76,7 +77,7 @@ class Issue:
         return self.message("uk")
 
     def location(self) -> str:
-        parts = [self.path or "<input>"]
+        parts = [_CONTROL.sub("", self.path) if self.path else "<input>"]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -96,8 +97,16 @@ class Issue:
         }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _short(value: Any, limit: int = 200) -> Any:
-    if isinstance(value, str) and len(value) > limit:
+    """A parameter as shown: without control characters (no terminal escape sequence, no bidi
+    override from a file's header reaches a screen) and at most `limit` characters."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    if len(value) > limit:
         return value[:limit] + "…"
     return value
 
@@ -134,4 +143,5 @@ from monitor.errors import engine as _engine  # noqa: E402,F401
 from monitor.errors import framework as _framework  # noqa: E402,F401
 from monitor.errors import ingest as _ingest  # noqa: E402,F401
 from monitor.errors import report as _report  # noqa: E402,F401
+from monitor.errors import sources as _sources  # noqa: E402,F401
 from monitor.errors import territory as _territory  # noqa: E402,F401

@@ -12,8 +12,12 @@ if "forbidden" not in CATALOGUE:  # imported by monitor.auth too; register once
     register("login-failed", A, "Wrong user name or password.", "Неправильне ім'я користувача або пароль.")
     register("account-locked", A, "Too many failed logins: the account is locked until {until}.",
              "Забагато невдалих спроб входу: обліковий запис заблоковано до {until}.",
-             "Wait, or ask an administrator to reset the password.",
-             "Зачекайте або попросіть адміністратора змінити пароль.")
+             "Wait, or ask an administrator to run `monitor users unlock NAME`.",
+             "Зачекайте або попросіть адміністратора виконати `monitor users unlock NAME`.")
+    register("login-throttled", A, "Too many failed logins from this address: try again after {until}.",
+             "Забагато невдалих спроб входу з цієї адреси: спробуйте знову після {until}.",
+             "If this is your office's address, an administrator can run `monitor users unlock --address IP`.",
+             "Якщо це адреса вашого офісу, адміністратор може виконати `monitor users unlock --address IP`.")
     register("account-disabled", A, "This account is disabled.", "Цей обліковий запис вимкнено.",
              "Ask an administrator.", "Зверніться до адміністратора.")
     register("weak-password", A, "The password is too short: at least {min} characters.",

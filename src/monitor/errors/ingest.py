@@ -49,6 +49,21 @@ register("ingest-unknown-survey", I, "Survey '{survey}' is not in the framework 
 register("ingest-internal", I, "The file could not be processed ({detail}).", "Файл не вдалося обробити ({detail}).",
          "Run again with --verbose and report the problem.", "Запустіть знову з --verbose і повідомте про проблему.")
 
+register("ingest-too-big", I, "Too big to read safely: {what} {found}, the limit is {limit}. Nothing was imported.",
+         "Завелике для безпечного читання: {what_uk} — {found}, обмеження — {limit}. Нічого не імпортовано.",
+         "Split the export into smaller files (by oblast or wave) or export only this instrument's questions; "
+         "an administrator can raise MONITOR_MAX_IMPORT_MB.",
+         "Розділіть експорт на менші файли (за областями чи хвилями) або експортуйте лише питання цього "
+         "опитувальника; адміністратор може збільшити MONITOR_MAX_IMPORT_MB.")
+register("ingest-out-of-memory", I, "Reading the file needed more than {limit_mb} MB of memory; it was stopped and nothing was imported.",
+         "Читання файлу потребувало понад {limit_mb} МБ пам'яті; його зупинено, нічого не імпортовано.",
+         "Split the export into smaller files, or ask the administrator to raise MONITOR_IMPORT_MEMORY_MB.",
+         "Розділіть експорт на менші файли або попросіть адміністратора збільшити MONITOR_IMPORT_MEMORY_MB.")
+register("ingest-demo-database", I, "This database holds the synthetic demo; a real import would mix real answers with invented ones. Nothing was written.",
+         "У цій базі — синтетичні демонстраційні дані; справжній імпорт змішав би справжні відповіді з вигаданими. Нічого не записано.",
+         "Import into a database of its own, e.g. --db sqlite:///data/monitor.db (not the demo's).",
+         "Імпортуйте до окремої бази, напр. --db sqlite:///data/monitor.db (не демонстраційної).")
+
 # ---------------------------------------------------------------- warnings about the file
 W = "warning"
 register("ingest-already-imported", I, "This exact file was already imported into '{survey}' (batch {batch}); nothing added.",
@@ -81,6 +96,14 @@ register("ingest-unknown-choice", I, "'{question}': '{token}' is not one of the 
 register("ingest-constraint", I, "'{question}' breaks its rule: {rule_en}.", "'{question}' порушує правило: {rule_uk}.")
 register("ingest-value-too-long", I, "'{question}' holds {length} characters; at most {limit} are accepted.",
          "'{question}' містить {length} символів; допускається щонайбільше {limit}.")
+register("ingest-phone-in-number", I, "'{question}' must be a number, but this looks like a phone number; it was not stored.",
+         "'{question}' має бути числом, але це схоже на номер телефону; його не збережено.",
+         "Put the number asked for (not a contact) and import again; contacts are never stored.",
+         "Впишіть число, про яке питають (а не контакт), та імпортуйте знову; контакти ніколи не зберігаються.")
+register("ingest-date-out-of-range", I, "'{question}' is outside the accepted dates: not before {earliest} and not after today ({latest}).",
+         "'{question}' поза допустимими датами: не раніше {earliest} і не пізніше сьогодні ({latest}).",
+         "Check the day and month order (DD.MM.YYYY) and the year.",
+         "Перевірте порядок дня й місяця (ДД.ММ.РРРР) та рік.")
 register("ingest-repeat-orphan", I, "Row of '{table}' points to a submission that is not in the main table.",
          "Рядок '{table}' посилається на відповідь, якої немає в основній таблиці.")
 register("ingest-repeat-rejected", I, "A row of repeat '{table}' was rejected, so the whole submission is held back.",

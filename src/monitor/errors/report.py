@@ -15,5 +15,9 @@ for _code, _en, _uk, _hen, _huk in (
      "Спершу імпортуйте відповіді (monitor import або monitor demo для демонстрації)."),
     ("report-unknown-language", "Unknown report language '{lang}' (uk or en).", "Невідома мова звіту «{lang}» (uk або en).",
      "Use --lang uk or --lang en.", "Використайте --lang uk або --lang en."),
+    ("report-iati-activity", "An IATI file needs the activity identifier and the reporting organisation.",
+     "Для файлу IATI потрібні ідентифікатор діяльності та організація, що звітує.",
+     "Pass --iati-activity (e.g. UA-EDR-12345678-PTL) and --iati-org (e.g. UA-EDR-12345678).",
+     "Укажіть --iati-activity (наприклад, UA-EDR-12345678-PTL) і --iati-org (наприклад, UA-EDR-12345678)."),
 ):
     register(_code, "report", _en, _uk, _hen, _huk)

@@ -6,6 +6,7 @@ the JSON Schema and docs/framework.md are generated from them.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -116,6 +117,10 @@ class Survey(Strict):
         default=False, description="Must be false for survivor instruments: no names, contacts, ids are stored"
     )
     min_n: int = Field(default=5, ge=1, description="Results from fewer answers are suppressed")
+    earliest_date: date = Field(
+        default=date(2021, 1, 1),
+        description="Date answers before this day are refused (the monitoring starts in 2021); after the day of import always",
+    )
     expected: Expectation | None = None
     questions: list[Question]
     choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)

@@ -22,8 +22,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from monitor import redact
 from monitor.errors import Issue, MonitorError, issue
-from monitor.framework.models import Framework, Question, Survey
+from monitor.framework.models import Framework, Question, QuestionType, Survey
 from monitor.ingest import coerce
 from monitor.ingest.mapping import ColumnMap, check_instrument, map_columns, norm
 from monitor.ingest.readers import RawTable, read_export
@@ -69,27 +70,31 @@ def import_file(
 ) -> ImportReport:
     """Import one export of `survey_id`; never raises for a bad file (the report says what happened)."""
     path = Path(path)
-    report = ImportReport(survey=survey_id, file=path.name)
+    shown = redact.file_name(path.name)  # a file name may carry a name or a phone: never stored or logged as is
+    report = ImportReport(survey=survey_id, file=shown)
     try:
         survey = framework.surveys.get(survey_id)
         if survey is None:
             raise MonitorError(issue("ingest-unknown-survey", survey=survey_id,
                                      known=", ".join(sorted(framework.surveys))))
         if not path.is_file():
-            raise MonitorError(issue("ingest-file-not-found", path=path.name, file=str(path)))
+            raise MonitorError(issue("ingest-file-not-found", path=shown, file=redact.text(str(path))))
+        if not synthetic and not dry_run and is_demo_database(engine):
+            raise MonitorError(issue("ingest-demo-database", path=shown))
         report.sha256 = file_sha256(path)
         earlier = _batch_with_sha(engine, survey_id, report.sha256)
         if earlier is not None:
             report.batch, report.status = earlier, "already-imported"
-            report.issues.append(issue("ingest-already-imported", path=path.name, survey=survey_id, batch=earlier))
+            report.issues.append(issue("ingest-already-imported", path=shown, survey=survey_id, batch=earlier))
             return report
-        table = read_export(path)
+        table = read_export(path, name=shown)
         report.format, report.encoding = table.format, table.encoding
         report.rows = len(table.rows)
         total = max(report.rows, 1)
         if progress:
             progress(0, total)
         plan = _prepare(engine, framework, survey, table, report, synthetic)
+        scrub(report)
         half = total // 2
         if progress:
             progress(half, total)  # reading and checking take about as long as writing
@@ -104,8 +109,33 @@ def import_file(
     except MonitorError as error:
         _refuse(report, error.issues)
     except Exception as error:  # never a traceback for the user; the traceback goes to DEBUG, without values
-        log.debug("import of %s failed: %s\n%s", path.name, type(error).__name__, frames(error))
-        _refuse(report, [issue("ingest-internal", path=path.name, detail=type(error).__name__)])
+        log.debug("import of %s failed: %s\n%s", shown, type(error).__name__, frames(error))
+        _refuse(report, [issue("ingest-internal", path=shown, detail=type(error).__name__)])
+    return scrub(report)
+
+
+def is_demo_database(engine: Engine) -> bool:
+    """Whether the database holds the synthetic demo (real answers must never mix with invented ones)."""
+    with engine.connect() as connection:
+        marked = connection.execute(select(Setting.__table__.c.value).where(Setting.__table__.c.key == "synthetic")).scalar()
+        if marked == "true":
+            return True
+        column = ImportBatch.__table__.c
+        return connection.execute(select(column.id).where(column.synthetic.is_(True)).limit(1)).scalar() is not None
+
+
+def scrub(report: ImportReport) -> ImportReport:
+    """Withhold personal data in everything the report carries to the screen, the database and the logs:
+    the issues' texts and places, column headers, rejected-row values."""
+    for found in report.issues:
+        found.path = redact.file_name(found.path) if found.path else found.path
+        found.params = {k: redact.text(v) if isinstance(v, str) else v for k, v in found.params.items()}
+    report.dropped_columns = [redact.text(c) for c in report.dropped_columns]
+    report.unmapped_columns = [redact.text(c) for c in report.unmapped_columns]
+    for row in report.rejected_rows:
+        for key in ("column", "value", "message_uk", "message_en"):
+            if isinstance(row.get(key), str):
+                row[key] = redact.text(row[key])
     return report
 
 
@@ -157,6 +187,7 @@ def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTab
             continue
         child_rows[repeat.name] = _children(survey, repeat, table, child, territories, params, problems, rejected)
 
+    protect_answers(survey, checked.answers)
     kept = ~rejected & ~checked.consent_refused
     submitted = (coerce.to_datetime(table.rows[column_map.submitted_column])
                  if column_map.submitted_column is not None else pd.Series(None, index=table.rows.index, dtype=object))
@@ -171,7 +202,7 @@ def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTab
     report.rejected = int(rejected.sum())
     report.consent_refused = int((checked.consent_refused & ~rejected).sum())
     report.repeat_rows = sum(len(v) for v in children.values())
-    plan = Plan(parents, children, _rejected_rows(table, problems))
+    plan = Plan(parents, children, _rejected_rows(table, problems, checked.territory["oblast_code"]))
     report.rejected_rows = plan.rejected_rows
     if duplicates:
         report.issues.append(issue("ingest-duplicates", path=name, count=duplicates))
@@ -186,6 +217,28 @@ def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTab
         raise MonitorError(issue("ingest-nothing-acceptable", path=name, rejected=report.rejected,
                                  consent_refused=report.consent_refused))
     return plan
+
+
+RESPONDENT_CODE = "respondent_code"
+
+
+def protect_answers(survey: Survey, answers: dict[str, pd.Series]) -> None:
+    """Survivor instruments store no free text at all; their random respondent code, which
+    deduplication needs, only as a keyed hash (the key is outside the database: monitor.auth.secret)."""
+    if survey.respondent != "survivor":
+        return
+    from monitor.auth.secret import keyed_hash
+
+    for question in survey.all_questions():
+        if question.type != QuestionType.text or question.name not in answers:
+            continue
+        if question.name == RESPONDENT_CODE:
+            codes = answers[question.name]
+            answers[question.name] = codes.map(
+                lambda code: None if code is None or code != code else "k:" + keyed_hash(f"respondent:{survey.id}", str(code))
+            ).astype(object)
+        else:
+            del answers[question.name]
 
 
 def _territories(engine: Engine) -> Territories:
@@ -224,14 +277,14 @@ def _children(survey: Survey, repeat: Question, parent: RawTable, child: RawTabl
     child_numbers = child.row_numbers()
     for p in checked.problems:
         label = owner.at[p.index]
-        where = {"_row": int(child_numbers.at[p.index])}
+        where = {"_row": int(child_numbers.at[p.index]), "_owner": label}
         problems.append(Problem(p.index, f"{child.name}/{p.column}", p.value, p.code, {**p.params, **where}))
         if pd.notna(label):
             rejected.at[label] = True
             problems.append(Problem(label, None, None, "ingest-repeat-rejected", {"table": child.name}))
     for label in owner.index[owner.isna().to_numpy()]:
         problems.append(Problem(label, None, None, "ingest-repeat-orphan",
-                                {"table": child.name, "_row": int(child_numbers.at[label])}))
+                                {"table": child.name, "_row": int(child_numbers.at[label]), "_owner": None}))
     answers = _answer_dicts(checked.answers, child.rows.index)
     own_keys = coerce.clean(child.column(child.key_column)) if child.key_column in child.columns else None
     out: dict[Any, list[dict[str, Any]]] = {}
@@ -361,14 +414,19 @@ def _deduplicate(engine: Engine, instrument_id: str, records: list[dict[str, Any
     return fresh, len(records) - len(fresh)
 
 
-def _rejected_rows(table: RawTable, problems: list[Problem]) -> list[dict[str, Any]]:
+def _rejected_rows(table: RawTable, problems: list[Problem], oblasts: pd.Series) -> list[dict[str, Any]]:
+    """One record per problem, personal data withheld, with the oblast of its row (who may see it)."""
     numbers = table.row_numbers()
     rows = []
     for p in problems:
-        params = {k: v for k, v in p.params.items() if not k.startswith("_")}
+        params = {k: redact.text(v) if isinstance(v, str) else v for k, v in p.params.items() if not k.startswith("_")}
         found = issue(p.code, **params)
         row = p.params.get("_row") or int(numbers.at[p.index])
-        rows.append({"row": row, "column": p.column, "value": p.value, "code": p.code,
+        owner = p.params.get("_owner", p.index)
+        oblast = oblasts.get(owner) if owner is not None and owner == owner else None
+        rows.append({"row": row, "column": redact.text(p.column) if p.column else p.column,
+                     "value": redact.text(p.value) if p.value else p.value, "code": p.code,
+                     "oblast_code": oblast if isinstance(oblast, str) and oblast else None,
                      "message_uk": found.message_uk, "message_en": found.message_en})
     rows.sort(key=lambda r: (r["column"] is not None and "/" in str(r["column"]), r["row"], str(r["column"])))
     return rows
@@ -391,11 +449,16 @@ def definition_hash(framework: Framework, survey: Survey) -> str:
 
 
 def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportReport, plan: Plan,
-           imported_by: str, synthetic: bool, progress: Progress | None) -> int:
+           imported_by: str, synthetic: bool, progress: Progress | None,
+           also: Callable[[Session, int], None] | None = None,
+           before: Callable[[Session], None] | None = None) -> int:
+    """Write the plan in one transaction; `before(session)` runs in it before the answers are inserted, and
+    `also(session, batch_id)` after them (a sync's replacements and bookkeeping)."""
     with Session(engine) as session, session.begin():
         _upsert_instrument(session, framework, survey)
         batch = ImportBatch(
-            instrument_id=survey.id, file_name=report.file, sha256=report.sha256, format=report.format or "",
+            instrument_id=survey.id, file_name=redact.file_name(report.file), sha256=report.sha256,
+            format=report.format or "",
             rows=report.rows, accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
             consent_refused=report.consent_refused, dropped_columns=report.dropped_columns,
             warnings=[i.to_dict() for i in report.warnings], imported_by=imported_by, synthetic=synthetic,
@@ -403,6 +466,8 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
         session.add(batch)
         session.flush()
         batch_id = int(batch.id)  # type: ignore[arg-type]
+        if before is not None:
+            before(session)
         connection = session.connection()
         responses = insert(Response.__table__)
         total = len(plan.parents)
@@ -424,11 +489,14 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
         if plan.rejected_rows:
             session.execute(insert(RejectedRow), [
                 {"batch_id": batch_id, "row_number": r["row"], "column": r["column"], "value": r["value"],
-                 "code": r["code"], "message_uk": r["message_uk"], "message_en": r["message_en"]}
+                 "code": r["code"], "message_uk": r["message_uk"], "message_en": r["message_en"],
+                 "oblast_code": r.get("oblast_code")}
                 for r in plan.rejected_rows
             ])
         if synthetic:
             session.merge(Setting(key="synthetic", value="true"))
+        if also is not None:
+            also(session, batch_id)
     return batch_id
 
 

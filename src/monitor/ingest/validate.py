@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from monitor import redact
 from monitor.errors import issue
 from monitor.framework import expr
 from monitor.framework.models import Question, QuestionType, Survey
@@ -93,7 +95,7 @@ def validate(
 
     def report(mask: pd.Series, q: Question, code: str, raw: pd.Series | None, **extra: Any) -> None:
         for label in index[mask.to_numpy()]:
-            value = None if withhold or raw is None else str(raw.at[label])
+            value = None if withhold or raw is None else redact.text(str(raw.at[label]))
             problems.append(Problem(label, header_of(q), value, code, {"question": q.name, **extra}))
 
     # 1. Types and choices, one column at a time.
@@ -108,6 +110,13 @@ def validate(
             report(long, q, "ingest-value-too-long", None, length=int(raw[long].str.len().max()),
                    limit=coerce.MAX_TEXT)
             raw = raw.where(~long, "")
+        if q.type in (QuestionType.integer, QuestionType.decimal):
+            # A phone number typed into a count is personal data, not a number: refused, never stored.
+            phone = phone_numbers(raw)
+            if phone.any():
+                report(phone, q, "ingest-phone-in-number", None)
+                raw = raw.where(~phone, "")
+                long = long | phone
         raws[q.name] = raw
         too_long[q.name] = long
     for q in questions:
@@ -123,11 +132,22 @@ def validate(
                 choices = ", ".join(c.value for c in survey.choices_of(q))
                 for label in index[result.bad.to_numpy()]:
                     token = WITHHELD if withhold else str(result.token.at[label]) if result.token is not None else ""
-                    value = None if withhold or raw is None else str(raw.at[label])
+                    value = None if withhold or raw is None else redact.text(str(raw.at[label]))
                     problems.append(Problem(label, header_of(q), value, "ingest-unknown-choice",
                                             {"question": q.name, "token": token, "choices": choices}))
             else:
                 report(result.bad, q, TYPE_CODES.get(q.type, "ingest-not-number"), raw)
+        if q.type == QuestionType.date:
+            outside = _outside_dates(result.values, survey.earliest_date)
+            if outside.any():
+                report(outside, q, "ingest-date-out-of-range", raw, earliest=survey.earliest_date.isoformat(),
+                       latest=date.today().isoformat())
+                result.values = result.values.where(~outside, None)
+                long = long | outside
+        if q.type == QuestionType.text:
+            # Free text: e-mails, phones, document numbers and names inside it are withheld before storing.
+            result.values = coerce.per_unique(result.values.astype(object).fillna(""), _redact_texts).where(
+                result.values.notna(), None)
         typed[q.name] = result.values
         # An unreadable answer was given: it is reported as such, not also as missing.
         present[q.name] = result.values.notna() | result.bad | long
@@ -148,7 +168,7 @@ def validate(
                 params = match.issue_params()
                 if withhold:
                     params["value"] = WITHHELD
-                value = None if withhold else str(raw.at[label])
+                value = None if withhold else redact.text(str(raw.at[label]))
                 problems.append(Problem(label, header_of(q), value, match.error_code, {"question": q.name, **params}))
             typed[q.name] = matched
             present[q.name] = (coerce.clean(raw) != "") | too_long[q.name]
@@ -188,6 +208,29 @@ def validate(
     answers = {name: values for name, values in typed.items()
                if (q := survey.question(name)) is not None and q.type != QuestionType.territory}
     return Validated(answers, codes, rejected, refused, problems, fuzzy)
+
+
+def _outside_dates(values: pd.Series, earliest: date) -> pd.Series:
+    """ISO dates before the instrument's earliest date or after today (a typo in the year, a swapped
+    day and month, a device clock gone wrong): refused rather than filed under the wrong period."""
+    text = values.astype(object).where(values.notna(), "")
+    present = text != ""
+    return present & ((text < earliest.isoformat()) | (text > date.today().isoformat()))
+
+
+def phone_numbers(raw: pd.Series) -> pd.Series:
+    """Cells that are phone numbers (nine digits or more, in a phone's shape)."""
+    text = coerce.clean(raw)
+    candidates = text.str.count(r"\d") >= 9
+    if not candidates.any():
+        return pd.Series(False, index=raw.index)
+    hits = pd.Series(False, index=raw.index)
+    hits[candidates] = [redact.looks_like_phone(v) for v in text[candidates]]
+    return hits
+
+
+def _redact_texts(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: redact.text(v) if isinstance(v, str) else v)
 
 
 def _coerce(survey: Survey, q: Question, raw: pd.Series | None, column_map: ColumnMap, table: RawTable,

@@ -13,19 +13,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from monitor.charts import figures
 from monitor.engine import compute_cached, coverage
-from monitor.engine.targets import pct_of_target, target_for
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import for_audience
+from monitor.reports import findings, narrative, text, texts, wording
 from monitor.reports import format as fmt
-from monitor.reports import text
+from monitor.reports.iptt import iptt_section
 from monitor.reports.model import (
     Cell,
     Chart,
@@ -40,7 +39,6 @@ from monitor.reports.model import (
 from monitor.reports.provenance import Provenance, provenance
 
 LANGS = ("uk", "en")
-LEVEL_ORDER = {"impact": 0, "outcome": 1, "output": 2, "context": 3}
 CI_KEY = {"share": "wilson", "mean": "t", "median": "order", "duration": "order"}
 ALL = "ALL"
 
@@ -138,6 +136,17 @@ class Context:
         self.by_cell = {(r["indicator"], r["territory_code"]): r for r in self.now.to_dict("records")}
         all_totals = results_all[results_all["dimension"] == ""] if not results_all.empty else results_all
         self.all_by = {(r["indicator"], str(r["period"])): r for r in all_totals.to_dict("records")}
+        # Disaggregated rows of all oblasts combined: (indicator, period, dimension, value) -> row.
+        dims = results_all[results_all["dimension"] != ""] if not results_all.empty else results_all
+        self.all_dims = {(r["indicator"], str(r["period"]), r["dimension"], r["dimension_value"]): r
+                         for r in dims.to_dict("records")}
+        self.dims_of: dict[tuple[str, str], list[str]] = {}
+        for r in dims.to_dict("records"):
+            values = self.dims_of.setdefault((r["indicator"], r["dimension"]), [])
+            if r["dimension_value"] not in values:
+                values.append(r["dimension_value"])
+        self.notes: dict[tuple[str, str], Any] = {}  # (indicator, period) -> ReportText, set by build_content
+        self.missing_notes: list[tuple[str, str]] = []
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)
@@ -218,46 +227,6 @@ def _baseline(ctx: Context, indicator: Indicator) -> tuple[Cell, bool]:
         return cell, False
     cell.text += " †"
     return cell, True
-
-
-def iptt_section(ctx: Context) -> Section:
-    """The USAID indicator performance tracking table over all oblasts in scope combined."""
-    years = ctx.periods
-    section = Section("iptt", ctx.t("reports.section.iptt"), landscape=True)
-    header_top = [HeaderCell("", 5)] + [HeaderCell(y, 3) for y in years] + [HeaderCell(ctx.t("reports.col.lop"), 2)]
-    header = [ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), ctx.t("reports.col.level"),
-              "+/−", ctx.t("reports.col.baseline")]
-    for _ in years:
-        header += [ctx.t("reports.col.target"), ctx.t("reports.col.achieved"), ctx.t("reports.col.pct_met")]
-    header += [ctx.t("reports.col.lop_target"), ctx.t("reports.col.lop_pct")]
-    rows: list[list[Cell]] = []
-    from_data = False
-    ordered = sorted(ctx.indicators(), key=lambda i: (LEVEL_ORDER.get(str(i.level), 9), ctx.order[i.id]))
-    for ind in ordered:
-        baseline, marked = _baseline(ctx, ind)
-        from_data = from_data or marked
-        row = [text_cell(ind.id, bold=True), text_cell(ind.title.get(ctx.lang)),
-               text_cell(ctx.t(f"reports.level.{ind.level}")), text_cell(ctx.t(f"reports.direction.{ind.direction}")),
-               baseline]
-        for year in years:
-            result = ctx.all_by.get((ind.id, year))
-            target = result.get("target") if result is not None else target_for(ind, year)
-            row += [number_cell(target, ind.unit, ctx.lang), value_cell(result, ctx.lang),
-                    pct_cell(result.get("pct_of_target") if result is not None else None, ctx.lang)]
-        latest = ctx.all_by.get((ind.id, ctx.period))
-        lop_pct = np.nan
-        if latest is not None and ind.lop_target is not None and not fmt.missing(latest.get("value")):
-            lop_pct = float(pct_of_target(np.array([latest["value"]], float), np.array([ind.lop_target], float),
-                                          np.array([ind.direction]))[0])
-        row += [number_cell(ind.lop_target, ind.unit, ctx.lang), pct_cell(lop_pct, ctx.lang)]
-        rows.append(row)
-    note = ctx.t("reports.iptt_note")
-    if from_data:
-        note += " " + ctx.t("reports.baseline_from_data", period=ctx.periods[0] if ctx.periods else "")
-    widths = [1.1, 7, 2, 1.3, 2] + [1.6, 1.8, 1.6] * len(years) + [1.6, 1.6]
-    section.blocks.append(Table("iptt", ctx.t("reports.section.iptt"), [header_top, [HeaderCell(h) for h in header]],
-                                rows, widths, note=note, font_size=7))
-    return section
 
 
 def theme_sections(ctx: Context) -> list[Section]:
@@ -401,8 +370,10 @@ def methodology_section(ctx: Context) -> Section:
         if isinstance(param.value, list) and len(param.value) > 4:
             shown = f"{len(param.value)}: {param.value[0]} … {param.value[-1]}"
         verified = ctx.t("reports.yes") if param.verified else ctx.t("reports.method.unverified")
-        params.append([text_cell(param.label.get(ctx.lang)), text_cell(f"{shown} {param.unit or ''}".strip()),
-                       Cell(verified, status="" if param.verified else "amber"), text_cell(" ".join(param.source.split()))])
+        params.append([text_cell(param.label.get(ctx.lang)),
+                       text_cell(f"{shown} {wording.unit(param.unit, ctx.lang)}".strip()),
+                       Cell(verified, status="" if param.verified else "amber"),
+                       text_cell(wording.source(param.source, ctx.lang))])
     section.blocks.append(Table("parameters", ctx.t("reports.method.parameters_title"),
                                 _header(ctx.t("reports.col.parameter"), ctx.t("reports.col.value"),
                                         ctx.t("reports.col.verified"), ctx.t("reports.col.source")),
@@ -410,27 +381,37 @@ def methodology_section(ctx: Context) -> Section:
     surveys: list[list[Cell]] = []
     for survey in fw.surveys.values():
         surveys.append([text_cell(survey.code, bold=True), text_cell(survey.title.get(ctx.lang)),
-                        text_cell(survey.respondent), text_cell(survey.unit), Cell(str(survey.min_n), float(survey.min_n), "integer")])
+                        text_cell(wording.respondent(survey.respondent, ctx.lang)),
+                        text_cell(wording.survey_unit(survey.unit, ctx.lang)),
+                        Cell(str(survey.min_n), float(survey.min_n), "integer")])
     section.blocks.append(Table("instruments", ctx.t("reports.col.survey"),
-                                _header(ctx.t("reports.col.id"), ctx.t("reports.col.survey"), "respondent", "unit", "min n"),
+                                _header(ctx.t("reports.col.id"), ctx.t("reports.col.survey"),
+                                        ctx.t("reports.col.respondent"), ctx.t("reports.col.survey_unit"),
+                                        ctx.t("reports.col.min_n")),
                                 surveys, [1, 6, 2.2, 1.8, 1]))
     section.blocks.append(Paragraph(ctx.t("reports.method.indicators_title"), "subheading"))
     for ind in ctx.indicators():
         survey = fw.survey_of(ind)
         total = ctx.all_by.get((ind.id, ctx.period))
         n_text = str(total.get("n_display") or fmt.DASH) if total is not None else fmt.DASH
-        items = [(ctx.t("reports.method.definition"), ind.description.get(ctx.lang))]
+        def said(text: str) -> str:
+            return wording.clean(wording.with_parameter_labels(text, fw, ctx.lang))
+
+        items = [(ctx.t("reports.method.definition"), said(ind.description.get(ctx.lang)))]
         if ind.numerator_text:
-            items.append((ctx.t("reports.method.numerator"), ind.numerator_text.get(ctx.lang)))
+            items.append((ctx.t("reports.method.numerator"), said(ind.numerator_text.get(ctx.lang))))
         if ind.denominator_text:
-            items.append((ctx.t("reports.method.denominator"), ind.denominator_text.get(ctx.lang)))
+            items.append((ctx.t("reports.method.denominator"), said(ind.denominator_text.get(ctx.lang))))
         items.append((ctx.t("reports.method.type"), ", ".join([
-            ctx.t(f"reports.type.{ind.type}"), ind.unit, ctx.t(f"reports.direction_text.{ind.direction}"),
+            ctx.t(f"reports.type.{ind.type}"), wording.unit(ind.unit, ctx.lang),
+            ctx.t(f"reports.direction_text.{ind.direction}"),
             ctx.t(f"reports.level.{ind.level}")])))
         items.append((ctx.t("reports.method.interval"), ctx.t(f"reports.ci.{CI_KEY.get(str(ind.type), 'none')}")))
         if survey is not None:
-            items.append((ctx.t("reports.method.instrument"), f"{survey.title.get(ctx.lang)} ({survey.respondent})"))
-        items.append((ctx.t("reports.method.n", period=ctx.period), f"{n_text}; min n = {fw.min_n(ind)}"))
+            items.append((ctx.t("reports.method.instrument"),
+                          f"{survey.title.get(ctx.lang)} ({wording.respondent(survey.respondent, ctx.lang)})"))
+        items.append((ctx.t("reports.method.n", period=ctx.period),
+                      f"{n_text}; {ctx.t('reports.col.min_n')} {fw.min_n(ind)}"))
         targets = "; ".join(f"{p}: {fmt.value(v, ind.unit, ctx.lang)}" for p, v in sorted(ind.targets.items()))
         parts = []
         if ind.baseline is not None:
@@ -440,7 +421,7 @@ def methodology_section(ctx: Context) -> Section:
         if targets:
             parts.append(f"{ctx.t('reports.col.target')}: {targets}")
         if ind.lop_target is not None:
-            parts.append(f"LOP: {fmt.value(ind.lop_target, ind.unit, ctx.lang)}")
+            parts.append(f"{ctx.t('reports.col.lop_target')}: {fmt.value(ind.lop_target, ind.unit, ctx.lang)}")
         if ind.thresholds is not None:
             parts.append(f"{fmt.value(ind.thresholds.green, ind.unit, ctx.lang)} / "
                          f"{fmt.value(ind.thresholds.amber, ind.unit, ctx.lang)}")
@@ -449,9 +430,9 @@ def methodology_section(ctx: Context) -> Section:
         if ind.components:
             items.append((ctx.t("reports.method.components"),
                           ", ".join(f"{c.indicator} ({fmt.decimal(c.weight, ctx.lang, 0)})" for c in ind.components)))
-        items.append((ctx.t("reports.method.legal"), " ".join(ind.legal_basis.get(ctx.lang).split())))
+        items.append((ctx.t("reports.method.legal"), said(ind.legal_basis.get(ctx.lang))))
         if ind.proposal:
-            items.append(("[P]", ctx.t("reports.method.proposal")))
+            items.append((ctx.t("reports.method.status_label"), ctx.t("reports.method.proposal")))
         section.blocks.append(Definition(f"def-{ind.id}", f"{ind.id}. {ind.title.get(ctx.lang)}", items))
     return section
 
@@ -505,6 +486,28 @@ def resolve_oblasts(engine: Engine, wanted: Sequence[str] | None) -> list[str] |
     return sorted(set(codes))
 
 
+def public_results(engine: Engine, framework: Framework, codes: list[str] | None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Everything numeric a report prints, through the public gate, in one place (so it can be swapped).
+
+    (oblast × year results with disaggregations, all oblasts in scope combined with disaggregations,
+    the access-to-assistance cascade per oblast × year). A report for some oblasts filters; it never
+    suppresses again.
+    """
+    raw = compute_cached(engine, framework, level="oblast", period="year", disaggregate=True, oblasts=codes)
+    if raw.empty:
+        raise MonitorError(issue("report-no-data"))
+    raw_all = compute_cached(engine, framework, level="all", period="year", disaggregate=True, oblasts=codes)
+    results = for_audience(raw, "public")
+    results_all = for_audience(raw_all, "public")
+    from monitor.engine.cascade import compute_cascade
+
+    cascade = compute_cascade(engine, framework, granularity="year")
+    if codes:
+        cascade = cascade[cascade["oblast_code"].isin(codes)]
+    return results, results_all, cascade.reset_index(drop=True)
+
+
 def build_content(
     engine: Engine, framework: Framework, *, lang: str, period: str | None = None,
     oblasts: Sequence[str] | None = None, generated_at: datetime | None = None,
@@ -512,12 +515,7 @@ def build_content(
     if lang not in LANGS:
         raise MonitorError(issue("report-unknown-language", lang=lang))
     codes = resolve_oblasts(engine, oblasts)
-    raw = compute_cached(engine, framework, level="oblast", period="year", disaggregate=True, oblasts=codes)
-    if raw.empty:
-        raise MonitorError(issue("report-no-data"))
-    raw_all = compute_cached(engine, framework, level="all", period="year", disaggregate=False, oblasts=codes)
-    results = for_audience(raw, "public")
-    results_all = for_audience(raw_all, "public")
+    results, results_all, cascade = public_results(engine, framework, codes)
     for frame in (results, results_all):
         frame["period"] = frame["period"].astype(str)
     known = sorted(results["period"].unique())
@@ -539,12 +537,21 @@ def build_content(
     footer = f"{title} · {chosen}"
     if prov.synthetic:
         footer += " · " + t("reports.synthetic_short", lang).upper()
+    ctx.notes = texts.deviation_notes(engine, lang)
+    story = texts.narrative(engine, framework.root, chosen, lang, prov.synthetic)
+    accepted = texts.findings(engine, chosen, lang)
+    proposals = findings.propose(results, results_all, cov, framework, chosen, ctx.previous, ctx.oblasts)
     sections = [
+        narrative.executive_section(ctx, story, accepted, proposals),
+        narrative.context_section(ctx, story),
+        narrative.limitations_section(ctx, story, cov),
         summary_section(ctx),
         iptt_section(ctx),
+        narrative.cascade_section(ctx, cascade),
         *theme_sections(ctx),
         *oblast_sections(ctx),
         coverage_section(ctx, cov),
+        *narrative.recommendations_sections(ctx, engine),
         methodology_section(ctx),
         provenance_section(ctx, prov, generated_line, codes),
     ]
@@ -556,6 +563,8 @@ def build_content(
         coverage=cov[cov["level"].isin(["oblast", "all"]) & (cov["territory_code"].isin([*ctx.oblasts, ALL]))]
         .reset_index(drop=True),
         indicator_rows=[indicator_row(framework, framework.indicators[i]) for i in sorted(order, key=order.get)],
+        missing_notes=list(ctx.missing_notes), missing_texts=[k for k, v in story.items() if v is None],
+        proposals=proposals,
     )
 
 
@@ -567,3 +576,26 @@ def indicator_row(framework: Framework, ind: Indicator) -> dict[str, Any]:
         "legal_basis_uk": " ".join(ind.legal_basis.uk.split()), "legal_basis_en": " ".join(ind.legal_basis.en.split()),
         "definition_hash": framework.indicator_hashes.get(ind.id, ""),
     }
+
+
+def review_items(engine: Engine, framework: Framework, period: str | None = None) -> dict[str, Any]:
+    """What the Reports page lets the M&E lead review for a round, from the same public numbers as the report:
+    {'period', 'proposals' (findings.Proposal), 'notes_needed' [(indicator, period)], 'periods'}."""
+    from monitor.reports.iptt import below_amber
+
+    results, results_all, _ = public_results(engine, framework, None)
+    for frame in (results, results_all):
+        frame["period"] = frame["period"].astype(str)
+    known = sorted(results["period"].unique())
+    chosen = period if period in known else known[-1]
+    periods = [p for p in known if p <= chosen]
+    previous = periods[-2] if len(periods) > 1 else None
+    oblasts = sorted(results["territory_code"].unique())
+    proposals = findings.propose(results, results_all, coverage(engine, framework), framework, chosen, previous,
+                                 oblasts)
+    totals = results_all[results_all["dimension"] == ""]
+    needed = [(str(r["indicator"]), str(r["period"])) for r in totals.to_dict("records")
+              if str(r["period"]) in periods and below_amber(r)]
+    order = indicator_order(framework)
+    needed.sort(key=lambda item: (item[1], order.get(item[0], 999)))
+    return {"period": chosen, "periods": known, "proposals": proposals, "notes_needed": needed}

@@ -109,6 +109,9 @@ class Writer:
             return
         p = self.doc.add_paragraph()
         run = p.add_run(block.text)
+        if block.style == "warning":
+            run.bold = True
+            run.font.color.rgb = RED
         if block.style == "note":
             run.italic = True
             run.font.size = Pt(8)
@@ -203,15 +206,16 @@ class Writer:
         for number, section in enumerate(report.sections, start=1):
             self.doc.add_paragraph(f"{number}. {section.title}")
         prov = report.provenance
-        self.paragraph(Paragraph(f"{report.generated_line} · ptl-monitor {prov.version} · framework "
-                                 f"{prov.framework_hash[:12]} · database {prov.database_hash[:12]}", "note"))
+        self.paragraph(Paragraph(f"{report.generated_line} · ptl-monitor {prov.version} · "
+                                 f"{t('reports.prov.framework_short', lang)} {prov.framework_hash[:12]} · "
+                                 f"{t('reports.prov.database_short', lang)} {prov.database_hash[:12]}", "note"))
 
     def section(self, number: int, section: Section, previous_landscape: bool) -> None:
         if section.landscape != previous_landscape:
             new = self.doc.add_section(WD_SECTION.NEW_PAGE)
             new.orientation = WD_ORIENT.LANDSCAPE if section.landscape else WD_ORIENT.PORTRAIT
             new.page_width, new.page_height = (Mm(297), Mm(210)) if section.landscape else (Mm(210), Mm(297))
-        else:
+        elif section.new_page:
             self.doc.add_page_break()
         self.doc.add_heading(f"{number}. {section.title}", level=1)
         for block in section.blocks:

@@ -22,7 +22,9 @@ h3{font-size:16px;margin:20px 0 6px}h4{font-size:14px;margin:14px 0 4px}
 .bar{position:sticky;top:0;background:#263238;color:#fff;font-size:12px;padding:4px 24px;z-index:10}
 .bar .flag{color:#ff8a80;font-weight:bold;float:right}
 table{border-collapse:collapse;margin:8px 0 4px;font-size:12px;width:100%}
-th{background:#263238;color:#fff;text-align:left;padding:3px 5px;border:1px solid #90a4ae;position:sticky;top:24px}
+th{background:#263238;color:#fff;text-align:left;padding:3px 5px;border:1px solid #90a4ae}
+.warning{color:#b71c1c;font-weight:bold}
+section,h4{scroll-margin-top:32px}
 td{border:1px solid #b0bec5;padding:2px 5px;vertical-align:top}td.num{text-align:right;white-space:nowrap}
 .note{color:#616161;font-style:italic;font-size:12px}.wrap{overflow-x:auto}
 dl{margin:4px 0 14px}dt{font-weight:bold;float:left;clear:left;width:220px}dd{margin-left:230px}
@@ -46,6 +48,8 @@ class Writer:
             self.add(f"<h3>{escape(block.text)}</h3>")
         elif block.style == "note":
             self.add(f'<p class="note">{escape(block.text)}</p>')
+        elif block.style == "warning":
+            self.add(f'<p class="warning">{escape(block.text)}</p>')
         elif block.style == "bullet":
             self.add(f"<ul><li>{escape(block.text)}</li></ul>")
         else:
@@ -120,7 +124,8 @@ class Writer:
             self.section(number, section)
         prov = report.provenance
         self.add(f"<footer>{escape(report.footer)}<br>{escape(report.generated_line)} · ptl-monitor {escape(prov.version)}"
-                 f" · framework {escape(prov.framework_hash[:12])} · database {escape(prov.database_hash[:12])}</footer>")
+                 f" · {escape(t('reports.prov.framework_short', lang))} {escape(prov.framework_hash[:12])}"
+                 f" · {escape(t('reports.prov.database_short', lang))} {escape(prov.database_hash[:12])}</footer>")
         self.add("</main>")
         body = "\n".join(self.parts)
         title = escape(f"{report.title} — {report.subtitle} ({report.period})")

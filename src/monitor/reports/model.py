@@ -22,6 +22,7 @@ STATUS_FILL: dict[str, str] = {
     "suppressed": "#e0e0e0",
     "no-data": "#f5f5f5",
     "none": "#eceff1",
+    "group": "#cfd8dc",  # a heading row inside a table (e.g. a result level in the IPTT)
 }
 
 
@@ -123,6 +124,10 @@ class Report:
     coverage: pd.DataFrame
     indicator_rows: list[dict[str, Any]] = field(default_factory=list)  # definitions for open data
     charts_note: str = ""  # set when static charts could not be rendered
+    missing_notes: list[tuple[str, str]] = field(default_factory=list)  # (indicator, period) needing an explanation
+    missing_texts: list[str] = field(default_factory=list)  # narrative kinds not written for the round
+    proposals: list[Any] = field(default_factory=list)  # findings.Proposal: what the lead may accept
+    iati: dict[str, Any] = field(default_factory=dict)  # what the IATI writer needs beyond the tables
 
     def charts(self) -> list[Chart]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]

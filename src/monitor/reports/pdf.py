@@ -106,6 +106,13 @@ class ReportPDF(FPDF):
             self.set_text_color(0, 0, 0)
             self.ln(1)
             return
+        if block.style == "warning":
+            self.set_font(FONT, "B", 9)
+            self.set_text_color(*RED)
+            self.multi_cell(0, 4.4, block.text, new_x="LMARGIN", new_y="NEXT")
+            self.set_text_color(0, 0, 0)
+            self.ln(1.2)
+            return
         self.set_font(FONT, "", 9)
         if block.style == "bullet":
             self.set_x(self.l_margin + 3)
@@ -124,7 +131,7 @@ class ReportPDF(FPDF):
         self.set_font(FONT, "", size)
         heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEAD_FILL, size_pt=size)
         with self.table(
-            col_widths=tuple(block.widths), line_height=size * 0.48, headings_style=heading,
+            col_widths=self.fitted_widths(block), line_height=size * 0.48, headings_style=heading,
             num_heading_rows=len(block.header), repeat_headings=1, text_align="LEFT", padding=0.7,
             borders_layout="ALL", width=self.epw,
         ) as grid:
@@ -147,6 +154,36 @@ class ReportPDF(FPDF):
             self.ln(0.8)
             self.paragraph_block(Paragraph(block.note, "note"))
         self.ln(2)
+
+    def fitted_widths(self, block: Table) -> tuple[float, ...]:
+        """Column widths in which no header word breaks: a column narrower than its longest header word
+        (bold, plus padding) is widened, and the widest columns give the difference back."""
+        total = sum(block.widths)
+        widths = [self.epw * w / total for w in block.widths]
+        self.set_font(FONT, "B", block.font_size)
+        need = [0.0] * len(widths)
+        for header_row in block.header:
+            col = 0
+            for head in header_row:
+                if head.span == 1 and col < len(need):
+                    longest = max((self.get_string_width(word) for word in head.text.split()), default=0.0)
+                    need[col] = max(need[col], longest + 2.2)
+                col += head.span
+        self.set_font(FONT, "", block.font_size)
+        short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+        if short <= 0:
+            return tuple(widths)
+        widths = [max(w, n) for w, n in zip(widths, need, strict=True)]
+        for _ in range(len(widths)):
+            spare = [i for i, (w, n) in enumerate(zip(widths, need, strict=True)) if w - n > 1]
+            if short <= 0.01 or not spare:
+                break
+            room = sum(widths[i] - need[i] for i in spare)
+            take = min(short, room)
+            for i in spare:
+                widths[i] -= take * (widths[i] - need[i]) / room
+            short -= take
+        return tuple(widths)
 
     def chart_block(self, block: Chart) -> None:
         self.set_font(FONT, "B", 9)
@@ -217,13 +254,19 @@ class ReportPDF(FPDF):
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
         prov = report.provenance
-        self.multi_cell(0, 4, f"{report.generated_line}\nptl-monitor {prov.version} · framework {prov.framework_hash[:12]} · "
-                              f"database {prov.database_hash[:12]}", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 4, f"{report.generated_line}\nptl-monitor {prov.version} · "
+                              f"{t('reports.prov.framework_short', lang)} {prov.framework_hash[:12]} · "
+                              f"{t('reports.prov.database_short', lang)} {prov.database_hash[:12]}",
+                        new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         self.cover = False
 
     def section(self, number: int, section: Section) -> None:
-        self.add_page(orientation="L" if section.landscape else "P")
+        orientation = "L" if section.landscape else "P"
+        if section.new_page or self.cur_orientation != orientation or self.will_page_break(60):
+            self.add_page(orientation=orientation)
+        else:
+            self.ln(6)
         self.start_section(section.title, level=0)
         self.set_font(FONT, "B", 15)
         self.multi_cell(0, 7.5, f"{number}. {section.title}", new_x="LMARGIN", new_y="NEXT")

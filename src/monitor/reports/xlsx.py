@@ -34,12 +34,25 @@ def safe_text(text: str) -> str:
     return "'" + text if text.startswith(DANGEROUS) else text
 
 
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary (never mid-word) and without trailing punctuation."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1]
+    space = cut.rfind(" ")
+    cut = cut[:space] if space > limit // 3 else text[:limit]
+    return cut.rstrip(" ,;:.-—–(")
+
+
 def sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\']", " ", title).strip()[:31] or "Sheet"
+    """An Excel sheet name (≤ 31 characters, none of []:*?/\\'), unique in the book, whole words only."""
+    clean = re.sub(r"[\[\]:*?/\\']", " ", title).strip()
+    base = _cut(clean, 31) or "Sheet"
     name, k = base, 2
     while name.casefold() in used:
         suffix = f" ({k})"
-        name = base[: 31 - len(suffix)] + suffix
+        name = _cut(clean, 31 - len(suffix)) + suffix
         k += 1
     used.add(name.casefold())
     return name
@@ -53,13 +66,15 @@ class Writer:
         self.book.set_properties({"title": f"{report.title} — {report.subtitle}", "author": "ptl-monitor",
                                   "comments": report.footer})
         self.used: set[str] = set()
+        self.specs: dict[int, dict[str, object]] = {}
+        self.quoted_formats: dict[int, object] = {}
         self.formats: dict[tuple[str, str, bool], object] = {}
-        self.head = self.book.add_format({"bold": True, "font_color": "white", "bg_color": "#263238",
+        self.head = self.add_format({"bold": True, "font_color": "white", "bg_color": "#263238",
                                           "text_wrap": True, "valign": "top", "border": 1, "align": "center"})
-        self.title = self.book.add_format({"bold": True, "font_size": 13})
-        self.red = self.book.add_format({"bold": True, "font_color": "#b71c1c"})
-        self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
-        self.bold = self.book.add_format({"bold": True, "valign": "top", "text_wrap": True})
+        self.title = self.add_format({"bold": True, "font_size": 13})
+        self.red = self.add_format({"bold": True, "font_color": "#b71c1c"})
+        self.wrap = self.add_format({"text_wrap": True, "valign": "top"})
+        self.bold = self.add_format({"bold": True, "valign": "top", "text_wrap": True})
 
     def fmt(self, number: str, status: str, bold: bool):  # type: ignore[no-untyped-def]
         key = (number, status, bold)
@@ -71,11 +86,28 @@ class Writer:
                 spec["bg_color"] = STATUS_FILL[status]
             if bold:
                 spec["bold"] = True
-            self.formats[key] = self.book.add_format(spec)
+            self.formats[key] = self.add_format(spec)
         return self.formats[key]
 
     def text(self, sheet, row: int, col: int, value: str, style=None) -> None:  # type: ignore[no-untyped-def]
-        sheet.write_string(row, col, safe_text(value), style)
+        """A text cell; one starting with = + - @ gets Excel's invisible quote prefix (no literal apostrophe)."""
+        if value.startswith(DANGEROUS):
+            style = self.quoted(style)
+        sheet.write_string(row, col, value, style)
+
+    def quoted(self, style):  # type: ignore[no-untyped-def]
+        key = id(style)
+        if key not in self.quoted_formats:
+            spec = dict(self.specs.get(key, {}))
+            spec["quote_prefix"] = True
+            made = self.book.add_format(spec)
+            self.quoted_formats[key] = made
+        return self.quoted_formats[key]
+
+    def add_format(self, spec: dict[str, object]):  # type: ignore[no-untyped-def]
+        made = self.book.add_format(spec)
+        self.specs[id(made)] = spec
+        return made
 
     def banner(self, sheet, title: str) -> int:  # type: ignore[no-untyped-def]
         self.text(sheet, 0, 0, title, self.title)
@@ -129,7 +161,8 @@ class Writer:
             col = 0
             for head in header_row:
                 if head.span > 1:
-                    sheet.merge_range(row, col, row, col + head.span - 1, safe_text(head.text), self.head)
+                    sheet.merge_range(row, col, row, col + head.span - 1, head.text,
+                                      self.quoted(self.head) if head.text.startswith(DANGEROUS) else self.head)
                 else:
                     self.text(sheet, row, col, head.text, self.head)
                 col += head.span
@@ -165,7 +198,7 @@ class Writer:
                               f"{xl_rowcol_to_cell(last, spec.category_column, True, True)}",
                 "values": f"='{name}'!{xl_rowcol_to_cell(first, col, True, True)}:{xl_rowcol_to_cell(last, col, True, True)}",
             })
-        chart.set_title({"name": safe_text(spec.title), "name_font": {"size": 11}})
+        chart.set_title({"name": spec.title, "name_font": {"size": 11}})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 720, "height": max(300, 22 * (last - first + 1) * max(1, len(spec.value_columns)) // 2)})
         sheet.insert_chart(last + 4, 0, chart)

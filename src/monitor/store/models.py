@@ -108,7 +108,8 @@ class RejectedRow(SQLModel, table=True):
     batch_id: int = Field(foreign_key="importbatch.id", index=True)
     row_number: int
     column: str | None = None
-    value: str | None = Field(default=None, description="Withheld for survivor instruments")
+    value: str | None = Field(default=None, description="Withheld for survivor instruments; personal data redacted")
+    oblast_code: str | None = Field(default=None, max_length=19, description="Oblast of the row, when it resolved")
     code: str
     message_uk: str
     message_en: str
@@ -119,3 +120,46 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class Source(SQLModel, table=True):
+    """A KoboToolbox or ODK Central form that `monitor sync` pulls answers from (migration 0003).
+
+    `token_ref` says where the token is (`env:NAME` or `file:/path`), never the token itself.
+    `cursor` is the newest submission time saved so far; a sync asks for what came after it (minus an overlap).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True, max_length=64)
+    kind: str = Field(max_length=16, description="kobo | odk")
+    survey_id: str = Field(max_length=64, description="Instrument the answers belong to")
+    url: str = Field(description="Server address, e.g. https://eu.kobotoolbox.org")
+    form: str = Field(max_length=128, description="Kobo asset uid or ODK Central xmlFormId")
+    project: int | None = Field(default=None, description="ODK Central project id")
+    username: str | None = Field(default=None, max_length=128, description="ODK Central web user (password = token)")
+    token_ref: str = Field(description="env:NAME or file:/path")
+    oblast_code: str | None = Field(default=None, max_length=19, description="Oblast whose coordinators may sync it")
+    on_edit: str = Field(default="report", max_length=16, description="report | replace")
+    page_size: int = 1000
+    cursor: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_sync_at: datetime | None = None
+    last_status: str | None = Field(default=None, max_length=16, description="ok | partial | failed | dry-run")
+    last_counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType, nullable=False))
+    last_issues: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))
+
+
+class SourceSubmission(SQLModel, table=True):
+    """One submission as the server last showed it: what it became here, and the version taken."""
+
+    __table_args__ = (UniqueConstraint("source_id", "server_key", name="uq_sourcesubmission_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    server_key: str = Field(max_length=128, description="Kobo _id or ODK __id: stable across edits")
+    external_id: str | None = Field(default=None, max_length=128, description="Response.external_id, if imported")
+    status: str = Field(max_length=16, description="imported | rejected | edited (an edit not applied)")
+    version: str = Field(max_length=128, description="The server's instanceID of the version seen")
+    content_hash: str = Field(max_length=64, description="Hash of the answers of the version taken")
+    pending_hash: str | None = Field(default=None, max_length=64, description="Hash of an edit reported, not applied")
+    seen_at: datetime = Field(default_factory=utcnow)

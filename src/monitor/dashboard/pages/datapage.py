@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts import figures
-from monitor.dashboard import access, data, layout
+from monitor.dashboard import access, data, layout, sources_panel
 from monitor.dashboard.pages.common import View, current
 from monitor.errors import render_issue
 from monitor.i18n import label, t
@@ -280,7 +280,7 @@ def render() -> None:
     lang = view.lang
     fw = data.framework(data.framework_root())
     layout.page_header(t("dashboard.data.title", lang))
-    names = ["coverage", "history", "import", "framework"]
+    names = ["coverage", "history", "import", "framework", "sources"]
     user = access.current_user()
     if user is not None and access.can("view-audit"):
         names.append("audit")
@@ -293,8 +293,10 @@ def render() -> None:
         import_tab(view, fw)
     with tabs[3]:
         framework_tab(view, fw)
-    if len(tabs) > 4:
-        with tabs[4]:
+    with tabs[4]:
+        sources_panel.render(view, fw)
+    if len(tabs) > 5:
+        with tabs[5]:
             audit_tab(view)
 
 

@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from monitor.errors import MonitorError, issue
+from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.flavour import detect
 from monitor.ingest.readers.odk import read_odk_zip
 from monitor.ingest.readers.table import RawTable, spreadsheet_column
@@ -32,21 +34,29 @@ SIGNATURES = {
 }
 
 
-def read_export(path: Path | str) -> RawTable:
+def read_export(path: Path | str, cap: caps.Limits | None = None, name: str | None = None) -> RawTable:
+    """The export as a RawTable; every cap of `limits.py` is checked before the expensive step.
+
+    `name` is how messages call the file (the import passes the name with personal data withheld).
+    """
     path = Path(path)
-    name = path.name
+    name = name or path.name
+    cap = cap or caps.limits()
     if not path.is_file():
         raise MonitorError(issue("ingest-file-not-found", path=name, file=str(path)))
+    caps.check_size(name, path.stat().st_size, cap)
     with path.open("rb") as handle:
         head = handle.read(8)
     for magic, kind in SIGNATURES.items():
         if head.startswith(magic):
             raise MonitorError(issue("ingest-unsupported-format", path=name, found=kind))
     if head.startswith(b"PK"):
-        table = _read_zip(path, name)
+        table = _read_zip(path, name, cap)
     else:
-        table = parse_text(path.read_bytes(), name)
+        table = parse_text(path.read_bytes(), name, cap=cap)
     table.name = name
+    for part in (table, *table.children.values()):
+        _sanitise(part)
     flavour = detect(table.columns)
     container = "zip" if table.format == "odk-zip" else table.format
     if container == "zip":
@@ -58,7 +68,20 @@ def read_export(path: Path | str) -> RawTable:
     return table
 
 
-def _read_zip(path: Path, name: str) -> RawTable:
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _sanitise(table: RawTable) -> None:
+    """Headers without control characters (an escape sequence in a header must not reach a terminal),
+    and no NUL in any cell: PostgreSQL cannot store one and SQLite would, so both get the same text."""
+    table.columns = [_CONTROL.sub("", header).strip() for header in table.columns]
+    for column in table.rows.columns:
+        cells = table.rows[column]
+        if cells.str.contains("\x00", regex=False).any():
+            table.rows[column] = cells.str.replace("\x00", "", regex=False)
+
+
+def _read_zip(path: Path, name: str, cap: caps.Limits) -> RawTable:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
@@ -68,9 +91,9 @@ def _read_zip(path: Path, name: str) -> RawTable:
     with archive:
         names = set(archive.namelist())
         if "xl/workbook.xml" in names:
-            return read_xlsx(path, name)
+            return read_xlsx(path, name, cap)
         if "word/document.xml" in names:
             raise MonitorError(issue("ingest-unsupported-format", path=name, found="Word (.docx)"))
         if "content.xml" in names and "mimetype" in names:
             raise MonitorError(issue("ingest-unsupported-format", path=name, found="OpenDocument"))
-        return read_odk_zip(archive, name)
+        return read_odk_zip(archive, name, cap)

@@ -9,34 +9,34 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from monitor import redact
 from monitor.errors import MonitorError, issue
+from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.table import RawTable
 from monitor.ingest.readers.text import parse_text
 
-MAX_UNZIPPED = 2 * 1024**3  # refuse zip bombs before inflating them
 
-
-def read_odk_zip(archive: zipfile.ZipFile, display_name: str) -> RawTable:
+def read_odk_zip(archive: zipfile.ZipFile, display_name: str, cap: caps.Limits | None = None) -> RawTable:
+    cap = cap or caps.limits()
+    infos = caps.check_members(display_name, archive, cap)
     members = [
-        info for info in archive.infolist()
+        info for info in infos
         if not info.is_dir() and info.filename.lower().endswith(".csv")
         and not PurePosixPath(info.filename).name.startswith(("._", "."))
     ]
     if not members:
         found = ", ".join(i.filename for i in archive.infolist()[:5]) or "empty"
         raise MonitorError(issue("ingest-zip-not-odk", path=display_name, found=found, found_uk=found))
-    if sum(i.file_size for i in members) > MAX_UNZIPPED:
-        raise MonitorError(issue("ingest-unreadable", path=display_name, detail="archive too large when unpacked",
-                                 detail_uk="архів завеликий після розпакування"))
     tables: list[tuple[str, RawTable]] = []
+    budget = cap.max_unzipped
     for info in members:
-        try:
-            data = archive.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
-            detail = type(error).__name__
-            raise MonitorError(issue("ingest-unreadable", path=display_name, detail=detail, detail_uk=detail)) from None
+        # Each CSV inside counts like a CSV file of its own (its declared size is not trusted: the
+        # stream stops at the cap), and all of them together like the archive.
+        data = caps.read_member(display_name, archive, info, min(cap.max_bytes, budget))
+        budget -= len(data)
         stem = PurePosixPath(info.filename).stem
-        tables.append((stem, parse_text(data, f"{display_name}/{info.filename}", "odk-zip")))
+        shown = redact.file_name(info.filename)
+        tables.append((stem, parse_text(data, f"{display_name}/{shown}", "odk-zip", cap=cap)))
     parents = [(stem, t) for stem, t in tables if "PARENT_KEY" not in t.columns]
     if not parents:
         raise MonitorError(issue("ingest-zip-not-odk", path=display_name, found="only repeat files",

@@ -15,6 +15,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from monitor.errors import MonitorError, issue
+from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.table import RawTable
 
 DELIMITERS = (",", ";", "\t")
@@ -68,7 +69,7 @@ def _decode_single_byte(data: bytes, name: str) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter giving the same number (>1) of fields on most of the first lines."""
-    lines = text.splitlines()[:50]
+    lines = text[:1_000_000].splitlines()[:50]
     sample = "\n".join(lines)
     best, best_score = ",", 0.0
     for delimiter in DELIMITERS:
@@ -90,9 +91,11 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def parse_text(data: bytes, name: str, fmt: str = "csv") -> RawTable:
+def parse_text(data: bytes, name: str, fmt: str = "csv", cap: caps.Limits | None = None) -> RawTable:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise MonitorError(issue("ingest-empty-file", path=name))
+    cap = cap or caps.limits()
+    caps.check_text(name, data, cap)  # line length, width, rows: before decoding and tokenising
     text, encoding = decode(data, name)
     delimiter = sniff_delimiter(text)
     try:
@@ -105,6 +108,9 @@ def parse_text(data: bytes, name: str, fmt: str = "csv") -> RawTable:
         raise MonitorError(issue("ingest-unreadable", path=name, detail=detail, detail_uk=detail)) from None
     except pd.errors.EmptyDataError:
         raise MonitorError(issue("ingest-empty-file", path=name)) from None
+    if len(frame) > cap.max_rows + 1:
+        raise caps.refuse(name, "rows", "рядки", f"{len(frame) - 1:,}", f"{cap.max_rows:,}")
+    caps.check_cells(name, (int(frame[c].str.len().max() or 0) for c in frame.columns), cap)
     header = [str(h).strip() for h in frame.iloc[0].tolist()]
     rows = frame.iloc[1:].reset_index(drop=True)
     rows.columns = range(len(header))

@@ -20,6 +20,7 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from monitor.errors import MonitorError, issue
+from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.table import RawTable, spreadsheet_column
 
 CHILD_LINKS = ("_parent_index", "PARENT_KEY")
@@ -122,7 +123,14 @@ def formula_cells(path: Path) -> dict[str, list[str]]:
     return found
 
 
-def read_xlsx(path: Path, display_name: str) -> RawTable:
+def read_xlsx(path: Path, display_name: str, cap: caps.Limits | None = None) -> RawTable:
+    """The workbook's first non-empty sheet (plus repeat sheets), after every cap of `limits.py`."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            caps.check_xlsx(display_name, archive, cap or caps.limits())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise MonitorError(issue("ingest-xlsx-corrupt", path=display_name, detail="truncated or damaged zip container",
+                                 detail_uk="обрізаний або пошкоджений zip-контейнер")) from None
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = [(name, workbook.get_sheet_by_name(name)) for name in workbook.sheet_names]

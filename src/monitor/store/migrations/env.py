@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import monitor.auth.models
+import monitor.reports.tables
 import monitor.store.models  # noqa: F401  (registers the tables)
 
 target_metadata = SQLModel.metadata
