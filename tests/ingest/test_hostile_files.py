@@ -159,7 +159,8 @@ from monitor.ingest.pipeline import import_file
 from monitor.store import db
 engine = db.connect(sys.argv[2])
 report = import_file(engine, framework_or_raise(sys.argv[4]), "police", sys.argv[1])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process's own peak: ru_maxrss survives exec and would report the pytest worker's peak.
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024
 print(json.dumps({"status": report.status, "codes": [i.code for i in report.issues],
                   "en": [i.message_en for i in report.issues], "uk": [i.message_uk for i in report.issues],
                   "peak_mb": peak}))

@@ -251,7 +251,7 @@ class SheetScan:
     def check(self, name: str, part: str, cap: Limits) -> None:
         if self.run > RUN_WINDOW:
             raise refuse(name, f"one cell of '{part}'", f"одна клітинка '{part}'",
-                         f"more than {cap.max_cell:,} characters", f"{cap.max_cell:,}")
+                         f"> {cap.max_cell:,}", f"{cap.max_cell:,}")  # found is shown in both languages: no words
         if self.strings > cap.max_shared_strings:
             raise refuse(name, "distinct texts (shared strings)", "різні тексти (shared strings)",
                          f"{self.strings:,}", f"{cap.max_shared_strings:,}")
