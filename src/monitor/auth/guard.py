@@ -82,6 +82,61 @@ def authorize(engine: Engine, user: Principal | None, action: str, oblast: str |
         refuse(engine, user, action, oblast, target, ip)
 
 
+def results_for(
+    engine: Engine, framework: Any, user: Principal | None, *, level: str, period: str,
+    disaggregate: bool = True, all_levels: bool = False,
+) -> pd.DataFrame:
+    """Indicator results at one level × granularity as `user` may see them: the one door for pages.
+
+    Staff with detail read the engine (internal audience). Everyone else reads the protected set
+    (`monitor.privacy.public_results`): one table over every level, granularity and disaggregation,
+    suppressed together and proved by the LP audit, so no combination of pages, periods, oblasts and
+    reports gives a hidden cell away. A coordinator sees internal detail for their own oblasts and the
+    protected set elsewhere. `all_levels` (the open demo) shows every level of the protected set;
+    otherwise only the aggregate levels (oblast, all) are public.
+    """
+    from monitor.engine import compute_cached
+    from monitor.privacy import public_results
+
+    role = _role(user)
+    if user is not None and bool(getattr(user, "disabled", False)):
+        role = "none"
+    detail_grant = grant(role, "view-detail")
+    if detail_grant == "yes":
+        out = for_audience(
+            compute_cached(engine, framework, level=level, period=period, disaggregate=disaggregate), "internal"
+        )
+        out.attrs["audience"] = "internal"
+        return out
+    def public(at: str) -> pd.DataFrame:
+        rows = public_results(engine, framework, level=at, period=period, disaggregate=disaggregate)
+        if at not in AGGREGATE_LEVELS and not all_levels:
+            rows = rows.iloc[0:0]
+        return rows.drop(columns=["granularity"], errors="ignore")
+
+    mine = own_oblasts(user) if detail_grant == "scoped" else frozenset()
+    if not mine:
+        out = public(level).reset_index(drop=True)
+        out.attrs["audience"] = "public"
+        return out
+    # A coordinator knows their own oblasts' hidden cells, which an outsider does not: the national total
+    # minus the published oblasts minus their own would give away a lone hidden oblast. So the national
+    # rows are judged together with the oblast rows (_hide_recoverable_totals), whichever level is asked.
+    at = "oblast" if level == "all" else level
+    raw = compute_cached(engine, framework, level=at, period=period, disaggregate=disaggregate)
+    detail = for_audience(raw[raw["oblast_code"].isin(mine)], "internal")
+    detail["n"] = detail["n"].astype("Int64")
+    others = public(at)
+    others = others[~others["oblast_code"].isin(mine)]
+    parts = [detail, others]
+    if at == "oblast":
+        parts.append(public("all"))
+    out = _hide_recoverable_totals(pd.concat(parts, ignore_index=True), mine)
+    out = out[out["level"] == level].reset_index(drop=True)
+    out.attrs["audience"] = "scoped"
+    return out
+
+
 def scoped_results(results: pd.DataFrame, user: Principal | None) -> pd.DataFrame:
     """Engine results narrowed to what `user` may see.
 

@@ -1,4 +1,4 @@
-"""`monitor compute`: the tidy indicator table as CSV or JSON, passed through the privacy gate."""
+"""`monitor compute`: the tidy indicator table as CSV or JSON: the protected set, or with --internal the engine."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def compute_command(
     """Compute indicator results / Обчислити індикатори (suppressed cells are withheld unless --internal)."""
     from monitor.engine import compute_cached
     from monitor.engine.compute import check_arguments
-    from monitor.privacy import for_audience
+    from monitor.privacy import for_audience, public_results
     from monitor.store.db import connect
 
     if output_format not in ("csv", "json"):
@@ -44,11 +44,17 @@ def compute_command(
     try:
         check_arguments(loaded, level, period, indicator or None)
         engine = connect(db_url(db))
-        results = compute_cached(engine, loaded, level=level, period=period, indicators=indicator or None,
-                                 disaggregate=not no_disaggregation)
+        if internal:
+            results = compute_cached(engine, loaded, level=level, period=period, indicators=indicator or None,
+                                     disaggregate=not no_disaggregation)
+            table = for_audience(results, "internal")
+        else:
+            # The public table is a filter of the protected set: the same cells are hidden here as in
+            # every report and dashboard view, so no combination of them gives one away.
+            table = public_results(engine, loaded, level=level, period=period, indicators=indicator or None,
+                                   disaggregate=not no_disaggregation).drop(columns=["granularity"], errors="ignore")
     except MonitorError as error:
         raise fail(error) from None
-    table = for_audience(results, "internal" if internal else "public")
     if output_format == "csv":
         text = table.to_csv(index=False, lineterminator="\n")
     else:

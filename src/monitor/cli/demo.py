@@ -49,3 +49,6 @@ def demo(
     )
     if refused:
         raise typer.Exit(1)
+    from monitor.cli.privacy import prepare_public_tables
+
+    prepare_public_tables(engine, loaded)

@@ -49,9 +49,11 @@ def import_command(
         typer.echo(render_issue(issue("ingest-internal", detail=type(error).__name__)), err=True)
         raise typer.Exit(1) from None
     refused = False
+    reports = []
     for path in files:
         report = _run(import_file, engine, loaded, survey, path, dry_run, console, show_bar=not as_json)
         refused |= report.refused
+        reports.append(report)
         if as_json:
             typer.echo(report.to_json())
         else:
@@ -62,6 +64,10 @@ def import_command(
             report.write_rejected_csv(target)
             if not as_json:
                 console.print(both("ingest.rejected_csv_written", path=target), markup=False)
+    if not dry_run and any(not getattr(r, "refused", False) for r in reports):
+        from monitor.cli.privacy import prepare_public_tables
+
+        prepare_public_tables(engine, loaded)
     raise typer.Exit(1 if refused else 0)
 
 

@@ -66,3 +66,23 @@ def rebuild_command(db: DbOption = None, framework: FrameworkOption = None) -> N
         f"{len(result.failures)}."
     )
     raise typer.Exit(1 if len(result.failures) else 0)
+
+
+def prepare_public_tables(engine, framework) -> None:  # type: ignore[no-untyped-def]
+    """Build the protected set now, after data changed, so no page or report waits for it later.
+
+    Quick when it is already stored for this data (its key is the data's fingerprint)."""
+    import time
+
+    from monitor.privacy import protected_set
+    from monitor.privacy.protect import is_stored
+
+    if is_stored(engine, framework):
+        protected_set(engine, framework)
+        return
+    typer.echo("Готую захищені таблиці для публічних переглядів і звітів… / "
+               "Preparing the protected public tables for pages and reports…", err=True)
+    started = time.perf_counter()
+    result = protected_set(engine, framework)
+    typer.echo(f"  {len(result.public)} / {time.perf_counter() - started:.0f} s", err=True)
+

@@ -30,13 +30,15 @@ def streamlit_command(port: int, headless: bool, address: str | None = None) -> 
 
 def prepare_database(url: str, framework_dir: Path | None) -> None:
     """Create the database and load the synthetic demo when it holds no answers (a new user's first run)."""
+    from monitor.cli.privacy import prepare_public_tables
     from monitor.ingest import demo
     from monitor.store.db import connect
 
     engine = connect(url)
-    if demo.has_responses(engine) or demo.real_imports(engine):
-        return
     fw = load(framework_dir)
+    if demo.has_responses(engine) or demo.real_imports(engine):
+        prepare_public_tables(engine, fw)  # stale after a change made outside the dashboard: built once, here
+        return
     typer.echo("Перший запуск: створюю базу й завантажую демонстраційні (синтетичні) дані…")
     typer.echo("First run: creating the database and loading the synthetic demo data…")
 
@@ -44,6 +46,7 @@ def prepare_database(url: str, framework_dir: Path | None) -> None:
         typer.echo(f"  {survey_id}: {report.accepted} / {report.rows}")
 
     demo.run_demo(engine, fw, progress=progress)
+    prepare_public_tables(engine, fw)
     typer.echo("Готово / Done.")
 
 

@@ -171,6 +171,10 @@ def sync_command(
             typer.echo(orjson.dumps(report.to_dict()).decode())
         else:
             _print(console, report)
+    if not dry_run and names:
+        from monitor.cli.privacy import prepare_public_tables
+
+        prepare_public_tables(engine, loaded)
     raise typer.Exit(1 if failed else 0)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 from sqlmodel import Session
@@ -122,16 +121,6 @@ def can(action: str, oblast: str | None = None) -> bool:
 def can_import() -> bool:
     """Whether the import form is offered."""
     return can("import")
-
-
-def scope(results: pd.DataFrame) -> pd.DataFrame:
-    """Engine results as the current person may see them (the open demo: the public view, all levels)."""
-    user = current_user()
-    if user is None:
-        from monitor.privacy import for_audience
-
-        return for_audience(results, "public")
-    return guard.scoped_results(results, user)
 
 
 def account_box(container: Any = None) -> None:

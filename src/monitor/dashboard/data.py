@@ -77,34 +77,32 @@ def facts(url: str, fp: str) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=24)
 def results(url: str, fp: str, level: str, granularity: str, audience: str, totals_only: bool = False) -> pd.DataFrame:
-    """Indicator results for a level and granularity (every period), as the audience may see them."""
-    from monitor.engine import compute_cached
+    """Indicator results for a level and granularity (every period), as the audience may see them.
 
-    frame = compute_cached(
-        engine(url), framework(framework_root()), level=level, period=granularity, disaggregate=not totals_only
+    Through `monitor.auth.guard.results_for`, the one door: staff read the engine, everyone else the
+    protected set (suppressed together over every page, period, level and report).
+    """
+    from monitor.auth.guard import results_for
+
+    shown = results_for(
+        engine(url), framework(framework_root()), principal(audience), level=level, period=granularity,
+        disaggregate=not totals_only, all_levels=audience == "public",
     )
-    shown = scoped(frame, audience)
     if totals_only and "dimension" in shown.columns:
         shown = shown[shown["dimension"].fillna("") == ""]
     return shown.reset_index(drop=True)
 
 
-def scoped(frame: pd.DataFrame, audience: str) -> pd.DataFrame:
-    """Results as `audience` (a key from `access.audience()`) may see them: the one gate for pages.
-
-    'public' / 'internal' are the privacy audiences; 'role:UA53,UA35' scopes through
-    `monitor.auth.guard.scoped_results` (detail only for the listed oblasts, aggregates elsewhere).
-    """
+def principal(audience: str) -> Any:
+    """The person kind an audience key (from `access.audience()`) names: None for the open demo's public view."""
     from types import SimpleNamespace
 
-    from monitor.auth.guard import scoped_results
-    from monitor.privacy import for_audience
-
-    if audience in ("public", "internal"):
-        return for_audience(frame, audience)
+    if audience == "public":
+        return None
+    if audience == "internal":
+        return SimpleNamespace(name="admin", role="admin", oblasts=[], disabled=False)
     role, _, oblasts = audience.partition(":")
-    principal = SimpleNamespace(name=role, role=role, oblasts=[c for c in oblasts.split(",") if c], disabled=False)
-    return scoped_results(frame, principal)
+    return SimpleNamespace(name=role, role=role, oblasts=[c for c in oblasts.split(",") if c], disabled=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)

@@ -491,18 +491,16 @@ def audit(results: pd.DataFrame, groups: list[Contributions], targets: list[Targ
 def report_frame(results: pd.DataFrame, intervals: list[Interval]) -> pd.DataFrame:
     """One row per audited quantity: the cell's labels, the interval, the width it needs, pass/fail."""
     labels = ["indicator", "level", "territory_code", "granularity", "period", "dimension", "dimension_value"]
-    rows = []
-    for item in intervals:
-        cell = results.loc[item.target.row]
-        rows.append(
-            {
-                **{k: cell[k] for k in labels},
-                "stat": item.target.stat,
-                "lower": item.lower,
-                "upper": item.upper,
-                "width": item.width,
-                "required": "≥1 (not exact)" if item.target.not_exact else f"≥{item.target.width:g}",
-                "ok": item.ok,
-            }
-        )
-    return pd.DataFrame(rows, columns=[*labels, "stat", "lower", "upper", "width", "required", "ok"])
+    columns = [*labels, "stat", "lower", "upper", "width", "required", "ok"]
+    if not intervals:
+        return pd.DataFrame(columns=columns)
+    # One positional take for every label (a row-by-row .loc was 20 s on the demo's 26,000 quantities).
+    positions = results.index.get_indexer([item.target.row for item in intervals])
+    out = results[[k for k in labels if k in results.columns]].iloc[positions].reset_index(drop=True)
+    out["stat"] = [item.target.stat for item in intervals]
+    out["lower"] = [item.lower for item in intervals]
+    out["upper"] = [item.upper for item in intervals]
+    out["width"] = [item.width for item in intervals]
+    out["required"] = ["≥1 (not exact)" if item.target.not_exact else f"≥{item.target.width:g}" for item in intervals]
+    out["ok"] = [item.ok for item in intervals]
+    return out.reindex(columns=columns)

@@ -237,6 +237,20 @@ def _private_write(frame: pd.DataFrame, path: Path) -> None:
     os.replace(partial, path)
 
 
+def _paths(engine: Engine | ResponseSource, key: str, cache_dir: Path | None) -> tuple[Path, Path] | None:
+    folder = cache_dir or default_cache_dir(engine)
+    if folder is None:
+        return None
+    return folder / f"protected-{key}.parquet", folder / f"protected-{key}-audit.parquet"
+
+
+def is_stored(engine: Engine | ResponseSource, framework: Framework, cache_dir: Path | None = None) -> bool:
+    """Whether the protected set for the data's current state is in memory or stored (reading it is quick)."""
+    key = set_key(engine, framework)
+    paths = _paths(engine, key, cache_dir)
+    return key in _MEMORY or (paths is not None and paths[0].is_file() and paths[1].is_file())
+
+
 def protected_set(
     engine: Engine | ResponseSource, framework: Framework, *, rebuild: bool = False, cache_dir: Path | None = None
 ) -> ProtectedSet:
@@ -245,9 +259,8 @@ def protected_set(
     if not rebuild and key in _MEMORY:
         _MEMORY.move_to_end(key)
         return _MEMORY[key]
-    folder = cache_dir or default_cache_dir(engine)
-    public_path = folder / f"protected-{key}.parquet" if folder is not None else None
-    audit_path = folder / f"protected-{key}-audit.parquet" if folder is not None else None
+    paths = _paths(engine, key, cache_dir)
+    public_path, audit_path = paths if paths is not None else (None, None)
     if not rebuild and public_path is not None and audit_path is not None and public_path.is_file() and audit_path.is_file():
         result = ProtectedSet(key, pd.read_parquet(public_path), pd.read_parquet(audit_path), 0, 0.0)
     else:

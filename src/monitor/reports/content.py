@@ -1,6 +1,6 @@
 """Build the Report model (model.py) from engine results, the framework, coverage and provenance.
 
-Every number passes through `monitor.privacy.for_audience(results, 'public')` here, once: the
+Every number comes from the protected set (`monitor.privacy.public_results`), here, once: the
 renderers never see a suppressed value, only its '<11' marker. Figures come from
 monitor.charts.figures, the dashboard's own builders. Content is deterministic for a database and a
 framework: rows are ordered by framework order and territory code, and the generation time appears
@@ -17,11 +17,11 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from monitor.charts import figures
-from monitor.engine import compute_cached, coverage
+from monitor.engine import coverage
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
-from monitor.privacy import for_audience
+from monitor.privacy import public_results as public_results_of
 from monitor.reports import findings, narrative, text, texts, wording
 from monitor.reports import format as fmt
 from monitor.reports.iptt import iptt_section
@@ -494,12 +494,14 @@ def public_results(engine: Engine, framework: Framework, codes: list[str] | None
     the access-to-assistance cascade per oblast × year). A report for some oblasts filters; it never
     suppresses again.
     """
-    raw = compute_cached(engine, framework, level="oblast", period="year", disaggregate=True, oblasts=codes)
-    if raw.empty:
+    # The protected set, filtered: a report for some oblasts never suppresses again, and its "all" row
+    # for a subset of oblasts is summed from published oblast rows only (privacy.protect._subset_total).
+    results = public_results_of(engine, framework, level="oblast", period="year", oblasts=codes)
+    if results.empty:
         raise MonitorError(issue("report-no-data"))
-    raw_all = compute_cached(engine, framework, level="all", period="year", disaggregate=True, oblasts=codes)
-    results = for_audience(raw, "public")
-    results_all = for_audience(raw_all, "public")
+    results_all = public_results_of(engine, framework, level="all", period="year", oblasts=codes)
+    results = results.drop(columns=["granularity"], errors="ignore")
+    results_all = results_all.drop(columns=["granularity"], errors="ignore")
     from monitor.engine.cascade import compute_cascade
 
     cascade = compute_cascade(engine, framework, granularity="year")

@@ -153,6 +153,12 @@ def import_tab(view: View, fw: Any) -> None:
         bar.progress(1.0)
         st.session_state.pop("imp_preview", None)
         data.clear()
+        if final.accepted:
+            # The protected set is built now, once, so no viewer's page or report waits for it later.
+            from monitor.privacy import protected_set
+
+            with st.spinner(t("dashboard.data.protecting", lang)):
+                protected_set(engine, fw)
         st.success(t("dashboard.data.done", lang, accepted=final.accepted, rejected=final.rejected))
         if final.rejected_rows:
             out = final.write_rejected_csv(folder / f"rejected-{path.stem}.csv")
