@@ -50,7 +50,8 @@ def test_admin_counts_prefer_oblast_directorate_and_raion_bodies():
         {"oblast": K, "body": "oblast_department", "applications_total": 8.0, "granted_count": 5.0, "paid_count": 4.0},
         {"oblast": P, "body": "oblast_department", "applications_total": 3.0, "granted_count": 2.0, "paid_count": 2.0},
     ])
-    out = cascade.build(pol, bod, None, pd.DataFrame(), NAMES, granularity="wave")
+    # The counting rules, with the people rule off (survivor_min_n=1); the rule has its own test below.
+    out = cascade.build(pol, bod, None, pd.DataFrame(), NAMES, granularity="wave", survivor_min_n=1)
     assert [step(out, K, s)["value"] for s in cascade.ADMIN_STEPS] == [20, 12, 8, 5, 4]
     # Poltava: no directorate answer, so the raion departments add up; no raion body, so the oblast one counts.
     assert [step(out, P, s)["value"] for s in cascade.ADMIN_STEPS] == [10, 5, 3, 2, 2]
@@ -63,9 +64,22 @@ def test_case_list_counts_when_totals_missing():
     bod = bodies([{"oblast": K, "body": "raion_administration", "applications_total": None, "granted_count": None,
                    "paid_count": 1.0}])
     cases = pd.DataFrame({"id": [1, 2, 3], "parent_id": [100, 100, 100], "decision": ["granted", "refused", "granted"]})
-    out = cascade.build(pd.DataFrame(), bod, cases, pd.DataFrame(), NAMES, granularity="wave")
+    out = cascade.build(pd.DataFrame(), bod, cases, pd.DataFrame(), NAMES, granularity="wave", survivor_min_n=1)
     assert step(out, K, "applied")["value"] == 3
     assert step(out, K, "granted")["value"] == 2
+
+
+def test_admin_numbers_of_people_below_k_are_hidden_with_the_share_that_would_give_them_back():
+    pol = police([(K, "oblast_directorate", 20, 12)])
+    bod = bodies([{"oblast": K, "body": "raion_administration", "applications_total": 14.0, "granted_count": 4.0,
+                   "paid_count": 0.0}])
+    out = cascade.build(pol, bod, None, pd.DataFrame(), NAMES, granularity="wave")
+    assert [step(out, K, s)["value"] for s in ("identified", "referred", "applied")] == [20, 12, 14]
+    granted, paid = step(out, K, "granted"), step(out, K, "paid")
+    assert granted["suppressed"] and pd.isna(granted["value"]) and pd.isna(granted["of_previous"])
+    assert granted["n_display"] == "<11"
+    # paid = 0 is a published zero, but its share of the hidden 4 would be 0/4: no base, no share.
+    assert not paid["suppressed"] and paid["value"] == 0 and pd.isna(paid["base"]) and pd.isna(paid["of_previous"])
 
 
 def answer(applied="yes", granted="yes", paid="yes", needed="medical legal", received="medical legal") -> dict:

@@ -10,7 +10,8 @@ Per oblast and period, two tracks built from three instruments:
   respondents.
 
 Survivor steps are suppressed when the respondents or the step's count fall below the survivor
-threshold (k = 11): such rows keep `suppressed=True`, no value and `n_display='<11'`.
+threshold (k = 11), and so is an administrative step whose number of people is 0 < count < k (the
+protected set's 'people' rule): such rows keep `suppressed=True`, no value and `n_display='<11'`.
 Pure pandas over engine frames; nothing here knows Streamlit.
 """
 
@@ -151,15 +152,21 @@ def build(
         for order, step in enumerate(ADMIN_STEPS):
             count = rec.get(step)
             count = None if count is None or pd.isna(count) else float(count)
+            # These are numbers of people (identified, referred, applicants, status holders, paid): the
+            # protected set hides 0 < count < k as 'people', so the cascade must not show them either;
+            # the next step's share of this one would give it back, so that share goes too.
+            small = count is not None and 0 < count < survivor_min_n
+            shown = None if small else count
             rows.append(
                 {
                     "oblast_code": rec["oblast_code"], "period": rec["period"], "source": "admin",
-                    "step": step, "step_order": order, "count": count, "base": previous, "value": count,
-                    "of_previous": (count / previous) if count is not None and previous else None,
-                    "n": count, "suppressed": False, "n_display": "" if count is None else f"{count:.0f}",
+                    "step": step, "step_order": order, "count": shown, "base": previous, "value": shown,
+                    "of_previous": (shown / previous) if shown is not None and previous else None,
+                    "n": shown, "suppressed": small,
+                    "n_display": f"<{survivor_min_n}" if small else ("" if count is None else f"{count:.0f}"),
                 }
             )
-            previous = count
+            previous = shown
     for rec in survivor_counts(survivors, granularity).to_dict("records"):
         respondents = int(rec["respondents"])
         previous = float(respondents)
