@@ -488,3 +488,17 @@ def test_17b_no_last_seen_is_expired() -> None:
 def test_audit_counts_grow_with_attacks(world: World) -> None:
     """Sanity: the world's audit log holds the refusals of the tests above (it is never empty)."""
     assert audit_count(world.engine) > 0
+
+
+def test_10c_a_link_planted_under_the_upload_name_is_replaced_not_followed(tmp_path: Path) -> None:
+    from monitor.auth.uploads import store_upload
+
+    folder = tmp_path / "uploads"
+    folder.mkdir(mode=0o700)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    (folder / "police.csv").symlink_to(victim)
+    path = store_upload(folder, "police.csv", b"wave,oblast\n2022-1,UA53\n")
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert not path.is_symlink() and path.read_bytes() == b"wave,oblast\n2022-1,UA53\n"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

@@ -17,7 +17,12 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     folder = tmp_path_factory.mktemp("dashboard-demo")
     url = f"sqlite:///{folder}/demo.db"
-    run_demo(store_db.connect(url), framework_or_raise(ROOT), out_dir=folder / "demo")
+    engine = store_db.connect(url)
+    run_demo(engine, framework_or_raise(ROOT), out_dir=folder / "demo")
+    # Built once here as `monitor demo` does, so no page run waits for the protected set.
+    from monitor.privacy import protected_set
+
+    protected_set(engine, framework_or_raise(ROOT))
     yield url
     store_db.close(url)
 

@@ -102,11 +102,25 @@ def store_upload(folder: Path | str, name: str, data: bytes) -> Path:
     clean = check_upload(name, data)
     folder = Path(folder)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = (folder / clean).resolve()
-    if target.parent != folder.resolve():
+    # The folder is resolved, the name is not: a link planted under the name must not decide the target.
+    target = folder.resolve() / clean
+    if clean in ("", ".", "..") or target.parent != folder.resolve() or Path(clean).name != clean:
         raise MonitorError(issue("upload-bad-name", name=_shown(name)))
-    target.write_bytes(data)
+    # Written to a new private file and renamed into place: a link planted under the final name is
+    # replaced, never followed, and nobody else can read the upload while it waits for the import.
+    partial = folder / f".{clean}.{os.getpid()}.{os.urandom(4).hex()}.part"
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.replace(partial, target)
     return target
+
+
+def private_folder() -> Path:
+    """A new folder only this process's user can enter (one per dashboard session), never a shared one."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="monitor-upload-"))
 
 
 def receive_upload(engine: Engine, user: Any, folder: Path | str, name: str, data: bytes,

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from monitor.auth import uploads
 from monitor.charts import figures
 from monitor.dashboard import access, data, layout, sources_panel
 from monitor.dashboard.pages.common import View, current
-from monitor.errors import render_issue
+from monitor.errors import MonitorError, render_issue
 from monitor.i18n import label, t
 
 
@@ -122,15 +121,28 @@ def import_tab(view: View, fw: Any) -> None:
         return
     surveys = {s.id: label(s.title, lang) for s in fw.surveys.values()}
     survey_id = st.selectbox(t("dashboard.data.survey", lang), list(surveys), format_func=surveys.get, key="imp_survey")
-    upload = st.file_uploader(t("dashboard.data.upload", lang), type=["csv", "xlsx", "zip", "tsv"], key="imp_file")
+    upload = st.file_uploader(t("dashboard.data.upload", lang), type=[s.lstrip(".") for s in uploads.ALLOWED],
+                              key="imp_file")
     if upload is None:
         return
-    folder = Path(tempfile.gettempdir()) / "monitor-uploads"
-    folder.mkdir(exist_ok=True)
-    # Keep the original file name: the import history and the readers use it.
-    path = folder / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
     engine = data.engine(view.url)
+    # Through the hardened path only (size, type by content, safe name, private per-session folder, no
+    # planted link followed); a signed-in person's upload is also authorised and audited.
+    if "imp_folder" not in st.session_state:
+        st.session_state["imp_folder"] = str(uploads.private_folder())
+    user = access.current_user()
+    try:
+        if user is None:
+            path = uploads.store_upload(st.session_state["imp_folder"], upload.name, upload.getvalue())
+        else:
+            from monitor.dashboard.login import client_ip
+
+            path = uploads.receive_upload(engine, user, st.session_state["imp_folder"], upload.name,
+                                          upload.getvalue(), ip=client_ip())
+    except MonitorError as error:
+        for problem in error.issues:
+            st.error(render_issue(problem, lang))
+        return
     run = importer(engine, fw)
     if st.button(t("dashboard.data.check", lang), key="imp_check"):
         report = run(survey_id, path, dry_run=True)
@@ -161,7 +173,7 @@ def import_tab(view: View, fw: Any) -> None:
                 protected_set(engine, fw)
         st.success(t("dashboard.data.done", lang, accepted=final.accepted, rejected=final.rejected))
         if final.rejected_rows:
-            out = final.write_rejected_csv(folder / f"rejected-{path.stem}.csv")
+            out = final.write_rejected_csv(path.parent / f"rejected-{path.stem}.csv")
             st.download_button(
                 t("dashboard.data.download_rejected", lang), out.read_bytes(), file_name=out.name, mime="text/csv"
             )
