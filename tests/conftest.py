@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from monitor.store import db as store_db
 
 PG_URL = os.environ.get("MONITOR_TEST_PG_URL")
-# The server key (monitor.auth.secret) of a test run lives in a temporary folder, never in data/.
+# The server key (monitor.secret) of a test run lives in a temporary folder, never in data/.
 os.environ.setdefault("MONITOR_SECRET_FILE", os.path.join(tempfile.mkdtemp(prefix="monitor-key-"), "monitor.key"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

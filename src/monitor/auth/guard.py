@@ -261,7 +261,7 @@ def responses_for_view(engine: Engine, user: Principal | None, survey_id: str, o
 def batch_oblasts(engine: Engine, batch_id: int) -> frozenset[str]:
     with Session(engine) as session:
         codes = session.scalars(
-            select(Response.oblast_code).where(Response.batch_id == batch_id).distinct()  # type: ignore[arg-type]
+            select(Response.oblast_code).where(Response.batch_id == batch_id).distinct()
         ).all()
     return frozenset(c for c in codes if c)
 
@@ -282,7 +282,7 @@ def may_see_batch(engine: Engine, user: Principal | None, batch_id: int) -> bool
             return True
         mine = sorted(own_oblasts(user))
         found = session.scalars(
-            select(RejectedRow.id).where(RejectedRow.batch_id == batch_id,  # type: ignore[arg-type]
+            select(RejectedRow.id).where(RejectedRow.batch_id == batch_id,
                                          RejectedRow.oblast_code.in_(mine)).limit(1)  # type: ignore[union-attr]
         ).first()
     return found is not None

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import DateTime, Integer, bindparam, text
 from sqlalchemy.engine import Engine
 
-from monitor.auth.secret import keyed_hash
+from monitor.secret import keyed_hash
 
 EPOCH = datetime(1970, 1, 1)
 

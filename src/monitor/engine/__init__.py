@@ -10,11 +10,18 @@ Public API (the dashboard, the reports and the CLI use only these):
 Outputs for people come from monitor.privacy (the protected set), never from compute() directly.
 """
 
-from monitor.engine.cache import clear_cache, compute_cached, db_fingerprint, default_cache_dir, framework_key
+from monitor.engine.cache import clear_cache, compute_cached, default_cache_dir, framework_key
 from monitor.engine.compute import COLUMNS, LEVELS, compute, rederive
 from monitor.engine.contributions import Contributions, Quantity, contributions, quantities_of
 from monitor.engine.coverage import coverage
-from monitor.engine.frames import DbSource, ParquetSource, ResponseSource, load_frame, source_of
+from monitor.engine.frames import (
+    DbSource,
+    ParquetSource,
+    ResponseSource,
+    db_fingerprint,
+    load_frame,
+    source_of,
+)
 from monitor.engine.periods import GRANULARITIES
 from monitor.engine.smallcells import apply_min_n, complementary
 

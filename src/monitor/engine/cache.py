@@ -23,28 +23,14 @@ from typing import Any
 
 import orjson
 import pandas as pd
-from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 
 from monitor.engine.compute import compute
-from monitor.engine.frames import ResponseSource, source_of
+from monitor.engine.frames import ResponseSource, db_fingerprint, source_of  # noqa: F401  (db_fingerprint: still importable from here)
 from monitor.framework.models import Framework
 
 MAX_ENTRIES = 64
 _MEMORY: OrderedDict[str, pd.DataFrame] = OrderedDict()
-
-_FINGERPRINT_SQL = text(
-    "SELECT (SELECT max(id) FROM response), (SELECT count(*) FROM importbatch), (SELECT max(id) FROM importbatch), "
-    "(SELECT sum(accepted) FROM importbatch), (SELECT max(imported_at) FROM importbatch), "
-    "(SELECT count(*) FROM territory), (SELECT max(id) FROM territory)"
-)
-
-
-def db_fingerprint(engine: Engine) -> tuple[Any, ...]:
-    with engine.connect() as connection:
-        row = connection.execute(_FINGERPRINT_SQL).one()
-    return (str(engine.url), *(str(v) for v in row))
-
 
 def framework_key(framework: Framework) -> str:
     if framework.hash:

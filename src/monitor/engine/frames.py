@@ -35,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
 from monitor.engine.fastread import NotFast, read_chunks
@@ -108,6 +109,21 @@ _SQL_REPEAT_PG = (
 )
 
 
+# The state of the responses in the database, from one cheap query (the result cache keys on it;
+# see monitor.engine.cache). Here, beside DbSource, so that the cache imports frames and not back.
+_FINGERPRINT_SQL = sql_text(
+    "SELECT (SELECT max(id) FROM response), (SELECT count(*) FROM importbatch), (SELECT max(id) FROM importbatch), "
+    "(SELECT sum(accepted) FROM importbatch), (SELECT max(imported_at) FROM importbatch), "
+    "(SELECT count(*) FROM territory), (SELECT max(id) FROM territory)"
+)
+
+
+def db_fingerprint(engine: Engine) -> tuple[Any, ...]:
+    with engine.connect() as connection:
+        row = connection.execute(_FINGERPRINT_SQL).one()
+    return (str(engine.url), *(str(v) for v in row))
+
+
 @dataclass
 class DbSource:
     """Responses straight from the store (SQLite or PostgreSQL)."""
@@ -143,8 +159,6 @@ class DbSource:
         return self._territories
 
     def fingerprint(self) -> tuple[Any, ...]:
-        from monitor.engine.cache import db_fingerprint
-
         return db_fingerprint(self.engine)
 
 

@@ -4,7 +4,7 @@ The engine marks cells so that staff views show what the public will not see. Wh
 actually sees is the protected set (monitor.privacy.protect), which starts from these marks and adds
 linked secondary suppression proved by the disclosure audit.
 
-Rules (domain.md §3):
+Rules (the sources: docs/domain/data-protection.md):
 1. min-n: a cell with 0 < n < min_n is suppressed (min_n: the indicator's, else its survey's; never
    below framework.yaml's survivor_min_n, 11, for survivor instruments). A cell with n = 0 has
    nothing to hide: it is 'no-data', not suppressed.

@@ -1,6 +1,6 @@
 """Targets, % of target, traffic-light status and change since the previous period.
 
-% of target follows a USAID indicator performance tracking table (domain.md §4): for
+% of target follows a USAID indicator performance tracking table (docs/domain/donor-reporting.md): for
 higher-is-better indicators actual / target × 100, for lower-is-better target / actual × 100.
 Undefined (NaN) when the target is missing or 0, or when a lower-is-better actual is 0 (the formula
 would be infinite; the status still shows green). Context indicators (direction none) get

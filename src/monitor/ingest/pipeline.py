@@ -224,10 +224,10 @@ RESPONDENT_CODE = "respondent_code"
 
 def protect_answers(survey: Survey, answers: dict[str, pd.Series]) -> None:
     """Survivor instruments store no free text at all; their random respondent code, which
-    deduplication needs, only as a keyed hash (the key is outside the database: monitor.auth.secret)."""
+    deduplication needs, only as a keyed hash (the key is outside the database: monitor.secret)."""
     if survey.respondent != "survivor":
         return
-    from monitor.auth.secret import keyed_hash
+    from monitor.secret import keyed_hash
 
     for question in survey.all_questions():
         if question.type != QuestionType.text or question.name not in answers:

@@ -49,7 +49,7 @@ class ImportReport:
         return [i for i in self.issues if i.level == "warning"]
 
     def to_dict(self) -> dict[str, Any]:
-        """The design.md contract (survey, file, sha256, rows, accepted, rejected, duplicates, batch) and more."""
+        """The import report (survey, file, sha256, rows, accepted, rejected, duplicates, batch) and more."""
         return {
             "survey": self.survey,
             "file": self.file,

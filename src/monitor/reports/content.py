@@ -24,12 +24,24 @@ from monitor.i18n import t
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import findings, narrative, text, texts, wording
 from monitor.reports import format as fmt
+from monitor.reports.context import (
+    ALL,
+    CI_KEY,
+    LANGS,
+    Context,
+    change_cell,
+    header_row,
+    indicator_order,
+    number_cell,
+    pct_cell,
+    text_cell,
+    value_cell,
+)
 from monitor.reports.iptt import iptt_section
 from monitor.reports.model import (
     Cell,
     Chart,
     Definition,
-    HeaderCell,
     NativeChart,
     Paragraph,
     Report,
@@ -37,127 +49,6 @@ from monitor.reports.model import (
     Table,
 )
 from monitor.reports.provenance import Provenance, provenance
-
-LANGS = ("uk", "en")
-CI_KEY = {"share": "wilson", "mean": "t", "median": "order", "duration": "order"}
-ALL = "ALL"
-
-
-
-# --------------------------------------------------------------------------- cells
-
-
-def _number_format(unit: str | None, number: float) -> str:
-    if unit in fmt.PERCENT_UNITS:
-        return "percent"
-    if unit in fmt.INTEGER_UNITS and number == round(number):
-        return "integer"
-    return "decimal"
-
-
-def value_cell(row: dict[str, Any] | None, lang: str, with_status: bool = True) -> Cell:
-    """An indicator value; a withheld one shows its marker ('<11') and carries no number."""
-    if row is None:
-        return Cell(fmt.DASH, status="no-data" if with_status else "")
-    status = str(row.get("status") or "") if with_status else ""
-    if bool(row.get("suppressed")):
-        return Cell(str(row.get("n_display") or "<"), status="suppressed" if with_status else "")
-    number = row.get("value")
-    if fmt.missing(number):
-        return Cell(fmt.DASH, status=status)
-    unit = row.get("unit")
-    return Cell(fmt.value(number, unit, lang), value=float(number), number_format=_number_format(unit, float(number)),
-                status=status)
-
-
-def number_cell(number: Any, unit: str | None, lang: str) -> Cell:
-    if fmt.missing(number):
-        return Cell(fmt.DASH)
-    return Cell(fmt.value(number, unit, lang), value=float(number), number_format=_number_format(unit, float(number)))
-
-
-def pct_cell(pct: Any, lang: str) -> Cell:
-    if fmt.missing(pct):
-        return Cell(fmt.DASH)
-    return Cell(fmt.percent(pct, lang, 0), value=float(pct) / 100, number_format="percent0")
-
-
-def change_cell(change: Any, unit: str | None, lang: str, significant: bool = False) -> Cell:
-    """A signed change ('+5,2 в. п.'), '*' when statistically significant."""
-    if fmt.missing(change):
-        return Cell(fmt.DASH)
-    cell = number_cell(change, unit, lang)
-    cell.text = fmt.change(change, unit, lang) + ("*" if significant else "")
-    return cell
-
-
-def text_cell(value: str, bold: bool = False) -> Cell:
-    return Cell(value, bold=bold)
-
-
-def _header(*names: str) -> list[list[HeaderCell]]:
-    return [[HeaderCell(n) for n in names]]
-
-
-# --------------------------------------------------------------------------- context
-
-
-def indicator_order(framework: Framework) -> dict[str, int]:
-    """Indicators in theme order (framework.yaml), then by id: the order of every table."""
-    themes = {th.id: th.order for th in framework.settings.themes}
-    ordered = sorted(framework.indicators.values(), key=lambda i: (themes.get(i.theme, 99), i.theme, i.id))
-    return {ind.id: position for position, ind in enumerate(ordered)}
-
-
-class Context:
-    """What every section needs: the public results, names and titles in the report's language."""
-
-    def __init__(self, framework: Framework, lang: str, results: pd.DataFrame, results_all: pd.DataFrame,
-                 period: str, periods: list[str]) -> None:
-        self.framework = framework
-        self.lang = lang
-        self.results = results
-        self.results_all = results_all
-        self.period = period
-        self.periods = periods
-        index = periods.index(period)
-        self.previous = periods[index - 1] if index > 0 else None
-        self.order = indicator_order(framework)
-        self.titles = {i: ind.title.get(lang) for i, ind in framework.indicators.items()}
-        self.short = {i: (ind.short_title or ind.title).get(lang) for i, ind in framework.indicators.items()}
-        territory = results.drop_duplicates("territory_code").sort_values("territory_code")
-        name_column = "territory_name_en" if lang == "en" else "territory_name"
-        self.oblasts: list[str] = territory["territory_code"].tolist()
-        self.names: dict[str, str] = dict(zip(territory["territory_code"], territory[name_column], strict=True))
-        self.names[ALL] = t("reports.text.all_oblasts", lang)
-        totals = results[results["dimension"] == ""]
-        self.totals = totals
-        self.now = totals[totals["period"] == period]
-        self.by_cell = {(r["indicator"], r["territory_code"]): r for r in self.now.to_dict("records")}
-        all_totals = results_all[results_all["dimension"] == ""] if not results_all.empty else results_all
-        self.all_by = {(r["indicator"], str(r["period"])): r for r in all_totals.to_dict("records")}
-        # Disaggregated rows of all oblasts combined: (indicator, period, dimension, value) -> row.
-        dims = results_all[results_all["dimension"] != ""] if not results_all.empty else results_all
-        self.all_dims = {(r["indicator"], str(r["period"]), r["dimension"], r["dimension_value"]): r
-                         for r in dims.to_dict("records")}
-        self.dims_of: dict[tuple[str, str], list[str]] = {}
-        for r in dims.to_dict("records"):
-            values = self.dims_of.setdefault((r["indicator"], r["dimension"]), [])
-            if r["dimension_value"] not in values:
-                values.append(r["dimension_value"])
-        self.notes: dict[tuple[str, str], Any] = {}  # (indicator, period) -> ReportText, set by build_content
-        self.missing_notes: list[tuple[str, str]] = []
-
-    def t(self, key: str, **params: Any) -> str:
-        return t(key, self.lang, **params)
-
-    def indicators(self, theme: str | None = None) -> list[Indicator]:
-        ordered = sorted(self.framework.indicators.values(), key=lambda i: self.order[i.id])
-        return [i for i in ordered if theme is None or i.theme == theme]
-
-    def titled(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return figures.with_titles(frame, self.framework, self.lang)
-
 
 # --------------------------------------------------------------------------- sections
 
@@ -190,7 +81,7 @@ def summary_section(ctx: Context) -> Section:
         ])
     section.blocks.append(Table(
         "summary", ctx.t("reports.section.summary"),
-        _header(ctx.t("reports.col.oblast"), ctx.t("reports.col.index"), ctx.t("reports.col.status"),
+        header_row(ctx.t("reports.col.oblast"), ctx.t("reports.col.index"), ctx.t("reports.col.status"),
                 ctx.t("reports.col.change"), ctx.t("reports.col.improved"), ctx.t("reports.col.worsened"),
                 ctx.t("reports.col.red_flags")),
         rows, [2.6, 1.2, 2, 1.2, 1.9, 1.9, 1.6], note=ctx.t("reports.significant_mark"),
@@ -215,20 +106,6 @@ def summary_section(ctx: Context) -> Section:
     return section
 
 
-def _baseline(ctx: Context, indicator: Indicator) -> tuple[Cell, bool]:
-    """The framework's baseline, else the first wave's combined result (marked †)."""
-    base = indicator.baseline
-    if base is not None and base.value is not None:
-        return number_cell(base.value, indicator.unit, ctx.lang), False
-    period = base.period if base is not None else (ctx.periods[0] if ctx.periods else "")
-    row = ctx.all_by.get((indicator.id, str(period)))
-    cell = value_cell(row, ctx.lang, with_status=False)
-    if cell.text in (fmt.DASH, ""):
-        return cell, False
-    cell.text += " †"
-    return cell, True
-
-
 def theme_sections(ctx: Context) -> list[Section]:
     sections: list[Section] = []
     themes = sorted(ctx.framework.settings.themes, key=lambda th: (th.order, th.id))
@@ -251,7 +128,7 @@ def theme_sections(ctx: Context) -> list[Section]:
         n_oblasts = len(ctx.oblasts)
         section.blocks.append(Table(
             f"theme-{theme.id}", f"{title}, {ctx.period}",
-            _header(ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), *[ctx.names[c] for c in ctx.oblasts],
+            header_row(ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), *[ctx.names[c] for c in ctx.oblasts],
                     ctx.names[ALL]),
             table_rows, [0.9, 6] + [2.1] * (n_oblasts + 1),
             note=ctx.t("reports.masked_rule"),
@@ -306,7 +183,7 @@ def oblast_sections(ctx: Context) -> list[Section]:
             ])
         section.blocks.append(Table(
             f"oblast-{code}", f"{name}, {ctx.period}",
-            _header(ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), ctx.t("reports.col.value"),
+            header_row(ctx.t("reports.col.id"), ctx.t("reports.col.indicator"), ctx.t("reports.col.value"),
                     ctx.t("reports.col.interval"), ctx.t("reports.col.n"), ctx.t("reports.col.target"),
                     ctx.t("reports.col.pct_met"), ctx.t("reports.col.status"), ctx.t("reports.col.change")),
             rows, [0.9, 4.6, 1.6, 2.7, 0.9, 1.4, 1.4, 2.7, 1.8],
@@ -341,7 +218,7 @@ def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
     if rows:
         section.blocks.append(Table(
             "coverage", ctx.t("reports.section.coverage"),
-            _header(ctx.t("reports.col.survey"), ctx.t("reports.col.wave"), *[ctx.names[c] for c in ctx.oblasts],
+            header_row(ctx.t("reports.col.survey"), ctx.t("reports.col.wave"), *[ctx.names[c] for c in ctx.oblasts],
                     f"{ctx.t('reports.col.received')}/{ctx.t('reports.col.expected')}"),
             rows, [5, 1.2] + [2.2] * len(ctx.oblasts) + [2],
             native_chart=NativeChart(ctx.t("reports.section.coverage"), 0, list(range(2, 2 + len(ctx.oblasts))), "bar"),
@@ -375,7 +252,7 @@ def methodology_section(ctx: Context) -> Section:
                        Cell(verified, status="" if param.verified else "amber"),
                        text_cell(wording.source(param.source, ctx.lang))])
     section.blocks.append(Table("parameters", ctx.t("reports.method.parameters_title"),
-                                _header(ctx.t("reports.col.parameter"), ctx.t("reports.col.value"),
+                                header_row(ctx.t("reports.col.parameter"), ctx.t("reports.col.value"),
                                         ctx.t("reports.col.verified"), ctx.t("reports.col.source")),
                                 params, [4, 2, 1.6, 6.4], font_size=6.5))
     surveys: list[list[Cell]] = []
@@ -385,7 +262,7 @@ def methodology_section(ctx: Context) -> Section:
                         text_cell(wording.survey_unit(survey.unit, ctx.lang)),
                         Cell(str(survey.min_n), float(survey.min_n), "integer")])
     section.blocks.append(Table("instruments", ctx.t("reports.col.survey"),
-                                _header(ctx.t("reports.col.id"), ctx.t("reports.col.survey"),
+                                header_row(ctx.t("reports.col.id"), ctx.t("reports.col.survey"),
                                         ctx.t("reports.col.respondent"), ctx.t("reports.col.survey_unit"),
                                         ctx.t("reports.col.min_n")),
                                 surveys, [1, 6, 2.2, 1.8, 1]))
@@ -456,7 +333,7 @@ def provenance_section(ctx: Context, prov: Provenance, generated_line: str, obla
         (ctx.t("reports.prov.command"), command_line(ctx.lang, ctx.period, oblasts)),
     ]
     section.blocks.append(Table("provenance", ctx.t("reports.section.provenance"),
-                                _header(ctx.t("reports.col.item"), ctx.t("reports.col.value")),
+                                header_row(ctx.t("reports.col.item"), ctx.t("reports.col.value")),
                                 [[text_cell(k, bold=True), text_cell(v)] for k, v in items], [3, 9], font_size=8))
     section.blocks.append(Paragraph(generated_line, "note"))
     return section

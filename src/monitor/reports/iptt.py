@@ -19,11 +19,12 @@ import numpy as np
 from monitor.engine.targets import pct_of_target, target_for
 from monitor.framework.models import Indicator
 from monitor.reports import format as fmt
+from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell
 from monitor.reports.model import Cell, HeaderCell, Section, Table
 from monitor.reports.texts import inline
 
 if TYPE_CHECKING:
-    from monitor.reports.content import Context
+    from monitor.reports.context import Context
 
 LEVEL_ORDER = {"impact": 0, "outcome": 1, "output": 2, "context": 3}
 SEX_DIMENSIONS = ("sex", "applicant_sex", "survivor_sex")
@@ -68,8 +69,6 @@ def _unverified(row: dict[str, Any] | None) -> bool:
 
 
 def achieved_cell(ctx: Context, row: dict[str, Any] | None) -> Cell:
-    from monitor.reports.content import value_cell
-
     cell = value_cell(row, ctx.lang)
     if _unverified(row):
         cell.text += f" {UNVERIFIED_MARK}"
@@ -109,8 +108,6 @@ def _note(ctx: Context, ind: Indicator, years: list[str]) -> Cell:
 
 
 def iptt_section(ctx: Context) -> Section:
-    from monitor.reports.content import _baseline, number_cell, pct_cell, text_cell
-
     years = ctx.periods
     section = Section("iptt", ctx.t("reports.section.iptt"), landscape=True)
     header_top = [HeaderCell("", 5)] + [HeaderCell(y, 4) for y in years] + [HeaderCell(ctx.t("reports.col.lop"), 2),
@@ -132,7 +129,7 @@ def iptt_section(ctx: Context) -> Section:
             rows.append([Cell("", status="group"), Cell(ctx.t(f"reports.level_group.{ind.level}"), bold=True,
                                                           status="group")]
                         + [Cell("", status="group") for _ in range(width - 2)])
-        baseline, marked = _baseline(ctx, ind)
+        baseline, marked = baseline_cell(ctx, ind)
         from_data = from_data or marked
         row = [text_cell(ind.id, bold=True), text_cell(ind.title.get(ctx.lang)),
                text_cell(ctx.t(f"reports.unit.{ind.unit}")), text_cell(ctx.t(f"reports.direction.{ind.direction}")),
@@ -166,8 +163,6 @@ def iptt_section(ctx: Context) -> Section:
 
 def breakdown_rows(ctx: Context, ind: Indicator, years: list[str], width: int) -> list[list[Cell]]:
     """One row per sex and per age group under the indicator's own row (all oblasts in scope combined)."""
-    from monitor.reports.content import text_cell
-
     dims = {d for (i, d) in ctx.dims_of if i == ind.id}
     wanted = breakdown_dimensions(ind, dims)
     if not wanted:

@@ -22,7 +22,7 @@ from monitor.reports.tables import ReportText
 from monitor.reports.texts import Text, markdown_blocks
 
 if TYPE_CHECKING:
-    from monitor.reports.content import Context
+    from monitor.reports.context import Context
 
 
 def _story(ctx: Context, text: Text | None, kind: str) -> list[Paragraph]:

@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the database connection at the newest migration, and the territory reference."""

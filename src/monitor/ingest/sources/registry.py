@@ -45,7 +45,7 @@ def list_sources(engine: Engine) -> list[dict[str, Any]]:
     """Every source with its last sync and counts (for `sources list` and the Data page); no token, ever."""
     column = SourceSubmission.__table__.c  # type: ignore[attr-defined]
     with Session(engine) as session:
-        rows = list(session.execute(select(Source).order_by(Source.name)).scalars())  # type: ignore[arg-type]
+        rows = list(session.execute(select(Source).order_by(Source.name)).scalars())
         counts = {
             (source_id, status): n for source_id, status, n in session.execute(
                 select(column.source_id, column.status, func.count()).group_by(column.source_id, column.status))

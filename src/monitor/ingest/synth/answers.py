@@ -227,7 +227,7 @@ def _answer(question: Question, ctx: _Ctx, n: int, oblasts: np.ndarray) -> objec
 
 
 def _probability(base: float, change: float, offsets: dict | object, oblasts: np.ndarray, wave_index: int) -> np.ndarray:
-    offset = np.array([offsets.get(o, 0.0) for o in oblasts], dtype=float)  # type: ignore[attr-defined]
+    offset = np.array([offsets.get(o, 0.0) for o in oblasts], dtype=float)
     return base + change * wave_index + offset
 
 

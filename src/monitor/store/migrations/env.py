@@ -1,13 +1,18 @@
-"""Alembic environment: runs on the connection handed over by monitor.store.db.upgrade."""
+"""Alembic environment: runs on the connection handed over by monitor.store.db.upgrade.
+
+The revisions in versions/ are written by hand (op.create_table ...); nothing at upgrade time reads
+`target_metadata`, only `alembic revision --autogenerate` does. The store is the bottom of the
+layers (pyproject.toml, [tool.importlinter]) and imports no table module above it (auth.models,
+reports.tables): a developer who autogenerates a revision imports those first, or hands the metadata
+in as `config.attributes["metadata"]`.
+"""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import monitor.auth.models
-import monitor.reports.tables
-import monitor.store.models  # noqa: F401  (registers the tables)
+import monitor.store.models  # noqa: F401  (registers the store's own tables)
 
-target_metadata = SQLModel.metadata
+target_metadata = context.config.attributes.get("metadata", SQLModel.metadata)
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - alembic CLI use (autogenerate)
     from monitor.store.db import make_engine
