@@ -67,8 +67,16 @@ def _shown(name: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in name)[:80]
 
 
+REASONS_UK = {
+    "not a ZIP/XLSX container": "не контейнер ZIP/XLSX",
+    "binary content": "двійковий вміст, не текст",
+    "extension": "розширення",
+    "no extension": "немає розширення",
+}
+
+
 def sniff_ok(suffix: str, head: bytes) -> tuple[bool, str]:
-    """Whether the first bytes fit the extension, and why not."""
+    """Whether the first bytes fit the extension, and why not (English; REASONS_UK has the Ukrainian)."""
     if suffix in (".xlsx", ".zip"):
         return (head.startswith(ZIP_MAGIC), "not a ZIP/XLSX container")
     if suffix == ".csv":
@@ -86,11 +94,12 @@ def check_upload(name: str, data: bytes) -> str:
     clean = safe_name(name)
     suffix = Path(clean).suffix.lower()
     if suffix not in ALLOWED:
-        raise MonitorError(issue("upload-bad-type", name=clean, reason=f"{suffix or 'no extension'}",
-                                 allowed=", ".join(ALLOWED)))
+        raise MonitorError(issue("upload-bad-type", name=clean, reason=suffix or "no extension",
+                                 reason_uk=suffix or REASONS_UK["no extension"], allowed=", ".join(ALLOWED)))
     fits, why = sniff_ok(suffix, data[:4096])
     if not fits:
-        raise MonitorError(issue("upload-bad-type", name=clean, reason=why, allowed=", ".join(ALLOWED)))
+        raise MonitorError(issue("upload-bad-type", name=clean, reason=why, reason_uk=REASONS_UK.get(why, why),
+                                 allowed=", ".join(ALLOWED)))
     return clean
 
 

@@ -29,7 +29,7 @@ if "forbidden" not in CATALOGUE:  # imported by monitor.auth too; register once
              "Split the export, or ask the administrator to raise MONITOR_MAX_UPLOAD_MB.",
              "Розділіть експорт або попросіть адміністратора збільшити MONITOR_MAX_UPLOAD_MB.")
     register("upload-bad-type", A, "'{name}' is not an accepted file ({reason}); accepted: {allowed}.",
-             "'{name}' — неприйнятний файл ({reason}); приймаються: {allowed}.")
+             "'{name}' — неприйнятний файл ({reason_uk}); приймаються: {allowed}.")
     register("upload-bad-name", A, "The file name '{name}' cannot be used.",
              "Ім'я файлу '{name}' не можна використати.",
              "Rename the file (letters, digits, spaces, dots, dashes) and upload it again.",
