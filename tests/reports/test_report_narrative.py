@@ -267,6 +267,8 @@ def english_words(text: str) -> list[str]:
     while wrapped.search(text):
         text = wrapped.sub(r"\1\2", text)
     text = re.sub(r"https?://\S+", " ", text)
+    # Short hashes (the provenance stamp prints 12 hex digits): '28451930fb3b' is a hash, not English.
+    text = re.sub(r"\b[0-9a-f]{8,64}\b", " ", text)
     text = re.sub(r"\b[A-Z]{2,5}-Q\d+[a-z]?(?:/[a-z])*", " ", text)  # questionnaire codes (HS-Q10a/b)
     text = re.sub(r"monitor report .*?-o FILE", " ", text, flags=re.S)  # the command that reproduces the report
     out = []

@@ -297,7 +297,9 @@ def _subset_total(rows: pd.DataFrame, oblasts: Sequence[str]) -> pd.DataFrame:
     out = first.copy()
     hidden = grouped["suppressed"].any()
     count = grouped.size()
-    sums = grouped[["n", "numerator", "denominator"]].sum(min_count=1)
+    # Plain floats (NaN for none): a nullable Int64 n would make Float64 arrays that float64 columns refuse.
+    sums = part[keys].join(part[["n", "numerator", "denominator"]].astype(float)).groupby(
+        keys, sort=False, dropna=False).sum(min_count=1)
     out["n"] = sums["n"]
     out["numerator"] = sums["numerator"]
     out["denominator"] = sums["denominator"]
@@ -309,9 +311,9 @@ def _subset_total(rows: pd.DataFrame, oblasts: Sequence[str]) -> pd.DataFrame:
     value[kind == "mean"] = out["numerator"] / out["n"]
     ratio = kind == "ratio"
     if ratio.any():
-        scale = first["value"] / (first["numerator"] / first["denominator"])
+        scale = first["value"].astype(float) / (first["numerator"].astype(float) / first["denominator"].astype(float))
         value[ratio] = (out["numerator"] / out["denominator"] * scale)[ratio]
-    value[single] = first["value"][single]
+    value[single] = first["value"].astype(float)[single]
     derivable = kind.isin(ADDITIVE_TYPES) | single
     out["value"] = value
     blank = hidden | ~derivable
