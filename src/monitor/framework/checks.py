@@ -346,8 +346,21 @@ def check_indicator(
                 )
             )
 
+    declared = settings.parameters if settings else {}
+    for where, ref in indicator.param_refs.items():
+        loc = tuple(where.split(".", 1)) if "." in where else (where,)
+        line = doc.line(loc)
+        parameter = declared.get(ref.param)
+        if parameter is None:
+            out.append(issue("unknown-param-ref", path=doc.path, line=line, indicator=ident, where=where, param=ref.param))
+        elif isinstance(parameter.value, bool) or not isinstance(parameter.value, int | float):
+            out.append(issue("param-ref-not-number", path=doc.path, line=line, indicator=ident, where=where,
+                             param=ref.param, value=repr(parameter.value)))
+        elif not parameter.verified:
+            out.append(issue("unverified-parameter", path=doc.path, line=line, owner=f"Indicator '{ident}'",
+                             param=ref.param, source=parameter.source))
     thresholds = indicator.thresholds
-    if thresholds:
+    if thresholds and all(isinstance(v, int | float) for v in (thresholds.green, thresholds.amber)):
         wrong = (indicator.direction == Direction.higher and thresholds.green < thresholds.amber) or (
             indicator.direction == Direction.lower and thresholds.green > thresholds.amber
         )
@@ -373,7 +386,8 @@ def check_indicator(
     if thresholds:
         values += [(("thresholds", "green"), "green", thresholds.green), (("thresholds", "amber"), "amber", thresholds.amber)]
     for loc, name, value in values:
-        if value is not None and not (low <= value <= high):
+        # A reference to an unknown or non-numeric parameter is reported above, not as a range.
+        if isinstance(value, int | float) and not (low <= value <= high):
             out.append(
                 issue(
                     "value-out-of-range",

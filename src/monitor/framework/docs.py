@@ -53,6 +53,8 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.FrameworkSettings,
     models.Theme,
     models.Parameter,
+    models.ParameterValue,
+    models.ParamRef,
     models.Text,
 ]
 ENUMS: list[tuple[str, str]] = [
