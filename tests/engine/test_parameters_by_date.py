@@ -97,3 +97,25 @@ def test_index_leaves_unverified_component_out(make_engine, add_responses, geo, 
     assert row["value"] == pytest.approx(value)
     assert row["index_missing"] == missing
     assert bool(row["unverified"]) is flag
+
+
+def test_thresholds_from_a_parameter_follow_the_period(make_engine, add_responses, geo) -> None:  # type: ignore[no-untyped-def]
+    from monitor.framework.models import ParamRef, Thresholds
+    from monitor.framework.params import resolve_param_refs
+
+    fw = _framework()
+    median = _ind("median_days", "hs", "duration", repeat="cases", value="days", unit="days",
+                  direction="lower-is-better", min_n=1, targets={"2021": ParamRef(param="deadline")},
+                  thresholds=Thresholds(green=ParamRef(param="deadline"), amber=ParamRef(param="deadline", times=2)))
+    fw.indicators["median_days"] = resolve_param_refs(median, fw.settings)
+    engine = make_engine()
+    add_responses(engine, "hs", [
+        {"hromada": geo.H1, "wave": "2021", "date": "2021-03-01", "children": [_case(7)]},
+        {"hromada": geo.H1, "wave": "2021", "date": "2021-09-01", "children": [_case(7)]},
+    ])
+    results = compute(engine, fw, indicators=["median_days"], period="quarter", disaggregate=False).set_index("period")
+    assert results.loc["2021-Q1", "status"] == "green"  # 7 <= 10, the deadline in force on 31.03.2021
+    assert results.loc["2021-Q3", "status"] == "amber"  # 7 > 5 but <= 2 × 5, from 01.06.2021
+    yearly = compute(engine, fw, indicators=["median_days"], disaggregate=False).iloc[0]
+    assert yearly["target"] == 5  # the year's target: the value in force on 31.12.2021
+    assert bool(yearly["unverified"]) is False  # the test parameter is verified

@@ -140,5 +140,26 @@ def test_shipped_417_deadlines_have_validity_and_stay_unverified() -> None:
             (None, date(2021, 5, 31)), (date(2021, 6, 1), None)
         ]
     flagged = {k for k, v in unverified_indicators(framework).items() if v}
-    assert {"S01", "R01"} <= flagged  # R01: working-days() counts on the unverified holiday list
+    assert {"S01", "S02", "R01"} <= flagged  # R01: working-days() counts on the unverified holiday list
     assert "OI" not in flagged  # the index leaves unverified components out (index_excludes_unverified)
+
+
+def test_shipped_s02_target_and_thresholds_follow_the_deadline() -> None:
+    from monitor.framework.models import Parameter
+    from monitor.framework.params import resolve_param_refs
+
+    framework, _issues = load_framework(PROJECT_ROOT)
+    assert framework is not None
+    s02 = framework.indicators["S02"]
+    deadline = framework.settings.parameters["status_decision_days"].value
+    assert s02.targets["2022"] == deadline and s02.lop_target == deadline
+    assert (s02.thresholds.green, s02.thresholds.amber) == (deadline, 2 * deadline)
+    assert unverified_indicators(framework)["S02"]
+    # once the deadline is verified (say it were 15 days), S02 follows without editing its YAML
+    changed = Parameter.model_validate({**framework.settings.parameters["status_decision_days"].model_dump(
+        exclude={"value", "values"}), "value": 15})
+    settings = framework.settings.model_copy(
+        update={"parameters": {**framework.settings.parameters, "status_decision_days": changed}})
+    again = resolve_param_refs(s02, settings)
+    assert again.targets["2022"] == 15 and (again.thresholds.green, again.thresholds.amber) == (15, 30)
+    assert "10" not in (PROJECT_ROOT / "indicators" / "S02.yaml").read_text(encoding="utf-8").split("targets:")[1][:200]

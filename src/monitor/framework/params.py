@@ -67,25 +67,28 @@ def param_refs(indicator: Indicator) -> dict[str, ParamRef]:
 def resolve_param_refs(indicator: Indicator, settings: FrameworkSettings) -> Indicator:
     """The indicator with every parameter reference replaced by its number (refs kept in `param_refs`).
 
-    An unknown or non-numeric parameter is left as it is: checks.py reports it.
+    Resolving again (after a parameter changed) uses the kept refs. An unknown or non-numeric
+    parameter is left as the reference: checks.py reports it.
     """
-    refs = param_refs(indicator)
+    refs = {**indicator.param_refs, **param_refs(indicator)}
     if not refs:
         return indicator
 
-    def number(ref: Any, day: date | None = None) -> Any:
-        if not isinstance(ref, ParamRef):
-            return ref
+    def number(key: str, current: Any, day: date | None = None) -> Any:
+        ref = refs.get(key)
+        if ref is None:
+            return current
         value = ref_value(ref, settings, day)
         return ref if value is None else value
 
     update: dict[str, Any] = {
-        "targets": {p: number(v, period_end(p)) for p, v in indicator.targets.items()},
-        "lop_target": number(indicator.lop_target),
+        "targets": {p: number(f"targets.{p}", v, period_end(p)) for p, v in indicator.targets.items()},
+        "lop_target": number("lop_target", indicator.lop_target),
         "param_refs": refs,
     }
     if indicator.thresholds is not None:
-        update["thresholds"] = Thresholds(green=number(indicator.thresholds.green), amber=number(indicator.thresholds.amber))
+        update["thresholds"] = Thresholds(green=number("thresholds.green", indicator.thresholds.green),
+                                          amber=number("thresholds.amber", indicator.thresholds.amber))
     return indicator.model_copy(update=update)
 
 
