@@ -90,3 +90,5 @@ register("param-ref-not-number", F, "Indicator '{indicator}': {where} takes para
          "Індикатор '{indicator}': {where} бере параметр '{param}', значення якого {value} не є числом.")
 register("param-no-value", F, "{what} '{id}': parameter '{field}' has neither 'value' nor 'values'.",
          "{what_uk} '{id}': параметр '{field}' не має ні 'value', ні 'values'.")
+register("duplicate-rule", F, "Survey '{survey}': validation rule '{rule}' is defined twice.",
+         "Опитувальник '{survey}': правило перевірки '{rule}' визначено двічі.")

@@ -130,6 +130,18 @@ class _Scope:
         return out
 
 
+class _RowScope(_Scope):
+    """The questions of one row: the submission's own (repeat None) or one repeat's."""
+
+    def __init__(self, survey: Survey, repeat: str | None = None):
+        super().__init__(survey)
+        if repeat is None:
+            self.questions = {q.name: q for q in survey.questions if q.type != QuestionType.repeat}
+        else:
+            rows = next(r for r in survey.repeats() if r.name == repeat)
+            self.questions = {q.name: q for q in rows.questions}
+
+
 def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | None) -> list[Issue]:
     out: list[Issue] = []
     seen: set[str] = set()
@@ -186,6 +198,23 @@ def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | Non
                     )
                 )
             values.add(choice.value)
+
+    ids: set[str] = set()
+    for ri, rule in enumerate(survey.validation_rules):
+        if rule.id in ids:
+            out.append(issue("duplicate-rule", path=doc.path, line=doc.line(("validation_rules", ri, "id")),
+                             survey=survey.id, rule=rule.id))
+        ids.add(rule.id)
+        if rule.repeat is not None and rule.repeat not in {r.name for r in survey.repeats()}:
+            out.append(issue("unknown-repeat", path=doc.path, line=doc.line(("validation_rules", ri, "repeat")),
+                             indicator=f"{survey.id}/{rule.id}", repeat=rule.repeat, survey=survey.id))
+            continue
+        # A rule sees one row: a repeat's row has its own answers only (validate() checks them apart).
+        scope = _RowScope(survey, rule.repeat)
+        for side in ("left", "right"):
+            out += scope.check(getattr(rule, side), owner=f"Survey '{survey.id}'",
+                               where=f"validation_rules[{ri}].{side}", doc=doc,
+                               loc=("validation_rules", ri, side), settings=settings)
 
     named = {
         "territory_question": (survey.territory_question, {QuestionType.territory.value}),

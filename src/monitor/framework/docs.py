@@ -45,6 +45,7 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.Survey,
     models.Question,
     models.Choice,
+    models.ValidationRule,
     models.Expectation,
     models.Indicator,
     models.Baseline,
@@ -64,6 +65,7 @@ ENUMS: list[tuple[str, str]] = [
     ("IndicatorType", "Indicator `type`"),
     ("Direction", "Indicator `direction`"),
     ("ResultLevel", "Indicator `level`"),
+    ("RuleOperator", "Validation rule `operator`"),
 ]
 
 # Every function of the expression language: signature, English, Ukrainian. A test keeps this in step

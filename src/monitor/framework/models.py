@@ -102,6 +102,35 @@ class Question(Strict):
     questions: list[Question] = Field(default_factory=list, description="Child questions (repeat only)")
 
 
+class RuleOperator(StrEnum):
+    """Operators of a validation rule (the names DHIS2 validation rules use)."""
+
+    equal_to = "equal_to"
+    not_equal_to = "not_equal_to"
+    greater_than = "greater_than"
+    greater_than_or_equal_to = "greater_than_or_equal_to"
+    less_than = "less_than"
+    less_than_or_equal_to = "less_than_or_equal_to"
+
+
+class ValidationRule(Strict):
+    """A rule across fields of one row, checked at import like a DHIS2 validation rule: `left operator
+    right`. A row that breaks it is rejected, with the rule's message, its file, row and column."""
+
+    id: Identifier = Field(description="Stable id of the rule, shown in the import report")
+    repeat: Identifier | None = Field(
+        default=None, description="Check the rows of this repeat (e.g. cases); empty: the submission's rows"
+    )
+    left: str = Field(description="Expression of the left side, e.g. application_date")
+    operator: RuleOperator = Field(description="How left compares with right (DHIS2 operator names)")
+    right: str = Field(description="Expression of the right side, e.g. decision_date")
+    message: Text = Field(description="What is wrong, for the person fixing the file")
+    skip_if_missing: bool = Field(
+        default=True,
+        description="Skip a row where either side is empty (DHIS2 SKIP_IF_ANY_VALUE_MISSING); false: a missing side breaks it",
+    )
+
+
 class Expectation(Strict):
     """Coverage: which units are expected to answer, once per wave."""
 
@@ -134,7 +163,10 @@ class Survey(Strict):
     expected: Expectation | None = None
     questions: list[Question]
     choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
-    source: str | None = Field(default=None, description="Where the instrument comes from (domain.md section)")
+    validation_rules: list[ValidationRule] = Field(
+        default_factory=list, description="Rules across fields, checked per row at import (DHIS2 validation rules)"
+    )
+    source: str | None = Field(default=None, description="Where the instrument comes from (docs/domain/ page)")
     proposal: bool = Field(default=True, description="True while the instrument is a proposal [P]")
 
     def all_questions(self) -> list[Question]:
