@@ -17,6 +17,7 @@ from monitor.framework.models import (
     Survey,
     TerritoryLevel,
 )
+from monitor.framework.params import HOLIDAYS_PARAM
 from monitor.framework.yamlsrc import YamlDoc
 
 BUILTIN_FIELDS = {"_population", "_wave", "_oblast", "_raion", "_hromada", "_hromada_type"}
@@ -376,6 +377,7 @@ def check_indicator(
             )
 
     declared = settings.parameters if settings else {}
+    warned: set[str] = set()
     for where, ref in indicator.param_refs.items():
         loc = tuple(where.split(".", 1)) if "." in where else (where,)
         line = doc.line(loc)
@@ -385,9 +387,18 @@ def check_indicator(
         elif isinstance(parameter.value, bool) or not isinstance(parameter.value, int | float):
             out.append(issue("param-ref-not-number", path=doc.path, line=line, indicator=ident, where=where,
                              param=ref.param, value=repr(parameter.value)))
-        elif not parameter.verified:
+        elif not parameter.verified and ref.param not in warned:
+            warned.add(ref.param)  # once per parameter: S02 takes one from it four times
             out.append(issue("unverified-parameter", path=doc.path, line=line, owner=f"Indicator '{ident}'",
                              param=ref.param, source=parameter.source))
+    calendar = declared.get(HOLIDAYS_PARAM)
+    texts = [t for t in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value) if t]
+    if calendar is not None and not calendar.verified and any("working-days" in t for t in texts):
+        # working-days() counts against the holiday calendar: its results depend on that parameter too.
+        field = next(f for f in ("filter", "numerator", "denominator", "value")
+                     if "working-days" in (getattr(indicator, f) or ""))
+        out.append(issue("unverified-parameter", path=doc.path, line=doc.line((field,)), owner=f"Indicator '{ident}'",
+                         param=HOLIDAYS_PARAM, source=calendar.source))
     thresholds = indicator.thresholds
     if thresholds and all(isinstance(v, int | float) for v in (thresholds.green, thresholds.amber)):
         wrong = (indicator.direction == Direction.higher and thresholds.green < thresholds.amber) or (
