@@ -444,5 +444,8 @@ class Framework(BaseModel):
         return {name: p.value for name, p in self.settings.parameters.items()}
 
     def dated_params(self) -> dict[str, tuple[tuple[date | None, date | None, Any], ...]]:
-        """The parameters whose value changed over time: name -> (valid_from, valid_to, value) per period."""
-        return {name: p.dated() for name, p in self.settings.parameters.items() if len(p.values) > 1}
+        """The parameters with validity dates: name -> (valid_from, valid_to, value) per period."""
+        return {
+            name: p.dated() for name, p in self.settings.parameters.items()
+            if any(v.valid_from or v.valid_to for v in p.values)  # one bounded value: none outside it
+        }
