@@ -19,6 +19,7 @@ GOLDEN_COLUMNS = [
     "indicator", "level", "territory_code", "period", "dimension", "dimension_value", "n", "numerator",
     "denominator", "value", "ci_low", "ci_high", "ci_method", "target", "pct_of_target", "status", "previous_value",
     "change", "change_significant", "min_n", "suppressed", "suppression_reason", "synthetic", "index_missing",
+    "unverified",
 ]
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -41,6 +41,7 @@ from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
 from monitor.framework import expr
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
+from monitor.framework.params import unverified_parameters
 from monitor.i18n import t
 
 LEVELS: tuple[str, ...] = ("oblast", "raion", "hromada", "all")
@@ -54,6 +55,7 @@ COLUMNS = [
     "n", "numerator", "denominator", "value", "ci_low", "ci_high", "ci_method", "se", "baseline", "target",
     "pct_of_target", "status", "previous_period", "previous_value", "change", "change_significant", "min_n",
     "suppressed", "suppression_reason", "definition_hash", "synthetic", "survey", "respondent", "index_missing",
+    "unverified",
 ]
 TEXT_COLUMNS = [
     "indicator", "theme", "type", "unit", "direction", "level", "territory_code", "territory_name",
@@ -265,8 +267,27 @@ def _values(text: str | None, frame: pd.DataFrame, ctx: expr.Context, scope: np.
     return np.where(scope, values, np.nan)
 
 
+def _on_rows_date(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context) -> expr.Context:
+    """ctx with each row's date set when the indicator uses a parameter whose value changed over time:
+    its `parameter_date` (e.g. the application date), else the answer's date, else the submission's."""
+    if not ctx.dated or not any(p in ctx.dated for p in _params_used(indicator)):
+        return ctx
+    on = pd.to_datetime(frame["period_date"], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    on = on.fillna(pd.to_datetime(frame["submitted_at"], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None))
+    if indicator.parameter_date:
+        own = pd.to_datetime(expr.evaluate(_parse(indicator.parameter_date), frame, ctx), errors="coerce")
+        on = own.where(own.notna(), on)
+    return replace(ctx, on=on)
+
+
+def _params_used(indicator: Indicator) -> set[str]:
+    texts = (indicator.filter, indicator.numerator, indicator.denominator, indicator.value)
+    return set().union(*(expr.params(_parse(t)) for t in texts if t))
+
+
 def row_values(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context) -> Rows:
     """Evaluate an indicator's expressions over every row (vectorised)."""
+    ctx = _on_rows_date(indicator, frame, ctx)
     scope = _truthy(indicator.filter, frame, ctx)
     kind = str(indicator.type)
     if kind == "share":
@@ -290,13 +311,14 @@ def row_values(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context) -> 
 
 def _expression_key(indicator: Indicator) -> tuple[Any, ...]:
     return (str(indicator.type), indicator.filter, indicator.numerator, indicator.denominator, indicator.value,
-            indicator.factor)
+            indicator.factor, indicator.parameter_date)
 
 
 def context_key(ctx: expr.Context) -> tuple[Any, ...]:
     """What an evaluation depends on besides the frame and the expressions (hashable)."""
     params = orjson.dumps(ctx.params, option=orjson.OPT_SORT_KEYS, default=str)
-    return (params, tuple(ctx.holidays), frozenset(ctx.multi), ctx.current)
+    dated = orjson.dumps(ctx.dated, option=orjson.OPT_SORT_KEYS, default=str)
+    return (params, tuple(ctx.holidays), frozenset(ctx.multi), ctx.current, dated)
 
 
 def memo_row_values(
@@ -416,7 +438,8 @@ def _context(framework: Framework, surveys: Iterable[Survey]) -> expr.Context:
     multi = frozenset(
         q.name for s in surveys for q in s.all_questions() if q.type == QuestionType.select_multiple
     )
-    return expr.Context(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi)
+    return expr.Context(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi,
+                        dated=framework.dated_params())
 
 
 def _referenced(indicators: Iterable[Indicator]) -> set[str]:
@@ -451,6 +474,7 @@ def _decorate(results: pd.DataFrame, framework: Framework, level: str) -> pd.Dat
             "definition_hash": framework.indicator_hashes.get(indicator_id, ""),
             "survey": indicator.survey or "",
             "respondent": str(survey.respondent) if survey else "",
+            "unverified": bool(unverified_parameters(framework, indicator_id)),
         }
     info = pd.DataFrame.from_dict(meta, orient="index")
     info.index.name = "indicator"
@@ -607,7 +631,7 @@ def _with_index_rows(results: pd.DataFrame, framework: Framework, needed: Sequen
         indicator = framework.indicators[index_id]
         if results.empty:
             break
-        rows = index_rows(indicator, results)
+        rows = index_rows(indicator, results, framework.settings.index_excludes_unverified)
         if rows.empty:
             continue
         rows["indicator"] = index_id
@@ -653,6 +677,8 @@ def _finish(results: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
     if "index_missing" not in results:
         results["index_missing"] = ""
     results["index_missing"] = results["index_missing"].fillna("").astype(object)
+    if "unverified" not in results:  # a table from before the column existed: _decorate sets it
+        results["unverified"] = False
     order = {indicator_id: i for i, indicator_id in enumerate(wanted)}
     results = results.assign(_order=results["indicator"].map(order)).sort_values(
         ["_order", "territory_code", "period", "dimension", "dimension_value"], kind="stable"
@@ -662,6 +688,7 @@ def _finish(results: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
     out["suppressed"] = out["suppressed"].astype(bool)
     out["synthetic"] = out["synthetic"].astype(bool)
     out["change_significant"] = out["change_significant"].astype(bool)
+    out["unverified"] = out["unverified"].fillna(False).astype(bool)
     out["min_n"] = out["min_n"].astype("int64")
     for column in TEXT_COLUMNS:  # one dtype per column, whatever path filled it (and after a Parquet round trip)
         out[column] = out[column].astype("str")

@@ -4,7 +4,8 @@ A component's score:
 - share: value × 100 when higher is better (or no direction), (1 − value) × 100 when lower is better;
 - index: its own value (already 0-100);
 - any other type: % of target capped at 100 (no target for the period: no score).
-A component that is missing, suppressed or has no score is re-weighted away (the others' weights are
+A component that is missing, suppressed, has no score, or depends on an unverified parameter while
+the framework's index_excludes_unverified is on (the default), is re-weighted away (the others' weights are
 rescaled to sum to 1) and listed in `index_missing`; it is never counted as 0. With no component
 at all the row is 'no-data'. n is the smallest n among the components used (the weakest base).
 Only totals (dimension '') are scored: an index is not disaggregated.
@@ -31,7 +32,7 @@ def component_scores(rows: pd.DataFrame) -> np.ndarray:
     return score
 
 
-def index_rows(indicator: Indicator, results: pd.DataFrame) -> pd.DataFrame:
+def index_rows(indicator: Indicator, results: pd.DataFrame, exclude_unverified: bool = False) -> pd.DataFrame:
     """One row per territory × period where any component has a result (dimension '' only)."""
     ids = [c.indicator for c in indicator.components]
     totals = results[(results["dimension"] == "") & results["indicator"].isin(ids)].copy()
@@ -39,6 +40,9 @@ def index_rows(indicator: Indicator, results: pd.DataFrame) -> pd.DataFrame:
     if totals.empty:
         return pd.DataFrame(columns=[*cell_info, "n", "value", "index_missing"])
     totals["_score"] = component_scores(totals)
+    if exclude_unverified and "unverified" in totals:
+        # Until its parameter is checked against the law, a component is not a finding to average in.
+        totals.loc[totals["unverified"].fillna(False).astype(bool).to_numpy(), "_score"] = np.nan
     scores = totals.pivot_table(index=CELL, columns="indicator", values="_score", aggfunc="first", dropna=False)
     ns = totals.pivot_table(index=CELL, columns="indicator", values="n", aggfunc="first", dropna=False)
     scores = scores.reindex(columns=ids)

@@ -31,6 +31,7 @@ import pandas as pd
 from monitor.engine.periods import Granularity, period_year, previous_period
 from monitor.engine.stats import two_proportion_significant, welch_significant
 from monitor.framework.models import Framework, Indicator
+from monitor.framework.params import thresholds_on
 
 EPS = 1e-9
 
@@ -77,9 +78,17 @@ def statuses(results: pd.DataFrame, framework: Framework) -> np.ndarray:
     green = np.full(len(results), np.nan)
     amber = np.full(len(results), np.nan)
     for indicator_id, where in results.groupby("indicator", sort=False).indices.items():
-        thresholds = framework.indicators[indicator_id].thresholds
+        indicator = framework.indicators[indicator_id]
+        thresholds = indicator.thresholds
         if thresholds is not None:
             green[where], amber[where] = thresholds.green, thresholds.amber
+        if thresholds is not None and indicator.param_refs:
+            # Thresholds taken from a parameter follow the value in force at each period's end.
+            periods = results["period"].to_numpy(object)[where]
+            for period in set(periods):
+                on = thresholds_on(indicator, framework.settings, str(period))
+                if on is not None:
+                    green[where[periods == period]], amber[where[periods == period]] = on
     direction = results["direction"].to_numpy()
     higher = direction == "higher-is-better"
     lower = direction == "lower-is-better"

@@ -68,3 +68,27 @@ register("file-id-mismatch", F, "The file name '{file}' does not match id '{id}'
          severity="warning")
 register("unverified-parameter", F, "{owner} uses parameter '{param}', which is not verified against the law's text ({source}).",
          "{owner} використовує параметр '{param}', не звірений з текстом закону ({source}).", severity="warning")
+register("param-value-and-values", F, "{what} '{id}': parameter '{field}' has both 'value' and 'values'; give one.",
+         "{what_uk} '{id}': параметр '{field}' має і 'value', і 'values'; залиште одне.",
+         "Use 'values' (each with valid_from / valid_to) when the rule changed over time.",
+         "Використовуйте 'values' (кожне з valid_from / valid_to), якщо правило змінювалося.")
+register("param-validity-order", F, "{what} '{id}': '{field}' is in force from {valid_from} to {valid_to}: the end is before the start.",
+         "{what_uk} '{id}': '{field}' діє з {valid_from} по {valid_to}: кінець раніше за початок.")
+register("param-validity-overlap", F,
+         "{what} '{id}': '{field}': value {index} starts on {valid_from}, but the value before it is in force until {previous_to}; periods must follow one another without overlapping.",
+         "{what_uk} '{id}': '{field}': значення {index} діє з {valid_from}, а попереднє — до {previous_to}; періоди мають іти один за одним без накладання.",
+         "Every value but the last needs valid_to; every value but the first needs valid_from after it.",
+         "Кожне значення, крім останнього, потребує valid_to; кожне, крім першого, — valid_from після нього.")
+register("param-validity-gap", F,
+         "{what} '{id}': '{field}': value {index} starts on {valid_from}, but the value before it ends on {previous_to}; no value would be in force between them.",
+         "{what_uk} '{id}': '{field}': значення {index} діє з {valid_from}, а попереднє закінчується {previous_to}; між ними жодне значення не діяло б.")
+register("param-dated-list", F, "{what} '{id}': '{field}' is a list; a list parameter cannot have values with validity dates.",
+         "{what_uk} '{id}': '{field}' — список; параметр-список не може мати значень з датами чинності.")
+register("unknown-param-ref", F, "Indicator '{indicator}': {where} takes parameter '{param}', which is not declared in framework.yaml.",
+         "Індикатор '{indicator}': {where} бере параметр '{param}', якого не оголошено у framework.yaml.")
+register("param-ref-not-number", F, "Indicator '{indicator}': {where} takes parameter '{param}', whose value {value} is not a number.",
+         "Індикатор '{indicator}': {where} бере параметр '{param}', значення якого {value} не є числом.")
+register("param-no-value", F, "{what} '{id}': parameter '{field}' has neither 'value' nor 'values'.",
+         "{what_uk} '{id}': параметр '{field}' не має ні 'value', ні 'values'.")
+register("duplicate-rule", F, "Survey '{survey}': validation rule '{rule}' is defined twice.",
+         "Опитувальник '{survey}': правило перевірки '{rule}' визначено двічі.")

@@ -94,6 +94,10 @@ register("ingest-not-date", I, "'{question}' must be a date (YYYY-MM-DD or DD.MM
 register("ingest-unknown-choice", I, "'{question}': '{token}' is not one of the choices ({choices}).",
          "'{question}': '{token}' немає серед варіантів ({choices}).")
 register("ingest-constraint", I, "'{question}' breaks its rule: {rule_en}.", "'{question}' порушує правило: {rule_uk}.")
+register("ingest-validation-rule", I, "Rule '{rule}' is broken ({left} {operator_en} {right}): {message_en}.",
+         "Порушено правило '{rule}' ({left} {operator_uk} {right}): {message_uk}.",
+         "Check both dates (or values) of this row against the source document.",
+         "Звірте обидві дати (або значення) цього рядка з документом-джерелом.")
 register("ingest-value-too-long", I, "'{question}' holds {length} characters; at most {limit} are accepted.",
          "'{question}' містить {length} символів; допускається щонайбільше {limit}.")
 register("ingest-phone-in-number", I, "'{question}' must be a number, but this looks like a phone number; it was not stored.",

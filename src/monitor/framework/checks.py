@@ -17,6 +17,7 @@ from monitor.framework.models import (
     Survey,
     TerritoryLevel,
 )
+from monitor.framework.params import HOLIDAYS_PARAM
 from monitor.framework.yamlsrc import YamlDoc
 
 BUILTIN_FIELDS = {"_population", "_wave", "_oblast", "_raion", "_hromada", "_hromada_type"}
@@ -130,6 +131,18 @@ class _Scope:
         return out
 
 
+class _RowScope(_Scope):
+    """The questions of one row: the submission's own (repeat None) or one repeat's."""
+
+    def __init__(self, survey: Survey, repeat: str | None = None):
+        super().__init__(survey)
+        if repeat is None:
+            self.questions = {q.name: q for q in survey.questions if q.type != QuestionType.repeat}
+        else:
+            rows = next(r for r in survey.repeats() if r.name == repeat)
+            self.questions = {q.name: q for q in rows.questions}
+
+
 def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | None) -> list[Issue]:
     out: list[Issue] = []
     seen: set[str] = set()
@@ -186,6 +199,23 @@ def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | Non
                     )
                 )
             values.add(choice.value)
+
+    ids: set[str] = set()
+    for ri, rule in enumerate(survey.validation_rules):
+        if rule.id in ids:
+            out.append(issue("duplicate-rule", path=doc.path, line=doc.line(("validation_rules", ri, "id")),
+                             survey=survey.id, rule=rule.id))
+        ids.add(rule.id)
+        if rule.repeat is not None and rule.repeat not in {r.name for r in survey.repeats()}:
+            out.append(issue("unknown-repeat", path=doc.path, line=doc.line(("validation_rules", ri, "repeat")),
+                             indicator=f"{survey.id}/{rule.id}", repeat=rule.repeat, survey=survey.id))
+            continue
+        # A rule sees one row: a repeat's row has its own answers only (validate() checks them apart).
+        scope = _RowScope(survey, rule.repeat)
+        for side in ("left", "right"):
+            out += scope.check(getattr(rule, side), owner=f"Survey '{survey.id}'",
+                               where=f"validation_rules[{ri}].{side}", doc=doc,
+                               loc=("validation_rules", ri, side), settings=settings)
 
     named = {
         "territory_question": (survey.territory_question, {QuestionType.territory.value}),
@@ -346,8 +376,31 @@ def check_indicator(
                 )
             )
 
+    declared = settings.parameters if settings else {}
+    warned: set[str] = set()
+    for where, ref in indicator.param_refs.items():
+        loc = tuple(where.split(".", 1)) if "." in where else (where,)
+        line = doc.line(loc)
+        parameter = declared.get(ref.param)
+        if parameter is None:
+            out.append(issue("unknown-param-ref", path=doc.path, line=line, indicator=ident, where=where, param=ref.param))
+        elif isinstance(parameter.value, bool) or not isinstance(parameter.value, int | float):
+            out.append(issue("param-ref-not-number", path=doc.path, line=line, indicator=ident, where=where,
+                             param=ref.param, value=repr(parameter.value)))
+        elif not parameter.verified and ref.param not in warned:
+            warned.add(ref.param)  # once per parameter: S02 takes one from it four times
+            out.append(issue("unverified-parameter", path=doc.path, line=line, owner=f"Indicator '{ident}'",
+                             param=ref.param, source=parameter.source))
+    calendar = declared.get(HOLIDAYS_PARAM)
+    texts = [t for t in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value) if t]
+    if calendar is not None and not calendar.verified and any("working-days" in t for t in texts):
+        # working-days() counts against the holiday calendar: its results depend on that parameter too.
+        field = next(f for f in ("filter", "numerator", "denominator", "value")
+                     if "working-days" in (getattr(indicator, f) or ""))
+        out.append(issue("unverified-parameter", path=doc.path, line=doc.line((field,)), owner=f"Indicator '{ident}'",
+                         param=HOLIDAYS_PARAM, source=calendar.source))
     thresholds = indicator.thresholds
-    if thresholds:
+    if thresholds and all(isinstance(v, int | float) for v in (thresholds.green, thresholds.amber)):
         wrong = (indicator.direction == Direction.higher and thresholds.green < thresholds.amber) or (
             indicator.direction == Direction.lower and thresholds.green > thresholds.amber
         )
@@ -373,7 +426,8 @@ def check_indicator(
     if thresholds:
         values += [(("thresholds", "green"), "green", thresholds.green), (("thresholds", "amber"), "amber", thresholds.amber)]
     for loc, name, value in values:
-        if value is not None and not (low <= value <= high):
+        # A reference to an unknown or non-numeric parameter is reported above, not as a range.
+        if isinstance(value, int | float) and not (low <= value <= high):
             out.append(
                 issue(
                     "value-out-of-range",

@@ -45,6 +45,7 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.Survey,
     models.Question,
     models.Choice,
+    models.ValidationRule,
     models.Expectation,
     models.Indicator,
     models.Baseline,
@@ -53,6 +54,8 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.FrameworkSettings,
     models.Theme,
     models.Parameter,
+    models.ParameterValue,
+    models.ParamRef,
     models.Text,
 ]
 ENUMS: list[tuple[str, str]] = [
@@ -62,6 +65,7 @@ ENUMS: list[tuple[str, str]] = [
     ("IndicatorType", "Indicator `type`"),
     ("Direction", "Indicator `direction`"),
     ("ResultLevel", "Indicator `level`"),
+    ("RuleOperator", "Validation rule `operator`"),
 ]
 
 # Every function of the expression language: signature, English, Ukrainian. A test keeps this in step

@@ -862,6 +862,10 @@ class Context:
     # select_multiple columns; informational: selected()/count-selected() tokenise any column anyway
     multi: frozenset[str] = frozenset()
     current: str | None = None  # column that "." refers to
+    # Parameters whose value changed over time: name -> ((valid_from, valid_to, value), ...), both
+    # days included, None = open. With `on` (each row's date) param() gives the value in force on it.
+    dated: dict[str, tuple[tuple[Any, Any, Any], ...]] = field(default_factory=dict)
+    on: pd.Series | None = None
 
 
 def _is_missing_scalar(v: Any) -> bool:
@@ -1319,12 +1323,30 @@ class _Evaluator:
     def param(self, name: str) -> Any:
         if name not in self.ctx.params:
             raise KeyError(name)
+        if name in self.ctx.dated and self.ctx.on is not None:
+            return self._dated_param(name)
         value = self.ctx.params[name]
         if isinstance(value, _dt.date | np.datetime64):
             return pd.Timestamp(value)
         if isinstance(value, int | np.integer) and not isinstance(value, bool):
             return float(value)
         return value
+
+    def _dated_param(self, name: str) -> pd.Series:
+        """Per row, the value in force on the row's date; missing where no value is (or no date)."""
+        on = pd.to_datetime(self.ctx.on, errors="coerce").to_numpy("datetime64[D]")
+        periods = self.ctx.dated[name]
+        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for _, _, v in periods)
+        out = np.full(len(on), np.nan) if numeric else np.full(len(on), None, dtype=object)
+        for start, end, value in periods:
+            mask = ~np.isnat(on)
+            if start is not None:
+                mask &= on >= np.datetime64(start, "D")
+            if end is not None:
+                mask &= on <= np.datetime64(end, "D")
+            out[mask] = float(value) if numeric else value
+        index = self.ctx.on.index
+        return pd.Series(out, index=index, dtype="float64") if numeric else pd.Series(out, index=index, dtype="str")
 
     def holidays(self) -> np.ndarray:
         if self._holidays is None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from monitor.errors import Issue, MonitorError, issue
 from monitor.framework.checks import cross_check
 from monitor.framework.models import Framework, FrameworkSettings, Indicator, Survey
+from monitor.framework.params import resolve_param_refs
 from monitor.framework.yamlsrc import YamlDoc, read_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -58,7 +59,12 @@ def _pydantic_issues(doc: YamlDoc, model: type[BaseModel], exc: ValidationError)
         field = ".".join(str(p) for p in loc)
         line = doc.line(loc)
         common = {"what": what, "what_uk": what_uk, "id": ident, "field": field}
-        if loc and loc[-1] in ("uk", "en") and kind in ("missing", "string_too_short"):
+        if kind == "catalogue":
+            # Raised by a model validator with a code of the catalogue (models.catalogue_error).
+            ctx = dict(error.get("ctx") or {})
+            code, at = ctx.pop("code"), tuple(ctx.pop("at", ()))
+            out.append(issue(code, path=doc.path, line=doc.line(loc + at) or line, **{**common, **ctx}))
+        elif loc and loc[-1] in ("uk", "en") and kind in ("missing", "string_too_short"):
             lang = str(loc[-1])
             label_field = ".".join(str(p) for p in loc[:-1])
             out.append(
@@ -138,6 +144,9 @@ def load_framework(root: Path | str | None = None) -> tuple[Framework | None, li
             sources[key] = doc.path
             docs[key] = doc
 
+    if settings is not None:
+        # Before the cross-checks, so threshold order and ranges are checked on the numbers used.
+        indicators = {k: resolve_param_refs(v, settings) for k, v in indicators.items()}
     issues += cross_check(settings, surveys, indicators, docs)
     if settings is None:
         return None, issues

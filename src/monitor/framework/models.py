@@ -11,8 +11,18 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$", max_length=64)]
+
+
+def catalogue_error(code: str, at: tuple[str | int, ...] = (), **fields: Any) -> PydanticCustomError:
+    """A validation error that the loader reports with a code of the error catalogue (errors/framework.py).
+
+    `at` is the place inside the validated object (e.g. ("values", 1, "valid_from")), so the
+    message points at that line of the YAML rather than at the object's first line.
+    """
+    return PydanticCustomError("catalogue", code, {"code": code, "at": at, **fields})
 
 
 class Strict(BaseModel):
@@ -92,6 +102,35 @@ class Question(Strict):
     questions: list[Question] = Field(default_factory=list, description="Child questions (repeat only)")
 
 
+class RuleOperator(StrEnum):
+    """Operators of a validation rule (the names DHIS2 validation rules use)."""
+
+    equal_to = "equal_to"
+    not_equal_to = "not_equal_to"
+    greater_than = "greater_than"
+    greater_than_or_equal_to = "greater_than_or_equal_to"
+    less_than = "less_than"
+    less_than_or_equal_to = "less_than_or_equal_to"
+
+
+class ValidationRule(Strict):
+    """A rule across fields of one row, checked at import like a DHIS2 validation rule: `left operator
+    right`. A row that breaks it is rejected, with the rule's message, its file, row and column."""
+
+    id: Identifier = Field(description="Stable id of the rule, shown in the import report")
+    repeat: Identifier | None = Field(
+        default=None, description="Check the rows of this repeat (e.g. cases); empty: the submission's rows"
+    )
+    left: str = Field(description="Expression of the left side, e.g. application_date")
+    operator: RuleOperator = Field(description="How left compares with right (DHIS2 operator names)")
+    right: str = Field(description="Expression of the right side, e.g. decision_date")
+    message: Text = Field(description="What is wrong, for the person fixing the file")
+    skip_if_missing: bool = Field(
+        default=True,
+        description="Skip a row where either side is empty (DHIS2 SKIP_IF_ANY_VALUE_MISSING); false: a missing side breaks it",
+    )
+
+
 class Expectation(Strict):
     """Coverage: which units are expected to answer, once per wave."""
 
@@ -124,7 +163,10 @@ class Survey(Strict):
     expected: Expectation | None = None
     questions: list[Question]
     choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
-    source: str | None = Field(default=None, description="Where the instrument comes from (domain.md section)")
+    validation_rules: list[ValidationRule] = Field(
+        default_factory=list, description="Rules across fields, checked per row at import (DHIS2 validation rules)"
+    )
+    source: str | None = Field(default=None, description="Where the instrument comes from (docs/domain/ page)")
     proposal: bool = Field(default=True, description="True while the instrument is a proposal [P]")
 
     def all_questions(self) -> list[Question]:
@@ -178,11 +220,25 @@ class Baseline(Strict):
     note: Text | None = None
 
 
+class ParamRef(Strict):
+    """A number taken from a framework parameter instead of a literal, e.g. a legal deadline.
+
+    `{param: status_decision_days, times: 2}` is twice the deadline. For a period the engine takes
+    the parameter's value in force on the period's last day.
+    """
+
+    param: Identifier = Field(description="Name of a numeric parameter in framework.yaml")
+    times: float = Field(default=1, gt=0, description="Multiplier, e.g. 2 for twice the deadline")
+
+
+Number = float | ParamRef
+
+
 class Thresholds(Strict):
     """Traffic lights. Higher-is-better: >= green is green, >= amber is amber, else red. Lower: <=."""
 
-    green: float
-    amber: float
+    green: Number
+    amber: Number
 
 
 class Component(Strict):
@@ -211,13 +267,26 @@ class Indicator(Strict):
     disaggregate_by: list[Identifier] = Field(default_factory=list)
     direction: Direction
     baseline: Baseline | None = None
-    targets: dict[str, float] = Field(default_factory=dict, description="Target per period, e.g. {2022: 0.9}")
-    lop_target: float | None = Field(default=None, description="Life-of-project target")
+    targets: dict[str, Number] = Field(
+        default_factory=dict, description="Target per period, e.g. {2022: 0.9} or {2022: {param: status_decision_days}}"
+    )
+    lop_target: Number | None = Field(default=None, description="Life-of-project target")
     thresholds: Thresholds | None = None
     min_n: int | None = Field(default=None, ge=1, description="Defaults to the survey's min_n")
     components: list[Component] = Field(default_factory=list, description="Index only")
+    parameter_date: str | None = Field(
+        default=None,
+        description=(
+            "Expression: the date whose rules apply to a row (e.g. application_date); a parameter with "
+            "validity dates takes the value in force on it. Default: the answer's date"
+        ),
+    )
+    param_refs: dict[str, ParamRef] = Field(
+        default_factory=dict,
+        description="Filled by the loader (not written in YAML): where a target or threshold came from a parameter",
+    )
     legal_basis: Text
-    source: str | None = Field(default=None, description="Where the indicator comes from, e.g. domain.md §5 H01")
+    source: str | None = Field(default=None, description="Where the indicator comes from, e.g. docs/domain/status-procedure.md")
     proposal: bool = True
 
     @model_validator(mode="before")
@@ -232,14 +301,95 @@ class Indicator(Strict):
 # --------------------------------------------------------------------------- framework-level
 
 
-class Parameter(Strict):
-    """A named value indicators refer to with `param('name')`, e.g. a legal deadline."""
+ParamValue = float | int | str | list[str]
 
-    value: float | int | str | list[str]
+
+class ParameterValue(Strict):
+    """One value of a parameter with the dates it is in force (both days included; open when empty)."""
+
+    value: ParamValue = Field(description="The value in force in this period")
+    valid_from: date | None = Field(default=None, description="First day in force (empty: since always)")
+    valid_to: date | None = Field(default=None, description="Last day in force, included (empty: still in force)")
+    source: str | None = Field(default=None, description="The act or version this value comes from")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ParameterValue:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise catalogue_error(
+                "param-validity-order", ("valid_to",), valid_from=str(self.valid_from), valid_to=str(self.valid_to)
+            )
+        return self
+
+    def in_force(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class Parameter(Strict):
+    """A named value indicators refer to with `param('name')`, e.g. a legal deadline.
+
+    Either one `value` (in force always) or `values`, each with valid_from / valid_to, when the rule
+    changed (Resolution 417 as amended by No. 531 from 01.06.2021). `value` is then the latest one;
+    the engine takes the value in force on each row's date.
+    """
+
+    # Not required in the schema because `values` may stand in for it; _periods refuses neither.
+    value: ParamValue | None = Field(default=None, description="The value; with `values`, filled with the latest one")
+    values: list[ParameterValue] = Field(default_factory=list, description="Values with validity dates, in order")
     label: Text
     unit: str | None = None
     verified: bool = Field(description="False for facts marked [V]: shown as unverified wherever used")
     source: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _latest_value(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "values" not in data:
+            return data
+        if "value" in data:
+            raise catalogue_error("param-value-and-values", ("values",))
+        values = data["values"]
+        if isinstance(values, list) and values:
+            last = values[-1]
+            if isinstance(last, ParameterValue):
+                data = {**data, "value": last.value}
+            elif isinstance(last, dict) and "value" in last:
+                data = {**data, "value": last["value"]}
+        return data
+
+    @model_validator(mode="after")
+    def _periods(self) -> Parameter:
+        if self.value is None:
+            raise catalogue_error("param-no-value", ())
+        for i, item in enumerate(self.values):
+            if isinstance(item.value, list):
+                # The engine passes a list (the holiday calendar) whole; it cannot change per row.
+                raise catalogue_error("param-dated-list", ("values", i, "value"))
+            if i == 0:
+                continue
+            before = self.values[i - 1]
+            if before.valid_to is None or item.valid_from is None or item.valid_from <= before.valid_to:
+                raise catalogue_error(
+                    "param-validity-overlap", ("values", i, "valid_from"), index=i + 1,
+                    valid_from=str(item.valid_from or "—"), previous_to=str(before.valid_to or "—"),
+                )
+            if (item.valid_from - before.valid_to).days != 1:
+                raise catalogue_error(
+                    "param-validity-gap", ("values", i, "valid_from"), index=i + 1,
+                    valid_from=str(item.valid_from), previous_to=str(before.valid_to),
+                )
+        return self
+
+    def dated(self) -> tuple[tuple[date | None, date | None, Any], ...]:
+        """(valid_from, valid_to, value) per period; one open period for a plain `value`."""
+        if not self.values:
+            return ((None, None, self.value),)
+        return tuple((v.valid_from, v.valid_to, v.value) for v in self.values)
+
+    def value_on(self, day: date | None) -> Any:
+        """The value in force on `day` (None: the latest); None when no value is in force then."""
+        if day is None or not self.values:
+            return self.value
+        return next((v.value for v in self.values if v.in_force(day)), None)
 
 
 class Theme(Strict):
@@ -256,6 +406,13 @@ class FrameworkSettings(Strict):
     parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
     waves: list[str] = Field(default_factory=list, description="Monitoring waves in order, e.g. 2021, 2022")
     survivor_min_n: int = Field(default=11, ge=1)
+    index_excludes_unverified: bool = Field(
+        default=True,
+        description=(
+            "An index leaves out a component that depends on an unverified parameter until it is verified "
+            "(the component is listed in index_missing)"
+        ),
+    )
 
 
 class Framework(BaseModel):
@@ -283,4 +440,12 @@ class Framework(BaseModel):
         return indicator.min_n or (survey.min_n if survey else 1)
 
     def param_values(self) -> dict[str, Any]:
+        """Each parameter's latest value (the one in force now for a parameter with validity dates)."""
         return {name: p.value for name, p in self.settings.parameters.items()}
+
+    def dated_params(self) -> dict[str, tuple[tuple[date | None, date | None, Any], ...]]:
+        """The parameters with validity dates: name -> (valid_from, valid_to, value) per period."""
+        return {
+            name: p.dated() for name, p in self.settings.parameters.items()
+            if any(v.valid_from or v.valid_to for v in p.values)  # one bounded value: none outside it
+        }

@@ -26,6 +26,7 @@ from monitor.framework.models import (
     QuestionType,
     Respondent,
     ResultLevel,
+    RuleOperator,
     Survey,
     TerritoryLevel,
 )
@@ -179,6 +180,14 @@ ENUM_NOTES: dict[str, dict[str, tuple[str, str]]] = {
         ResultLevel.outcome: ("Результат (що змінилося для людей чи установ)", "Outcome (what changed for people or bodies)"),
         ResultLevel.impact: ("Вплив (довгострокова зміна)", "Impact (long-term change)"),
         ResultLevel.context: ("Контекст (поза впливом програми)", "Context (outside the programme's control)"),
+    },
+    "RuleOperator": {
+        RuleOperator.equal_to: ("ліва частина дорівнює правій", "left equals right"),
+        RuleOperator.not_equal_to: ("ліва частина не дорівнює правій", "left differs from right"),
+        RuleOperator.greater_than: ("ліва більша (пізніша) за праву", "left is greater (later) than right"),
+        RuleOperator.greater_than_or_equal_to: ("ліва не менша (не раніша) за праву", "left is not less (not earlier) than right"),
+        RuleOperator.less_than: ("ліва менша (раніша) за праву", "left is less (earlier) than right"),
+        RuleOperator.less_than_or_equal_to: ("ліва не більша (не пізніша) за праву", "left is not greater (not later) than right"),
     },
 }
 

@@ -75,6 +75,7 @@ def validate(
     questions: list[Question] | None = None,
 ) -> Validated:
     top_level = questions is None
+    questions_in = questions
     questions = [q for q in (survey.questions if top_level else questions)
                  if q.type != QuestionType.repeat and not q.personal]
     index = table.rows.index
@@ -201,6 +202,28 @@ def validate(
                 report(broken, q, "ingest-constraint", raws.get(q.name),
                        rule_en=message.en if message else q.constraint, rule_uk=message.uk if message else q.constraint)
 
+    # 5. Cross-field rules declared in the instrument (DHIS2 validation rules), for this table's rows.
+    repeat = None if top_level else next((r.name for r in survey.repeats() if r.questions is questions_in), None)
+    for rule in survey.validation_rules:
+        if rule.repeat != repeat or (not top_level and repeat is None):
+            continue
+        broken, left, right = _rule_broken(rule, frame, context_params, multi)
+        if not broken.any():
+            continue
+        # The column named is the left side's question (the one the rule is about), else the right's.
+        left_names, right_names = expr.names(expr.parse(rule.left)), expr.names(expr.parse(rule.right))
+        first = next((q for q in questions if q.name in left_names), None) or next(
+            (q for q in questions if q.name in right_names), None)
+        column = header_of(first) if first is not None else rule.left
+        for label in index[broken.to_numpy()]:
+            shown = (WITHHELD, WITHHELD) if withhold else (_shown(left, label), _shown(right, label))
+            en, uk = RULE_OPERATORS[str(rule.operator)]
+            problems.append(Problem(label, column, None, "ingest-validation-rule", {
+                "question": first.name if first is not None else rule.left, "rule": rule.id,
+                "left": f"{rule.left} = {shown[0]}", "right": f"{rule.right} = {shown[1]}",
+                "operator_en": en, "operator_uk": uk, "message_en": rule.message.en, "message_uk": rule.message.uk,
+            }))
+
     problems = [p for p in problems if not refused.at[p.index]]
     rejected = pd.Series(False, index=index)
     if problems:
@@ -208,6 +231,56 @@ def validate(
     answers = {name: values for name, values in typed.items()
                if (q := survey.question(name)) is not None and q.type != QuestionType.territory}
     return Validated(answers, codes, rejected, refused, problems, fuzzy)
+
+
+RULE_OPERATORS = {
+    "equal_to": ("must equal", "має дорівнювати"),
+    "not_equal_to": ("must differ from", "має відрізнятися від"),
+    "greater_than": ("must be after / greater than", "має бути пізніше / більше, ніж"),
+    "greater_than_or_equal_to": ("must not be before / less than", "не може бути раніше / менше, ніж"),
+    "less_than": ("must be before / less than", "має бути раніше / менше, ніж"),
+    "less_than_or_equal_to": ("must not be after / greater than", "не може бути пізніше / більше, ніж"),
+}
+_COMPARE = {
+    "equal_to": lambda a, b: a == b, "not_equal_to": lambda a, b: a != b,
+    "greater_than": lambda a, b: a > b, "greater_than_or_equal_to": lambda a, b: a >= b,
+    "less_than": lambda a, b: a < b, "less_than_or_equal_to": lambda a, b: a <= b,
+}
+
+
+def _rule_broken(rule: Any, frame: pd.DataFrame, params: dict[str, Any], multi: frozenset[str]
+                 ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Rows breaking `left operator right`; with skip_if_missing a row missing either side passes."""
+    left = _evaluate_value(rule.left, frame, params, multi)
+    right = _evaluate_value(rule.right, frame, params, multi)
+    missing = left.isna() | right.isna()
+    holds = pd.Series(False, index=frame.index)
+    both = ~missing
+    if both.any():
+        try:
+            holds[both] = np.asarray(_COMPARE[str(rule.operator)](left[both], right[both]), dtype=bool)
+        except TypeError:  # sides of different kinds (a date against a number): the rule cannot hold
+            holds[both] = False
+    broken = both & ~holds
+    if not rule.skip_if_missing:
+        broken |= missing
+    return broken, left, right
+
+
+def _evaluate_value(text: str, frame: pd.DataFrame, params: dict[str, Any], multi: frozenset[str]) -> pd.Series:
+    value = _evaluate(text, frame, params, None, multi)
+    if not isinstance(value, pd.Series):  # a literal or a parameter
+        value = pd.Series([value] * len(frame), index=frame.index)
+    return value.astype(object).where(value.notna(), None)
+
+
+def _shown(values: pd.Series, label: Any) -> str:
+    value = values.at[label]
+    if value is None:
+        return "—"
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return redact.text(str(value))
 
 
 def _outside_dates(values: pd.Series, earliest: date) -> pd.Series:

@@ -19,7 +19,13 @@ from monitor.framework.models import Framework
 from monitor.i18n import t
 
 URL = re.compile(r"https?://[^\s),;]+")
-INTERNAL = re.compile(r"\(?\s*domain\.md(?:\s*§\s*[\d.]+)?(?:\s*\[[A-Z]\d?\])?\s*\)?", re.IGNORECASE)
+# Pointers to the project's own fact pages (docs/domain/*.md, formerly domain.md) are for maintainers.
+_POINTER = r"(?:docs/domain/[\w\-]*(?:\.md)?|domain\.md)(?:\s*§\s*[\d.]+)?(?:\s*\([A-Z]+\d*\))?(?:\s*\[[A-Z]\d?\])?"
+INTERNAL = re.compile(
+    # "(source, pointer)" and "(pointer, source)" keep their source and brackets; a pointer alone goes whole.
+    rf",\s*{_POINTER}(?=\s*\))|(?<=\(){_POINTER},\s*|\s*\(?\s*(?>{_POINTER})(?!,)\)?",
+    re.IGNORECASE,
+)
 MARKS = re.compile(r"\s*\[(?:V|P|S|S2)\]")
 DEV_SENTENCE = re.compile(r"(unverified|from memory|placeholder|todo|check (?:the|at)|needs checking)", re.IGNORECASE)
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")

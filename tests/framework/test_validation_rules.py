@@ -1,0 +1,135 @@
+"""Cross-field validation rules declared in the instruments (as DHIS2 validation rules): validated in
+the model and by the cross-checks with path:line, checked per row at import and reported with the
+file, row and column. Uses the shipped status-procedure and information-request instruments."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from monitor.framework.loader import PROJECT_ROOT, framework_or_raise, load_framework
+from monitor.framework.models import QuestionType
+from monitor.ingest.pipeline import import_file
+from monitor.store import db as store_db
+from monitor.store.territory import load_reference
+from tests.framework.test_validate import INDICATOR, SURVEY, write
+
+FRAMEWORK = framework_or_raise(PROJECT_ROOT)
+
+
+@pytest.fixture
+def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    engine = store_db.connect(f"sqlite:///{tmp_path}/rules.db")
+    load_reference(engine)
+    return engine
+
+
+def _main_rows(n: int) -> pd.DataFrame:
+    """Status-procedure submissions filled with the first choice of every select question."""
+    survey = FRAMEWORK.surveys["status-procedure"]
+    row: dict[str, str] = {}
+    for q in survey.questions:
+        if q.type == QuestionType.select_one:
+            row[q.name] = survey.choices_of(q)[0].value
+        elif q.type == QuestionType.integer:
+            row[q.name] = "0"
+        elif q.type == QuestionType.text:
+            row[q.name] = "ГО"
+    row.update({"wave": "2022", "oblast": "Кіровоградська", "raion": "Голованівський", "date": "2022-05-01"})
+    frame = pd.DataFrame([row] * n)
+    frame["KEY"] = [f"uuid:{i}" for i in range(n)]
+    return frame
+
+
+def _case(parent: int, number: int, applied: str, decided: str) -> dict[str, str]:
+    return {"applicant_sex": "female", "applicant_age_group": "18+", "decision": "granted",
+            "application_date": applied, "decision_date": decided,
+            "PARENT_KEY": f"uuid:{parent}", "KEY": f"uuid:{parent}/cases[{number}]"}
+
+
+def _zip(tmp_path: Path, main: pd.DataFrame, cases: list[dict[str, str]]) -> Path:
+    path = tmp_path / "status.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("status-procedure.csv", main.to_csv(index=False))
+        archive.writestr("status-procedure-cases.csv", pd.DataFrame(cases).to_csv(index=False))
+    return path
+
+
+def test_case_with_dates_running_backwards_is_rejected_with_its_row(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    survey = FRAMEWORK.surveys["status-procedure"]
+    sexes = [c.value for c in survey.choice_lists["sex"]]
+    ages = [c.value for c in survey.choice_lists["age_0_17_18"]]
+    cases = [_case(0, 1, "2022-03-01", "2022-03-09"), _case(1, 1, "2022-03-01", "2022-03-05"),
+             _case(1, 2, "2022-03-10", "2022-03-02")]  # the third case was decided before it was received
+    for case in cases:
+        case["applicant_sex"], case["applicant_age_group"] = sexes[0], ages[-1]
+    report = import_file(engine, FRAMEWORK, "status-procedure", _zip(tmp_path, _main_rows(2), cases))
+    assert report.status == "imported", [i.message_en for i in report.issues]
+    assert (report.accepted, report.rejected) == (1, 1)
+    broken = [r for r in report.rejected_rows if r["code"] == "ingest-validation-rule"]
+    assert len(broken) == 1, report.rejected_rows
+    row = broken[0]
+    assert row["row"] == 4  # line 4 of the cases file (header + three cases)
+    assert row["column"] == "cases/decision_date"
+    assert "case-decision-not-before-application" in row["message_en"]
+    assert "2022-03-02" in row["message_en"] and "2022-03-10" in row["message_en"]
+    assert "раніша за дату реєстрації заяви" in row["message_uk"]
+    assert "rejected" in {r["code"].split("-")[-1] for r in report.rejected_rows}  # the submission is held back
+
+
+def test_case_dated_in_the_future_is_rejected(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    survey = FRAMEWORK.surveys["status-procedure"]
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    case = _case(0, 1, "2022-03-01", tomorrow)
+    case["applicant_sex"] = survey.choice_lists["sex"][0].value
+    case["applicant_age_group"] = survey.choice_lists["age_0_17_18"][-1].value
+    report = import_file(engine, FRAMEWORK, "status-procedure", _zip(tmp_path, _main_rows(1), [case]))
+    codes = {r["code"]: r for r in report.rejected_rows}
+    assert "ingest-date-out-of-range" in codes, report.rejected_rows
+    assert codes["ingest-date-out-of-range"]["column"] == "cases/decision_date"
+    assert codes["ingest-date-out-of-range"]["row"] == 2
+    assert report.accepted == 0
+
+
+RULES = """\
+validation_rules:
+  - id: not-before
+    left: days
+    operator: less_than_or_equal_to
+    right: staff
+    message: {uk: "Днів більше, ніж працівників", en: "More days than staff"}
+  - id: not-before
+    left: dayz
+    operator: equal_to
+    right: staff
+    message: {uk: Друге, en: Second}
+  - id: third
+    left: days
+    operator: bigger_than
+    right: staff
+    message: {uk: Третє, en: Third}
+"""
+
+
+def test_rules_are_checked_with_their_line(tmp_path: Path) -> None:
+    files = {
+        "framework.yaml": "title: {uk: Т, en: T}\nthemes:\n  - {id: capacity, title: {uk: С, en: C}}\nwaves: ['2021', '2022']\n",
+        "surveys/officials.yaml": SURVEY.replace("choice_lists:", RULES + "choice_lists:"),
+        "indicators/ok.yaml": INDICATOR.format(id="ok"),
+    }
+    _framework, issues = load_framework(write(tmp_path, files))
+    found = {i.code: i for i in issues if i.level == "error"}
+    # a bad operator makes the instrument invalid (so the indicator's survey is then unknown)
+    assert set(found) == {"wrong-type", "unknown-survey"}, [(i.code, i.message_en) for i in issues]
+    text = files["surveys/officials.yaml"]
+    assert found["wrong-type"].line == text[: text.index("bigger_than")].count("\n") + 1
+    files["surveys/officials.yaml"] = files["surveys/officials.yaml"].replace("bigger_than", "greater_than")
+    _framework, issues = load_framework(write(tmp_path, files))
+    codes = sorted(i.code for i in issues if i.level == "error")
+    assert codes == ["duplicate-rule", "unknown-question"], [(i.code, i.message_en) for i in issues]
+    unknown = next(i for i in issues if i.code == "unknown-question")
+    assert "dayz" in unknown.message_en and "days" in unknown.message_en and unknown.message_uk != unknown.message_en
