@@ -91,6 +91,9 @@ def test_opendata_package_matches_its_csvs(built, public_results, internal_resul
     assert match["n_display"].iloc[0] == "<11" and pd.isna(match["value"].iloc[0]) and pd.isna(match["n"].iloc[0])
     # no survivor rows below oblast level, ever
     assert set(results["level"]) <= {"oblast", "all"}
+    # A value resting on an unverified parameter says so in its own column (S01: the 417 deadlines).
+    flag = results.set_index("indicator")["unverified"].astype(str).str.lower()
+    assert set(flag.loc[["S01"]]) == {"true"} and "false" in set(flag)
 
 
 def test_opendata_zip(reports, tmp_path: Path) -> None:

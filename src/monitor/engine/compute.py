@@ -594,7 +594,7 @@ def compute(
     todo = [
         (framework.surveys[survey_id], repeat, members)
         for (survey_id, repeat), members in groups.items()
-        # survivors are published per oblast at most (domain.md §3)
+        # survivors are published per oblast at most (docs/domain/data-protection.md)
         if not (framework.surveys[survey_id].respondent == SURVIVOR and level in ("raion", "hromada"))
     ]
     for (survey, _repeat, members), (frame, memo) in zip(todo, _frames_ahead(source, todo), strict=True):
