@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from monitor.auth import audit
 from monitor.auth.models import ROLES
 from monitor.auth.roles import ACTIONS, MATRIX
+from monitor.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -92,6 +93,13 @@ def test_each_role_logs_in_and_sees_what_the_matrix_allows(app: AppTest, world: 
     no_exception(app)
     # import: the upload form only for roles that may import.
     assert bool(app.get("file_uploader")) == (MATRIX[role]["import"] != "no")
+    # import history: file names and who imported only for roles that import or see rejected rows.
+    details = MATRIX[role]["import"] != "no" or MATRIX[role]["view-rejected-rows"] != "no"
+    when = t("dashboard.col.when", "uk")
+    histories = [frame.value for frame in app.dataframe if when in frame.value.columns]
+    assert histories, "the import history table is shown to every role"
+    assert (t("dashboard.col.file", "uk") in histories[0].columns) == details
+    assert (t("dashboard.col.by", "uk") in histories[0].columns) == details
 
 
 def _access_probe() -> None:

@@ -108,13 +108,12 @@ def audience() -> str:
 
 
 def can(action: str, oblast: str | None = None) -> bool:
-    """Whether to offer `action` (in `oblast`). The open demo may import and see rejected rows of
-    synthetic files; otherwise the permission matrix decides."""
+    """Whether to offer `action` (in `oblast`). The open demo shows the protected set at every level and
+    exports reports; an anonymous visitor never imports and sees no import details (who imported what,
+    rejected rows). Otherwise the permission matrix decides."""
     user = current_user()
     if user is None:
-        return action in (
-            "view-aggregates", "export-report", "import", "view-rejected-rows", "view-detail", "view-responses"
-        )
+        return action in ("view-aggregates", "export-report", "view-detail")
     return guard.allowed(user, action, oblast)
 
 

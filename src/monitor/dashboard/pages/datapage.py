@@ -55,23 +55,23 @@ def history_tab(view: View, fw: Any) -> None:
         st.info(t("dashboard.data.no_batches", lang))
         return
     titles = {s.id: label(s.title, lang) for s in fw.surveys.values()}
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "#": batches["id"],
-                t("dashboard.col.when", lang): [layout.format_when(w, lang) for w in batches["imported_at"]],
-                t("dashboard.col.instrument", lang): batches["instrument_id"].map(lambda s: titles.get(s, s)),
-                t("dashboard.col.file", lang): batches["file_name"],
-                t("dashboard.col.rows", lang): batches["rows"],
-                t("dashboard.col.accepted", lang): batches["accepted"],
-                t("dashboard.col.rejected", lang): batches["rejected"],
-                t("dashboard.col.duplicates", lang): batches["duplicates"],
-                t("dashboard.col.by", lang): batches["imported_by"],
-            }
-        ),
-        hide_index=True,
-        key="batches",
+    table = pd.DataFrame(
+        {
+            "#": batches["id"],
+            t("dashboard.col.when", lang): [layout.format_when(w, lang) for w in batches["imported_at"]],
+            t("dashboard.col.instrument", lang): batches["instrument_id"].map(lambda s: titles.get(s, s)),
+            t("dashboard.col.file", lang): batches["file_name"],
+            t("dashboard.col.rows", lang): batches["rows"],
+            t("dashboard.col.accepted", lang): batches["accepted"],
+            t("dashboard.col.rejected", lang): batches["rejected"],
+            t("dashboard.col.duplicates", lang): batches["duplicates"],
+            t("dashboard.col.by", lang): batches["imported_by"],
+        }
     )
+    if not (access.can("import") or access.can("view-rejected-rows")):
+        # Viewers and anonymous visitors see that data arrived, not file names or who brought it.
+        table = table.drop(columns=[t("dashboard.col.file", lang), t("dashboard.col.by", lang)])
+    st.dataframe(table, hide_index=True, key="batches")
     if not access.can("view-rejected-rows"):
         return
     user = access.current_user()
@@ -163,6 +163,7 @@ def import_tab(view: View, fw: Any) -> None:
 
         final = run(survey_id, path, progress=progress)
         bar.progress(1.0)
+        path.unlink(missing_ok=True)  # the upload is not kept once imported (the database holds the answers)
         st.session_state.pop("imp_preview", None)
         data.clear()
         if final.accepted:
@@ -174,8 +175,10 @@ def import_tab(view: View, fw: Any) -> None:
         st.success(t("dashboard.data.done", lang, accepted=final.accepted, rejected=final.rejected))
         if final.rejected_rows:
             out = final.write_rejected_csv(path.parent / f"rejected-{path.stem}.csv")
+            content = out.read_bytes()
+            out.unlink(missing_ok=True)  # served from memory; nothing of the rows stays on disk
             st.download_button(
-                t("dashboard.data.download_rejected", lang), out.read_bytes(), file_name=out.name, mime="text/csv"
+                t("dashboard.data.download_rejected", lang), content, file_name=out.name, mime="text/csv"
             )
 
 
