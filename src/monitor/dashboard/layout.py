@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor.charts.figures import STATUS_COLORS, format_value, is_missing
+from monitor.charts.figures import STATUS_COLORS, STATUS_SYMBOLS, format_value, is_missing
 from monitor.i18n import t
 
 # Print layout: no sidebar, header or toolbar; charts and tables keep their width on A4.
@@ -70,9 +70,11 @@ def attribution(lang: str) -> None:
 
 
 def legend(lang: str) -> None:
+    """The status legend: the figures' own colours, each with its symbol so it reads without colour."""
     chips = "".join(
-        f'<span class="legend-chip" style="background:{STATUS_COLORS[s]};{"color:#263238;" if s == "no-data" else ""}">'
-        f"{t(f'dashboard.status.{s}', lang)}</span>"
+        f'<span class="legend-chip" style="background:{STATUS_COLORS[s]};'
+        f'{"color:#263238;" if s in ("no-data", "amber") else ""}">'
+        f"{(STATUS_SYMBOLS[s] + ' ') if s in STATUS_SYMBOLS else ''}{t(f'dashboard.status.{s}', lang)}</span>"
         for s in ("green", "amber", "red", "none", "suppressed", "no-data")
     )
     st.html(f"<div>{chips}</div>")
