@@ -9,6 +9,7 @@ from colour_check import assert_status_colours_honest, drawn, shade
 from test_figures import K, P, row
 
 from monitor.charts import figures
+from monitor.i18n import t
 
 POLTAVA_RAIONS = ["UA53020000000000001", "UA53040000000000002", "UA53060000000000003", "UA53080000000000004"]
 
@@ -114,3 +115,48 @@ def test_status_palette_is_colour_blind_safe_by_lightness() -> None:
 
     red, green, amber = (lightness(figures.STATUS_COLORS[s]) for s in ("red", "green", "amber"))
     assert red + 0.15 < green and green + 0.1 < amber
+
+
+# ----------------------------------------------------------------------------- honest empty states
+def all_suppressed(n: int = 3) -> pd.DataFrame:
+    return pd.DataFrame([{**row("V01", code, None, suppressed=True, theme="survivors"), "min_n": 11}
+                         for code in list(figures.OBLAST_COLORS)[:n]])
+
+
+@pytest.mark.parametrize("kind", ["scorecard", "ranking", "trend", "index", "breakdown", "map"])
+@pytest.mark.parametrize("lang", ["uk", "en"])
+def test_a_fully_suppressed_chart_says_so_with_the_threshold(kind: str, lang: str) -> None:
+    frame = all_suppressed()
+    if kind == "index":
+        frame = frame.assign(type="index", indicator="OI")
+    if kind == "breakdown":
+        frame = frame.assign(dimension="sex", dimension_value="female")
+    build = {
+        "scorecard": lambda f: figures.scorecard(f, lang),
+        "ranking": lambda f: figures.ranking(f, lang),
+        "trend": lambda f: figures.trend(f, lang),
+        "index": lambda f: figures.index_bars(f, lang),
+        "breakdown": lambda f: figures.breakdown(f, lang),
+        "map": lambda f: figures.choropleth(f, geo(list(f["territory_code"])), "oblast", lang),
+    }[kind]
+    fig = build(frame)
+    assert fig.layout.meta["all_suppressed"] is True
+    message = " ".join(a.text for a in fig.layout.annotations)
+    assert t("dashboard.chart.all_suppressed", lang, min_n=11) in message and "11" in message
+    if kind != "map":
+        # No empty 0–1 % axis pretending to be zeros: no traces, axes hidden, a grey mark instead.
+        assert len(fig.data) == 0 and fig.layout.xaxis.visible is False
+        assert fig.layout.shapes[0].fillcolor == figures.NO_DATA
+    else:
+        assert all(tr.colorscale[0][1] == figures.GREY for tr in fig.data)
+
+
+def test_a_partly_suppressed_chart_still_draws_the_rest() -> None:
+    frame = pd.concat([all_suppressed(2), pd.DataFrame([row("V01", P, 0.5, status="red")])])
+    fig = figures.ranking(frame, "en")
+    assert not (fig.layout.meta or {}).get("all_suppressed") and len(fig.data) == 1
+
+
+def test_the_threshold_falls_back_to_the_marker() -> None:
+    frame = all_suppressed().drop(columns="min_n")
+    assert figures.threshold_of(frame) == 11

@@ -233,6 +233,50 @@ def empty_figure(lang: str, message_key: str = "dashboard.no_data") -> go.Figure
     return _base_layout(fig, height=220)
 
 
+def threshold_of(frame: pd.DataFrame) -> int | None:
+    """The smallest number of answers a value needs to be shown (min_n, else the '<11' marker)."""
+    if "min_n" in frame.columns:
+        known = pd.to_numeric(frame["min_n"], errors="coerce").dropna()
+        if not known.empty:
+            return int(known.max())
+    if "n_display" in frame.columns:
+        marks = frame["n_display"].astype(str).str.extract(r"^<(\d+)$")[0].dropna()
+        if not marks.empty:
+            return int(marks.astype(int).max())
+    return None
+
+
+def all_hidden(frame: pd.DataFrame) -> bool:
+    """Rows exist, but none of them may show a value (every one suppressed or empty)."""
+    if frame.empty:
+        return False
+    return bool(frame.apply(lambda r: status_of(r) == "suppressed", axis=1).all())
+
+
+def hidden_message(frame: pd.DataFrame, lang: str) -> str:
+    threshold = threshold_of(frame)
+    if threshold is None:
+        return t("dashboard.chart.all_hidden", lang)
+    return t("dashboard.chart.all_suppressed", lang, min_n=threshold)
+
+
+def hidden_figure(frame: pd.DataFrame, lang: str, height: int = 220) -> go.Figure:
+    """Every value suppressed: a grey 'hidden' mark that says so in words, with the threshold.
+
+    An empty 0–1 % axis would look like zeros; this says why there is nothing to see.
+    """
+    fig = go.Figure()
+    fig.add_shape(type="rect", xref="paper", yref="paper", x0=0.02, x1=0.98, y0=0.2, y1=0.8,
+                  fillcolor=NO_DATA, line={"color": GREY, "width": 1, "dash": "dot"})
+    fig.add_annotation(text="🔒 " + hidden_message(frame, lang), showarrow=False, x=0.5, y=0.5, xref="paper",
+                       yref="paper", font={"color": "#37474f", "size": 13})
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    _base_layout(fig, height=height)
+    fig.update_layout(meta={"all_suppressed": True})
+    return fig
+
+
 def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
     """customdata per row: label, value, n, interval, status, target."""
     rows = []
@@ -287,6 +331,8 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = frame[frame["territory_code"] != "ALL"]
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang)
     frame = _sorted_indicators(frame)
     columns: list[str] = []
     column_codes: list[str] = []
@@ -460,6 +506,12 @@ def choropleth(
                     meta={"status": "none"},
                 )
             )
+    if all_hidden(frame):
+        # The grey areas stay (where the data would be); the words say why there is no colour.
+        fig.add_annotation(text="🔒 " + hidden_message(frame, lang), showarrow=False, x=0.5, y=1.0, xref="paper",
+                           yref="paper", yanchor="top", bgcolor="white", bordercolor=GREY,
+                           font={"color": "#37474f", "size": 13})
+        fig.update_layout(meta={"all_suppressed": True})
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0})
     if attribution:
@@ -484,6 +536,8 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = _totals(results)
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang)
     frame = frame.copy()
     frame["_suppressed"] = frame.apply(_is_suppressed, axis=1)
     frame["_missing"] = frame["value"].map(is_missing)
@@ -547,6 +601,8 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = _totals(results)
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang, height=360)
     frame = frame.sort_values(["period", "territory_code"])
     unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
     scale = _scale(unit)
@@ -616,6 +672,8 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
     frame = results[results["dimension"].fillna("") != ""]
     if frame.empty:
         return empty_figure(lang, "dashboard.no_breakdown")
+    if all_hidden(frame):
+        return hidden_figure(frame, lang, height=300)
     labels = labels or {}
     unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
     scale = _scale(unit)
@@ -721,6 +779,15 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
                 row=1,
                 col=col,
             )
+    if not survivors.empty and bool(
+        (survivors["suppressed"].astype(bool) | survivors["value"].map(is_missing)).all()
+    ):
+        threshold = threshold_of(survivors)
+        text = (t("dashboard.chart.all_suppressed", lang, min_n=threshold) if threshold
+                else t("dashboard.chart.all_hidden", lang))
+        fig.add_annotation(text="🔒 " + _wrap(text, 34), showarrow=False, x=0.5, y=0.5, xref="x2 domain",
+                           yref="y2 domain", bgcolor=NO_DATA, bordercolor=GREY, font={"color": "#37474f", "size": 12})
+        fig.update_layout(meta={"survivors_suppressed": True})
     fig.update_yaxes(gridcolor="#eceff1", rangemode="tozero")
     fig.update_yaxes(ticksuffix="%", row=1, col=2)
     fig.update_xaxes(tickangle=0, tickfont={"size": 10})
@@ -776,6 +843,8 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
         frame = frame[frame["type"] == "index"]
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang, height=280)
     frame = frame.sort_values("territory_code")
     rows = frame.to_dict("records")
     unit = rows[0].get("unit")
