@@ -868,6 +868,85 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
     return _base_layout(fig, height=280)
 
 
+# ----------------------------------------------------------------------------- the table behind a chart
+CHART_KINDS = ("scorecard", "map", "ranking", "trend", "breakdown", "index")
+
+
+def chart_rows(kind: str, results: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
+    """The result rows a chart of `kind` draws from `results` (the same filters as its builder)."""
+    if results.empty:
+        return results
+    if kind == "breakdown":
+        return results[results["dimension"].fillna("") != ""] if "dimension" in results.columns else results.iloc[0:0]
+    frame = _totals(results)
+    if kind == "scorecard":
+        frame = frame[frame["type"] != "index"] if "type" in frame.columns else frame
+        frame = frame[frame["territory_code"] != "ALL"]
+        return _sorted_indicators(frame) if not frame.empty else frame
+    if kind == "index":
+        return frame[frame["type"] == "index"].sort_values("territory_code") if "type" in frame.columns else frame.iloc[0:0]
+    if kind == "map" and level and "level" in frame.columns:
+        frame = frame[frame["level"] == level]
+    if kind == "trend":
+        return frame.sort_values(["territory_code", "period"])
+    return frame
+
+
+def chart_table(kind: str, results: pd.DataFrame, lang: str, *, level: str | None = None,
+                labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """What a chart shows, as a table: value, n, interval, target and status per drawn value.
+
+    Values are the chart's own texts (a suppressed value reads '<11', never a number), so the
+    table and its CSV carry exactly what the chart shows to this audience.
+    """
+    rows = chart_rows(kind, results, level)
+    columns = {
+        "indicator": t("dashboard.col.indicator", lang),
+        "territory": t("dashboard.col.territory", lang),
+        "period": t("dashboard.col.period", lang),
+        "dimension": t("dashboard.col.breakdown", lang),
+        "value": t("dashboard.chart.value", lang),
+        "n": t("dashboard.col.n", lang),
+        "interval": t("dashboard.chart.interval", lang),
+        "target": t("dashboard.col.target", lang),
+        "status": t("dashboard.col.status", lang),
+    }
+    if rows.empty:
+        return pd.DataFrame(columns=list(columns.values()))
+    labels = labels or {}
+    out = []
+    for row in rows.to_dict("records"):
+        dim = str(row.get("dimension") or "")
+        value = str(row.get("dimension_value") or "")
+        out.append(
+            {
+                "indicator": _indicator_label(row),
+                "territory": _territory_label(row, lang),
+                "period": str(row.get("period") or ""),
+                "dimension": f"{labels.get(dim, dim)}: {labels.get(f'{dim}={value}', value)}" if dim else "",
+                "value": _cell_text(row, lang),
+                "n": _n_text(row),
+                "interval": _interval_text(row, lang) if not _is_suppressed(row) else "—",
+                "target": format_value(row.get("target"), row.get("unit"), lang),
+                "status": _status_label("suppressed" if _is_suppressed(row) else (row.get("status") or "none"), lang),
+            }
+        )
+    table = pd.DataFrame(out)
+    # Columns that say nothing here (one indicator, one period, no breakdown) are left out.
+    if kind != "scorecard" and table["indicator"].nunique() <= 1:
+        table = table.drop(columns="indicator")
+    if kind not in ("trend",) and table["period"].nunique() <= 1:
+        table = table.drop(columns="period")
+    if kind != "breakdown":
+        table = table.drop(columns="dimension")
+    return table.rename(columns=columns).reset_index(drop=True)
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """The table as CSV for spreadsheets (UTF-8 with BOM so Excel reads Cyrillic)."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
 def format_change(change: Any, unit: str | None, lang: str = "uk") -> str:
     """A change as people read it: shares in percentage points, others in their own unit, signed."""
     if is_missing(change):

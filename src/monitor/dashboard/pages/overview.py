@@ -76,14 +76,17 @@ def render() -> None:
     frame = data.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang, True)
     shown = select(frame, view)
     layout.legend(lang)
-    layout.chart(figures.scorecard(shown, lang), key="scorecard")
+    layout.chart(figures.scorecard(shown, lang), key="scorecard", table=figures.chart_table("scorecard", shown, lang),
+                 lang=lang)
     if shown.get("suppressed", pd.Series(dtype=bool)).any():
         st.caption(t("dashboard.suppressed_note", lang))
 
     left, right = st.columns([2, 3])
     with left:
         st.markdown(f"**{t('dashboard.overview.index', lang)}**")
-        layout.chart(figures.index_bars(select(frame, view, theme=False), lang), key="index")
+        index = select(frame, view, theme=False)
+        layout.chart(figures.index_bars(index, lang), key="index", table=figures.chart_table("index", index, lang),
+                     lang=lang)
     with right:
         coverage_metrics(view)
     # A change table only when the previous period has data to compare with (#13: not 2021-Q1
