@@ -88,3 +88,35 @@ def test_a_fully_suppressed_chart_shows_its_message(server: str, tab: Any, scree
     settle(tab)
     tab.screenshot(path=str(screenshot_dir / "explorer-all-suppressed-uk.png"), full_page=True)
     assert tab.get_by_text(message).count() >= 1
+
+
+def test_toolbar_in_ukrainian_and_the_csv_download_equals_the_table(server: str, tab: Any, tmp_path: Path) -> None:
+    """Plotly's toolbar speaks Ukrainian; the chart's table opens in one click and its CSV download,
+    fetched by the browser, holds exactly the rows of the ranking as drawn."""
+    import pandas as pd
+
+    tab.goto(f"{server}/indicator?oblast={POLTAVA}&indicator=S01&level=raion", wait_until="domcontentloaded")
+    tab.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= 4",
+                          timeout=120_000, polling=300)
+    settle(tab)
+    ranking = tab.locator('[data-testid="stPlotlyChart"]').nth(1)
+    ranking.hover()
+    titles = ranking.locator(".modebar-btn").evaluate_all("bs => bs.map(b => b.getAttribute('data-title'))")
+    assert "Завантажити графік як PNG" in titles, titles
+    assert not any(title and "Download" in title for title in titles), titles
+    expander = tab.locator('[data-testid="stExpander"]').nth(1)  # map, then ranking
+    expander.get_by_text(t("dashboard.chart.table", "uk")).click()
+    button = expander.get_by_text(t("dashboard.chart.download_csv", "uk"))
+    button.wait_for(timeout=30_000)
+    with tab.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / "ranking.csv"
+    info.value.save_as(str(path))
+    csv = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    bars = tab.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')[1].querySelectorAll('.bars .point text')]
+               .map(e => e.textContent)"""
+    )
+    strip = [b.rsplit(" ", 1)[0] if b[-1:] in figures.STATUS_SYMBOLS.values() else b for b in bars]
+    assert sorted(csv[t("dashboard.chart.value", "uk")]) == sorted(strip)
+    assert list(csv.columns)[-1] == t("dashboard.col.status", "uk")
