@@ -268,7 +268,7 @@ def hidden_figure(frame: pd.DataFrame, lang: str, height: int = 220) -> go.Figur
     fig = go.Figure()
     fig.add_shape(type="rect", xref="paper", yref="paper", x0=0.02, x1=0.98, y0=0.2, y1=0.8,
                   fillcolor=NO_DATA, line={"color": GREY, "width": 1, "dash": "dot"})
-    fig.add_annotation(text="🔒 " + hidden_message(frame, lang), showarrow=False, x=0.5, y=0.5, xref="paper",
+    fig.add_annotation(text=_wrap(hidden_message(frame, lang), 36), showarrow=False, x=0.5, y=0.5, xref="paper",
                        yref="paper", font={"color": "#37474f", "size": 13})
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
@@ -508,7 +508,7 @@ def choropleth(
             )
     if all_hidden(frame):
         # The grey areas stay (where the data would be); the words say why there is no colour.
-        fig.add_annotation(text="🔒 " + hidden_message(frame, lang), showarrow=False, x=0.5, y=1.0, xref="paper",
+        fig.add_annotation(text=_wrap(hidden_message(frame, lang), 36), showarrow=False, x=0.5, y=1.0, xref="paper",
                            yref="paper", yanchor="top", bgcolor="white", bordercolor=GREY,
                            font={"color": "#37474f", "size": 13})
         fig.update_layout(meta={"all_suppressed": True})
@@ -785,7 +785,7 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
         threshold = threshold_of(survivors)
         text = (t("dashboard.chart.all_suppressed", lang, min_n=threshold) if threshold
                 else t("dashboard.chart.all_hidden", lang))
-        fig.add_annotation(text="🔒 " + _wrap(text, 34), showarrow=False, x=0.5, y=0.5, xref="x2 domain",
+        fig.add_annotation(text=_wrap(text, 34), showarrow=False, x=0.5, y=0.5, xref="x2 domain",
                            yref="y2 domain", bgcolor=NO_DATA, bordercolor=GREY, font={"color": "#37474f", "size": 12})
         fig.update_layout(meta={"survivors_suppressed": True})
     fig.update_yaxes(gridcolor="#eceff1", rangemode="tozero")
