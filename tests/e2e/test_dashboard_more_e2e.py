@@ -112,12 +112,21 @@ def test_toolbar_in_ukrainian_and_the_csv_download_equals_the_table(server: str,
     assert not any(title and ("Download" in title or "Zoom" in title or "Reset" in title) for title in titles), titles
     expander = tab.locator('[data-testid="stExpander"]').nth(1)  # map, then ranking
     expander.get_by_text(t("dashboard.chart.table", "uk")).click()
-    button = expander.get_by_text(t("dashboard.chart.download_csv", "uk"))
-    button.wait_for(timeout=30_000)
-    with tab.expect_download(timeout=60_000) as info:
-        button.click()
+    button = expander.locator('[data-testid="stDownloadButton"] button')
+    button.wait_for(state="visible", timeout=30_000)
+    settle(tab)
     path = tmp_path / "ranking.csv"
-    info.value.save_as(str(path))
+    for attempt in range(3):
+        # Under load the first click can land while the expander still opens: try again, never forever.
+        try:
+            with tab.expect_download(timeout=30_000) as info:
+                button.scroll_into_view_if_needed()
+                button.click()
+            info.value.save_as(str(path))
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     csv = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     bars = tab.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')[1].querySelectorAll('.bars .point text')]

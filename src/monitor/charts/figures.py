@@ -573,6 +573,7 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
             # (zero-length) bar writes its '<11' outside.
             textposition=["outside" if v == 0 else "inside" for v in values],
             insidetextanchor="start",
+            textangle=0,  # a short bar shrinks its label rather than turning it on its side
             textfont={"color": ["#37474f" if v == 0 or c == AMBER else "white" for v, c in zip(values, colors, strict=True)]},
             cliponaxis=False,
             error_x={"type": "data", "array": err_plus, "arrayminus": err_minus, "color": "#37474f", "thickness": 1},
