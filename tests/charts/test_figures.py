@@ -73,8 +73,8 @@ def test_scorecard_colours_and_suppressed_cells():
     # Two theme header rows + two indicator rows.
     assert len(heat.y) == 4
     text = [list(r) for r in heat.text]
-    assert text[1] == ["95%", "50%"]
-    assert text[3] == ["<11", "70%"]  # the suppressed cell shows the marker, never a number
+    assert text[1] == ["95% ✓", "50% ✗"]  # the status reads without colour too
+    assert text[3] == ["<11", "70% !"]  # the suppressed cell shows the marker, never a number
     status_index = {s: i for i, s in enumerate(figures._STATUS_ORDER)}
     z = [list(r) for r in heat.z]
     assert z[1] == [status_index["green"], status_index["red"]]
@@ -135,7 +135,7 @@ def test_breakdown_groups_by_dimension_and_hides_suppressed():
     bar = fig.data[0]
     assert [list(level) for level in bar.y] == [["Sex", "Sex"], ["Female", "Male"]]
     assert list(bar.x) == [50.0, 0]
-    assert list(bar.text) == ["50%", "<11"]
+    assert list(bar.text) == ["50% ✓", "<11"]
 
 
 def test_breakdown_without_dimensions_says_so():
@@ -156,7 +156,8 @@ def test_choropleth_splits_shown_and_suppressed_and_carries_attribution():
     )
     fig = figures.choropleth(results, geo, "hromada", "en")
     by_name = {trace.name: trace for trace in fig.data}
-    assert list(by_name["Value"].locations) == ["UA35A"] and list(by_name["Value"].z) == [50.0]
+    on_track = by_name["✓ on track"]  # a status indicator: areas wear their status colour
+    assert list(on_track.locations) == ["UA35A"] and list(on_track.z) == [50.0]
     assert list(by_name["suppressed"].locations) == ["UA35B"]
     assert list(by_name["No data for this selection"].locations) == ["UA35C"]
     assert "CC BY 4.0" in fig.layout.annotations[0].text

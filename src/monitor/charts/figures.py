@@ -21,9 +21,13 @@ from plotly.subplots import make_subplots
 
 from monitor.i18n import t
 
-GREEN = "#2e7d32"
-AMBER = "#f9a825"
-RED = "#c62828"
+# Every colour of the project lives here (dashboard and reports draw with the same builders).
+# Status colours are colour-blind safe (Okabe & Ito's bluish green and orange, a dark red): the three
+# differ in lightness as well as hue, and every status also carries a symbol and its label, so it
+# reads without colour (#13).
+GREEN = "#009e73"
+AMBER = "#e69f00"
+RED = "#b2182b"
 GREY = "#9e9e9e"
 NEUTRAL = "#546e7a"
 NO_DATA = "#eceff1"
@@ -36,6 +40,23 @@ STATUS_COLORS: dict[str, str] = {
     "none": NEUTRAL,
     "no-data": NO_DATA,
 }
+STATUS_SYMBOLS: dict[str, str] = {"green": "✓", "amber": "!", "red": "✗"}
+# Trend markers: the same meaning as a shape (Plotly marker symbols).
+STATUS_MARKERS: dict[str, str] = {"green": "circle", "amber": "diamond", "red": "x", "none": "circle-open"}
+# Context indicators (no thresholds, no target) are coloured by value on one neutral sequential
+# scale: a diverging red-to-green scale would call a value good or bad that no legend judges.
+SEQUENTIAL: list[list[Any]] = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
+# One identity colour per oblast on every chart and page: blues and purples only, so no oblast wears
+# a status colour (least of all the critical red) and the pairs differ in lightness.
+OBLAST_COLORS: dict[str, str] = {
+    "UA35000000000016081": "#0072b2",  # Kirovohradska
+    "UA53000000000028050": "#7b3294",  # Poltavska
+    "UA63000000000041885": "#56b4e9",  # Kharkivska
+    "UA73000000000044923": "#c2a5cf",  # Chernivetska
+}
+IDENTITY_EXTRA = ["#2b5c8a", "#9e7bb5", "#8fb8de", "#5e4b8b", "#3f6e9c", "#b59fcf"]
+IDENTITY = [*OBLAST_COLORS.values(), *IDENTITY_EXTRA]
+TARGET_LINE = "#263238"
 # The scorecard heatmap needs numbers: one per status, mapped onto a discrete colour scale.
 _STATUS_ORDER = ["no-data", "suppressed", "none", "red", "amber", "green"]
 _FONT = "DejaVu Sans, Arial, sans-serif"
@@ -117,6 +138,33 @@ def _is_suppressed(row: Mapping[str, Any]) -> bool:
     return bool(row.get("suppressed")) or row.get("status") == "suppressed"
 
 
+def identity_color(code: Any, order: int = 0) -> str:
+    """An oblast's own colour (a raion or hromada wears its oblast's); unknown codes take the extras."""
+    text = str(code or "")
+    for oblast, color in OBLAST_COLORS.items():
+        if text == oblast or (len(text) > 4 and text[:4] == oblast[:4]):
+            return color
+    return IDENTITY_EXTRA[order % len(IDENTITY_EXTRA)]
+
+
+def status_of(row: Mapping[str, Any]) -> str:
+    """The status a value is drawn with: suppressed and missing values are 'suppressed' (grey)."""
+    if _is_suppressed(row) or is_missing(row.get("value")):
+        return "suppressed"
+    status = row.get("status")
+    return status if isinstance(status, str) and status in STATUS_COLORS else "none"
+
+
+def status_color(row: Mapping[str, Any]) -> str:
+    return STATUS_COLORS[status_of(row)]
+
+
+def _with_symbol(text: str, row: Mapping[str, Any]) -> str:
+    """The value with its status symbol, so status reads without colour ('40% ✗')."""
+    symbol = STATUS_SYMBOLS.get(status_of(row), "")
+    return f"{text} {symbol}" if symbol and text else text
+
+
 def _cell_text(row: Mapping[str, Any], lang: str) -> str:
     if _is_suppressed(row):
         return _n_text(row) if str(row.get("n_display", "")).startswith("<") else t("dashboard.suppressed", lang)
@@ -124,7 +172,10 @@ def _cell_text(row: Mapping[str, Any], lang: str) -> str:
 
 
 def _status_label(status: Any, lang: str) -> str:
-    return t(f"dashboard.status.{status}", lang) if isinstance(status, str) and status else ""
+    if not (isinstance(status, str) and status):
+        return ""
+    symbol = STATUS_SYMBOLS.get(status, "")
+    return f"{symbol} {t(f'dashboard.status.{status}', lang)}" if symbol else t(f"dashboard.status.{status}", lang)
 
 
 def _territory_label(row: Mapping[str, Any], lang: str) -> str:
@@ -164,6 +215,9 @@ def _base_layout(fig: go.Figure, title: str | None = None, height: int | None = 
         plot_bgcolor="white",
         paper_bgcolor="white",
         hoverlabel={"font": {"family": _FONT}},
+        # Plotly's default colour cycle has a red and a green: traces without an explicit colour
+        # take identity colours instead, which never read as a status.
+        colorway=IDENTITY,
     )
     if height:
         fig.update_layout(height=height)
@@ -177,6 +231,50 @@ def empty_figure(lang: str, message_key: str = "dashboard.no_data") -> go.Figure
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _base_layout(fig, height=220)
+
+
+def threshold_of(frame: pd.DataFrame) -> int | None:
+    """The smallest number of answers a value needs to be shown (min_n, else the '<11' marker)."""
+    if "min_n" in frame.columns:
+        known = pd.to_numeric(frame["min_n"], errors="coerce").dropna()
+        if not known.empty:
+            return int(known.max())
+    if "n_display" in frame.columns:
+        marks = frame["n_display"].astype(str).str.extract(r"^<(\d+)$")[0].dropna()
+        if not marks.empty:
+            return int(marks.astype(int).max())
+    return None
+
+
+def all_hidden(frame: pd.DataFrame) -> bool:
+    """Rows exist, but none of them may show a value (every one suppressed or empty)."""
+    if frame.empty:
+        return False
+    return bool(frame.apply(lambda r: status_of(r) == "suppressed", axis=1).all())
+
+
+def hidden_message(frame: pd.DataFrame, lang: str) -> str:
+    threshold = threshold_of(frame)
+    if threshold is None:
+        return t("dashboard.chart.all_hidden", lang)
+    return t("dashboard.chart.all_suppressed", lang, min_n=threshold)
+
+
+def hidden_figure(frame: pd.DataFrame, lang: str, height: int = 220) -> go.Figure:
+    """Every value suppressed: a grey 'hidden' mark that says so in words, with the threshold.
+
+    An empty 0–1 % axis would look like zeros; this says why there is nothing to see.
+    """
+    fig = go.Figure()
+    fig.add_shape(type="rect", xref="paper", yref="paper", x0=0.02, x1=0.98, y0=0.2, y1=0.8,
+                  fillcolor=NO_DATA, line={"color": GREY, "width": 1, "dash": "dot"})
+    fig.add_annotation(text=_wrap(hidden_message(frame, lang), 36), showarrow=False, x=0.5, y=0.5, xref="paper",
+                       yref="paper", font={"color": "#37474f", "size": 13})
+    fig.update_xaxes(visible=False, range=[0, 1])
+    fig.update_yaxes(visible=False, range=[0, 1])
+    _base_layout(fig, height=height)
+    fig.update_layout(meta={"all_suppressed": True})
+    return fig
 
 
 def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
@@ -233,6 +331,8 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = frame[frame["territory_code"] != "ALL"]
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang)
     frame = _sorted_indicators(frame)
     columns: list[str] = []
     column_codes: list[str] = []
@@ -267,7 +367,7 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
             if status not in _STATUS_ORDER:
                 status = "none"
             z_row.append(float(_STATUS_ORDER.index(status)))
-            text_row.append(_cell_text(cell, lang) if status != "no-data" else "")
+            text_row.append(_with_symbol(_cell_text(cell, lang), cell) if status != "no-data" else "")
             custom_row.append(_hover_rows(pd.DataFrame([cell]), lang)[0])
         z.append(z_row)
         text.append(text_row)
@@ -285,7 +385,8 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
             y=y_labels,
             text=text,
             texttemplate="%{text}",
-            textfont={"color": "white", "size": 12},
+            # No fixed text colour: Plotly picks black or white against each cell (white on amber is unreadable).
+            textfont={"size": 12},
             customdata=custom,
             hovertemplate=_hovertemplate(lang),
             colorscale=colorscale,
@@ -332,7 +433,6 @@ def choropleth(
 
     fig = go.Figure()
     unit = frame["unit"].iloc[0] if "unit" in frame.columns and not frame.empty else None
-    direction = frame["direction"].iloc[0] if "direction" in frame.columns and not frame.empty else None
     scale = _scale(unit)
     if no_rows:
         fig.add_trace(
@@ -364,23 +464,56 @@ def choropleth(
             )
         )
     if not shown.empty:
-        reverse = direction == "lower-is-better"
-        fig.add_trace(
-            go.Choropleth(
-                geojson=geojson,
-                featureidkey="id",
-                locations=list(shown["territory_code"]),
-                z=[float(v) * scale for v in shown["value"]],
-                colorscale="RdYlGn",
-                reversescale=reverse,
-                customdata=_hover_rows(shown, lang),
-                hovertemplate=_hovertemplate(lang),
-                marker={"line": {"color": "white", "width": 0.5}},
-                colorbar={"title": {"text": "%" if scale == 100 else ""}, "thickness": 12, "len": 0.8},
-                name=t("dashboard.chart.value", lang),
+        statuses = shown.apply(status_of, axis=1)
+        if statuses.isin(list(STATUS_SYMBOLS)).any():
+            # An indicator with a status legend: each area wears its status colour, exactly as the
+            # scorecard and the ranking do (a value scale would paint a critical value green).
+            for status in ("green", "amber", "red", "none"):
+                part = shown[statuses == status]
+                if part.empty:
+                    continue
+                color = STATUS_COLORS[status]
+                fig.add_trace(
+                    go.Choropleth(
+                        geojson=geojson,
+                        featureidkey="id",
+                        locations=list(part["territory_code"]),
+                        z=[float(v) * scale for v in part["value"]],
+                        colorscale=[[0, color], [1, color]],
+                        showscale=False,
+                        showlegend=True,
+                        customdata=_hover_rows(part, lang),
+                        hovertemplate=_hovertemplate(lang),
+                        marker={"line": {"color": "white", "width": 0.5}},
+                        name=_status_label(status, lang),
+                        meta={"status": status},
+                    )
+                )
+        else:
+            # A context indicator: a neutral sequential scale, darker = more, no judgement.
+            fig.add_trace(
+                go.Choropleth(
+                    geojson=geojson,
+                    featureidkey="id",
+                    locations=list(shown["territory_code"]),
+                    z=[float(v) * scale for v in shown["value"]],
+                    colorscale=SEQUENTIAL,
+                    customdata=_hover_rows(shown, lang),
+                    hovertemplate=_hovertemplate(lang),
+                    marker={"line": {"color": "white", "width": 0.5}},
+                    colorbar={"title": {"text": "%" if scale == 100 else ""}, "thickness": 12, "len": 0.8},
+                    name=t("dashboard.chart.value", lang),
+                    meta={"status": "none"},
+                )
             )
-        )
+    if all_hidden(frame):
+        # The grey areas stay (where the data would be); the words say why there is no colour.
+        fig.add_annotation(text=_wrap(hidden_message(frame, lang), 36), showarrow=False, x=0.5, y=1.0, xref="paper",
+                           yref="paper", yanchor="top", bgcolor="white", bordercolor=GREY,
+                           font={"color": "#37474f", "size": 13})
+        fig.update_layout(meta={"all_suppressed": True})
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "x": 0})
     if attribution:
         fig.add_annotation(
             text=BOUNDARIES_ATTRIBUTION.get(lang, BOUNDARIES_ATTRIBUTION["en"]),
@@ -403,6 +536,8 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = _totals(results)
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang)
     frame = frame.copy()
     frame["_suppressed"] = frame.apply(_is_suppressed, axis=1)
     frame["_missing"] = frame["value"].map(is_missing)
@@ -418,8 +553,8 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
         hidden = row["_suppressed"] or row["_missing"]
         value = 0.0 if hidden else float(row["value"]) * scale
         values.append(value)
-        colors.append(GREY if hidden else STATUS_COLORS.get(row.get("status") or "none", NEUTRAL))
-        texts.append(_cell_text(row, lang))
+        colors.append(GREY if hidden else status_color(row))
+        texts.append(_with_symbol(_cell_text(row, lang), row))
         low, high = row.get("ci_low"), row.get("ci_high")
         if hidden or is_missing(low) or is_missing(high):
             err_plus.append(0.0)
@@ -438,7 +573,8 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
             # (zero-length) bar writes its '<11' outside.
             textposition=["outside" if v == 0 else "inside" for v in values],
             insidetextanchor="start",
-            textfont={"color": ["#37474f" if v == 0 else "white" for v in values]},
+            textangle=0,  # a short bar shrinks its label rather than turning it on its side
+            textfont={"color": ["#37474f" if v == 0 or c == AMBER else "white" for v, c in zip(values, colors, strict=True)]},
             cliponaxis=False,
             error_x={"type": "data", "array": err_plus, "arrayminus": err_minus, "color": "#37474f", "thickness": 1},
             customdata=_hover_rows(ordered, lang),
@@ -449,7 +585,7 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
     if len(targets) == 1:
         fig.add_vline(
             x=float(targets[0]) * scale,
-            line={"dash": "dash", "color": "#263238"},
+            line={"dash": "dash", "color": TARGET_LINE},
             annotation_text=t("dashboard.chart.target", lang),
             annotation_position="top",
         )
@@ -466,13 +602,16 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = _totals(results)
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang, height=360)
     frame = frame.sort_values(["period", "territory_code"])
     unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
     scale = _scale(unit)
     periods = sorted(frame["period"].astype(str).unique())
     fig = go.Figure()
-    for _, group in frame.groupby("territory_code", sort=True):
+    for order, (code, group) in enumerate(frame.groupby("territory_code", sort=True)):
         rows = group.to_dict("records")
+        identity = identity_color(rows[0].get("oblast_code") or code, order)
         y, plus, minus, texts = [], [], [], []
         for row in rows:
             hidden = _is_suppressed(row) or is_missing(row.get("value"))
@@ -489,7 +628,15 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
                 y=y,
                 mode="lines+markers",
                 name=_territory_label(rows[0], lang),
-                error_y={"type": "data", "array": plus, "arrayminus": minus, "thickness": 1},
+                # The line is the oblast (identity colour); each point wears its status colour and shape.
+                line={"color": identity},
+                marker={
+                    "color": [status_color(r) for r in rows],
+                    "symbol": [STATUS_MARKERS.get(status_of(r), "circle") for r in rows],
+                    "size": 10,
+                    "line": {"color": identity, "width": 1.5},
+                },
+                error_y={"type": "data", "array": plus, "arrayminus": minus, "thickness": 1, "color": identity},
                 customdata=_hover_rows(group, lang),
                 hovertemplate=_hovertemplate(lang),
                 connectgaps=False,
@@ -504,8 +651,8 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
                     y=[float(v) * scale for v in targets["target"]],
                     mode="lines+markers",
                     name=t("dashboard.chart.target", lang),
-                    line={"dash": "dash", "color": "#263238"},
-                    marker={"symbol": "line-ew-open", "size": 14},
+                    line={"dash": "dash", "color": TARGET_LINE},
+                    marker={"symbol": "line-ew-open", "size": 14, "color": TARGET_LINE},
                     hovertemplate=t("dashboard.chart.target", lang) + ": %{y}<extra></extra>",
                 )
             )
@@ -526,13 +673,16 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
     frame = results[results["dimension"].fillna("") != ""]
     if frame.empty:
         return empty_figure(lang, "dashboard.no_breakdown")
+    if all_hidden(frame):
+        return hidden_figure(frame, lang, height=300)
     labels = labels or {}
     unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
     scale = _scale(unit)
     frame = frame.sort_values(["dimension", "dimension_value", "territory_code"])
     fig = go.Figure()
-    for _, group in frame.groupby("territory_code", sort=True):
+    for order, (code, group) in enumerate(frame.groupby("territory_code", sort=True)):
         rows = group.to_dict("records")
+        identity = identity_color(rows[0].get("oblast_code") or code, order)
         dims = [labels.get(str(r["dimension"]), str(r["dimension"])) for r in rows]
         vals = [
             labels.get(f"{r['dimension']}={r['dimension_value']}", str(r["dimension_value"])) for r in rows
@@ -544,7 +694,8 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
                 x=[0 if h else float(r["value"]) * scale for r, h in zip(rows, hidden, strict=True)],
                 orientation="h",
                 name=_territory_label(rows[0], lang),
-                text=[_cell_text(r, lang) for r in rows],
+                marker={"color": identity},
+                text=[_with_symbol(_cell_text(r, lang), r) for r in rows],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=_hover_rows(group, lang),
@@ -579,10 +730,9 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
         horizontal_spacing=0.08,
         subplot_titles=[t("dashboard.cascade.admin_title", lang), t("dashboard.cascade.survivor_title", lang)],
     )
-    palette = ["#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#558b2f", "#ad1457"]
     oblasts = list(dict.fromkeys(frame.sort_values("oblast_code")["oblast_code"]))
     for i, code in enumerate(oblasts):
-        color = palette[i % len(palette)]
+        color = identity_color(code, i)
         for col, part in ((1, admin), (2, survivors)):
             rows = part[part["oblast_code"] == code].sort_values("step_order").to_dict("records")
             if not rows:
@@ -630,6 +780,15 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
                 row=1,
                 col=col,
             )
+    if not survivors.empty and bool(
+        (survivors["suppressed"].astype(bool) | survivors["value"].map(is_missing)).all()
+    ):
+        threshold = threshold_of(survivors)
+        text = (t("dashboard.chart.all_suppressed", lang, min_n=threshold) if threshold
+                else t("dashboard.chart.all_hidden", lang))
+        fig.add_annotation(text=_wrap(text, 34), showarrow=False, x=0.5, y=0.5, xref="x2 domain",
+                           yref="y2 domain", bgcolor=NO_DATA, bordercolor=GREY, font={"color": "#37474f", "size": 12})
+        fig.update_layout(meta={"survivors_suppressed": True})
     fig.update_yaxes(gridcolor="#eceff1", rangemode="tozero")
     fig.update_yaxes(ticksuffix="%", row=1, col=2)
     fig.update_xaxes(tickangle=0, tickfont={"size": 10})
@@ -653,7 +812,7 @@ def coverage_bar(coverage: pd.DataFrame, lang: str, titles: Mapping[str, str] | 
     titles = titles or {}
     frame = coverage.sort_values(["survey", "territory_code"])
     fig = go.Figure()
-    for _, group in frame.groupby("territory_code", sort=True):
+    for order, (code, group) in enumerate(frame.groupby("territory_code", sort=True)):
         rows = group.to_dict("records")
         shares = [0.0 if is_missing(r.get("share")) else float(r["share"]) * 100 for r in rows]
         fig.add_trace(
@@ -662,13 +821,14 @@ def coverage_bar(coverage: pd.DataFrame, lang: str, titles: Mapping[str, str] | 
                 x=shares,
                 orientation="h",
                 name=_territory_label(rows[0], lang),
+                marker={"color": identity_color(rows[0].get("oblast_code") or code, order)},
                 text=[f"{int(r.get('received') or 0)}/{int(r.get('expected') or 0)}" for r in rows],
                 textposition="outside",
                 cliponaxis=False,
                 hovertemplate="%{y}<br>%{fullData.name}: %{x:.0f}% (%{text})<extra></extra>",
             )
         )
-    fig.add_vline(x=100, line={"dash": "dot", "color": "#263238"})
+    fig.add_vline(x=100, line={"dash": "dot", "color": TARGET_LINE})
     fig.update_xaxes(ticksuffix="%", range=[0, 118], gridcolor="#eceff1")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12})
@@ -684,6 +844,8 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
         frame = frame[frame["type"] == "index"]
     if frame.empty:
         return empty_figure(lang)
+    if all_hidden(frame):
+        return hidden_figure(frame, lang, height=280)
     frame = frame.sort_values("territory_code")
     rows = frame.to_dict("records")
     unit = rows[0].get("unit")
@@ -694,9 +856,9 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
             x=[_territory_label(r, lang) for r in rows],
             y=[0 if h else float(r["value"]) * scale for r, h in zip(rows, hidden, strict=True)],
             marker={
-                "color": [GREY if h else STATUS_COLORS.get(r.get("status") or "none", NEUTRAL) for r, h in zip(rows, hidden, strict=True)]
+                "color": [GREY if h else status_color(r) for r, h in zip(rows, hidden, strict=True)]
             },
-            text=[_cell_text(r, lang) for r in rows],
+            text=[_with_symbol(_cell_text(r, lang), r) for r in rows],
             textposition="outside",
             cliponaxis=False,
             customdata=_hover_rows(frame, lang),
@@ -705,6 +867,85 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.update_yaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
     return _base_layout(fig, height=280)
+
+
+# ----------------------------------------------------------------------------- the table behind a chart
+CHART_KINDS = ("scorecard", "map", "ranking", "trend", "breakdown", "index")
+
+
+def chart_rows(kind: str, results: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
+    """The result rows a chart of `kind` draws from `results` (the same filters as its builder)."""
+    if results.empty:
+        return results
+    if kind == "breakdown":
+        return results[results["dimension"].fillna("") != ""] if "dimension" in results.columns else results.iloc[0:0]
+    frame = _totals(results)
+    if kind == "scorecard":
+        frame = frame[frame["type"] != "index"] if "type" in frame.columns else frame
+        frame = frame[frame["territory_code"] != "ALL"]
+        return _sorted_indicators(frame) if not frame.empty else frame
+    if kind == "index":
+        return frame[frame["type"] == "index"].sort_values("territory_code") if "type" in frame.columns else frame.iloc[0:0]
+    if kind == "map" and level and "level" in frame.columns:
+        frame = frame[frame["level"] == level]
+    if kind == "trend":
+        return frame.sort_values(["territory_code", "period"])
+    return frame
+
+
+def chart_table(kind: str, results: pd.DataFrame, lang: str, *, level: str | None = None,
+                labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """What a chart shows, as a table: value, n, interval, target and status per drawn value.
+
+    Values are the chart's own texts (a suppressed value reads '<11', never a number), so the
+    table and its CSV carry exactly what the chart shows to this audience.
+    """
+    rows = chart_rows(kind, results, level)
+    columns = {
+        "indicator": t("dashboard.col.indicator", lang),
+        "territory": t("dashboard.col.territory", lang),
+        "period": t("dashboard.col.period", lang),
+        "dimension": t("dashboard.col.breakdown", lang),
+        "value": t("dashboard.chart.value", lang),
+        "n": t("dashboard.col.n", lang),
+        "interval": t("dashboard.chart.interval", lang),
+        "target": t("dashboard.col.target", lang),
+        "status": t("dashboard.col.status", lang),
+    }
+    if rows.empty:
+        return pd.DataFrame(columns=list(columns.values()))
+    labels = labels or {}
+    out = []
+    for row in rows.to_dict("records"):
+        dim = str(row.get("dimension") or "")
+        value = str(row.get("dimension_value") or "")
+        out.append(
+            {
+                "indicator": _indicator_label(row),
+                "territory": _territory_label(row, lang),
+                "period": str(row.get("period") or ""),
+                "dimension": f"{labels.get(dim, dim)}: {labels.get(f'{dim}={value}', value)}" if dim else "",
+                "value": _cell_text(row, lang),
+                "n": _n_text(row),
+                "interval": _interval_text(row, lang) if not _is_suppressed(row) else "—",
+                "target": format_value(row.get("target"), row.get("unit"), lang),
+                "status": _status_label("suppressed" if _is_suppressed(row) else (row.get("status") or "none"), lang),
+            }
+        )
+    table = pd.DataFrame(out)
+    # Columns that say nothing here (one indicator, one period, no breakdown) are left out.
+    if kind != "scorecard" and table["indicator"].nunique() <= 1:
+        table = table.drop(columns="indicator")
+    if kind not in ("trend",) and table["period"].nunique() <= 1:
+        table = table.drop(columns="period")
+    if kind != "breakdown":
+        table = table.drop(columns="dimension")
+    return table.rename(columns=columns).reset_index(drop=True)
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """The table as CSV for spreadsheets (UTF-8 with BOM so Excel reads Cyrillic)."""
+    return table.to_csv(index=False).encode("utf-8-sig")
 
 
 def format_change(change: Any, unit: str | None, lang: str = "uk") -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor.charts.figures import STATUS_COLORS, format_value, is_missing
+from monitor.charts.figures import STATUS_COLORS, STATUS_SYMBOLS, format_value, is_missing, table_csv
 from monitor.i18n import t
 
 # Print layout: no sidebar, header or toolbar; charts and tables keep their width on A4.
@@ -70,9 +70,11 @@ def attribution(lang: str) -> None:
 
 
 def legend(lang: str) -> None:
+    """The status legend: the figures' own colours, each with its symbol so it reads without colour."""
     chips = "".join(
-        f'<span class="legend-chip" style="background:{STATUS_COLORS[s]};{"color:#263238;" if s == "no-data" else ""}">'
-        f"{t(f'dashboard.status.{s}', lang)}</span>"
+        f'<span class="legend-chip" style="background:{STATUS_COLORS[s]};'
+        f'{"color:#263238;" if s in ("no-data", "amber") else ""}">'
+        f"{(STATUS_SYMBOLS[s] + ' ') if s in STATUS_SYMBOLS else ''}{t(f'dashboard.status.{s}', lang)}</span>"
         for s in ("green", "amber", "red", "none", "suppressed", "no-data")
     )
     st.html(f"<div>{chips}</div>")
@@ -118,8 +120,84 @@ CHART_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "topojsonURL": EMPTY_TOPOJSON_URL,
 }
+# Plotly in Ukrainian: its toolbar tips and number/date formats come from a locale dictionary that
+# the config may carry itself (config.locales), so no extra script has to be registered in the page.
+PLOTLY_UK = {
+    "dictionary": {
+        "Autoscale": "Автомасштаб",
+        "Box Select": "Виділити прямокутником",
+        "Lasso Select": "Виділити ласо",
+        "Compare data on hover": "Порівняти дані під курсором",
+        "Show closest data on hover": "Найближчі дані під курсором",
+        "Toggle show closest data on hover": "Перемкнути найближчі дані під курсором",
+        "Toggle Spike Lines": "Перемкнути лінії-орієнтири",
+        "Download plot as a png": "Завантажити графік як PNG",
+        "Download plot as a PNG": "Завантажити графік як PNG",  # the wording of Streamlit's Plotly build
+        "Download plot as JSON": "Завантажити графік як JSON",
+        "Download plot": "Завантажити графік",
+        "Image download succeeded": "Зображення завантажено",
+        "Preparing image - this may take a few seconds": "Готуємо зображення, це може тривати кілька секунд",
+        "Sorry, there was a problem downloading your image!": "На жаль, не вдалося завантажити зображення",
+        "Double-click on legend to isolate one trace": "Двічі клацніть у легенді, щоб лишити один ряд",
+        "Orbital rotation": "Орбітальне обертання",
+        "Turntable rotation": "Обертання",
+        "Reset camera to default": "Скинути камеру",
+        "Reset camera to last save": "Повернути збережену камеру",
+        "Double-click to zoom back out": "Двічі клацніть, щоб зменшити назад",
+        "Pan": "Панорама",
+        "Reset": "Скинути",
+        "Reset axes": "Скинути осі",
+        "Reset view": "Скинути вигляд",
+        "Reset views": "Скинути вигляди",
+        "Zoom": "Масштаб",
+        "Zoom in": "Збільшити",
+        "Zoom out": "Зменшити",
+        "Produced with Plotly.js": "Створено за допомогою Plotly.js",
+        "Snapshot succeeded": "Знімок готовий",
+        "Taking snapshot - this may take a few seconds": "Робимо знімок, це може тривати кілька секунд",
+        "Sorry, there was a problem downloading your snapshot!": "На жаль, не вдалося завантажити знімок",
+        "trace": "ряд",
+    },
+    "format": {
+        "days": ["неділя", "понеділок", "вівторок", "середа", "четвер", "пʼятниця", "субота"],
+        "shortDays": ["нд", "пн", "вт", "ср", "чт", "пт", "сб"],
+        "months": ["січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень",
+                   "вересень", "жовтень", "листопад", "грудень"],
+        "shortMonths": ["січ", "лют", "бер", "кві", "тра", "чер", "лип", "сер", "вер", "жов", "лис", "гру"],
+        "date": "%d.%m.%Y",
+        "decimal": ",",
+        "thousands": "\u202f",
+    },
+}
 
 
-def chart(fig: Any, key: str) -> None:
-    """Plotly chart at container width, offline, without the mode bar clutter."""
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
+def chart_config(lang: str, filename: str = "chart") -> dict[str, Any]:
+    """The Plotly config in the chosen language; the PNG download is named after the chart."""
+    config: dict[str, Any] = {**CHART_CONFIG, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2}}
+    if lang == "uk":
+        config.update({"locale": "uk", "locales": {"uk": PLOTLY_UK}})
+    return config
+
+
+def chart(fig: Any, key: str, table: pd.DataFrame | None = None, lang: str | None = None) -> None:
+    """Plotly chart at container width, offline, in the chosen language, with its table one click away.
+
+    `table` is what the chart shows (monitor.charts.figures.chart_table: suppression as drawn); the
+    expander under the chart lists it and downloads exactly that as CSV.
+    """
+    lang = lang or _lang()
+    st.plotly_chart(fig, key=key, config=chart_config(lang, key))
+    if table is None:
+        return
+    with st.expander(t("dashboard.chart.table", lang), icon=":material/table:"):
+        st.dataframe(table, hide_index=True, key=f"{key}_table")
+        st.download_button(
+            t("dashboard.chart.download_csv", lang), table_csv(table), file_name=f"{key}.csv", mime="text/csv",
+            key=f"{key}_csv", icon=":material/download:", on_click="ignore",
+        )
+
+
+def _lang() -> str:
+    from monitor.dashboard import state
+
+    return state.lang()

@@ -239,8 +239,9 @@ def prepare(
         codes=codes,
         territory=np.asarray(t_unique, dtype=object)[cells // n_periods] if len(cells) else np.array([], dtype=object),
         period=np.asarray(p_unique, dtype=object)[cells % n_periods] if len(cells) else np.array([], dtype=object),
-        oblast=frame["oblast_code"].to_numpy(object)[first],
-        raion=frame["raion_code"].to_numpy(object)[first],
+        # A row carries only codes at or above its level (#13): finer codes of the cell's first answer are not its own.
+        oblast=frame["oblast_code"].to_numpy(object)[first] if level != "all" else np.full(len(first), None, object),
+        raion=frame["raion_code"].to_numpy(object)[first] if level in ("raion", "hromada") else np.full(len(first), None, object),
         synthetic=synthetic,
     )
 

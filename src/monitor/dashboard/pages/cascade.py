@@ -43,7 +43,13 @@ def render() -> None:
     if frame["suppressed"].any() if not frame.empty else False:
         st.caption(t("dashboard.suppressed_note", lang))
     st.markdown(f"**{t('dashboard.cascade.table', lang)}**")
-    st.dataframe(cascade_table(frame, lang), hide_index=True, key="cascade_table")
+    table = cascade_table(frame, lang)
+    st.dataframe(table, hide_index=True, key="cascade_table")
+    if not table.empty:
+        st.download_button(
+            t("dashboard.chart.download_csv", lang), figures.table_csv(table), file_name="cascade.csv",
+            mime="text/csv", key="cascade_csv", icon=":material/download:", on_click="ignore",
+        )
 
 
 if __name__ == "__main__":

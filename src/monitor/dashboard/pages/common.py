@@ -59,3 +59,18 @@ def has_answers(view: View) -> bool:
         st.info(t("dashboard.empty_db", view.lang))
         return False
     return True
+
+
+def coverage_in_view(cov: pd.DataFrame, view: View) -> tuple[pd.DataFrame, str]:
+    """Coverage rows of the wave the selected period falls in, and that wave (#13: never both rounds summed).
+
+    Coverage is counted per monitoring wave; a year, half or quarter belongs to the wave of its year
+    ('2022-Q1' → '2022'). A period in no wave gives no rows.
+    """
+    if cov.empty or "wave" not in cov.columns or not view.period:
+        return cov.iloc[0:0], ""
+    waves = set(cov["wave"].astype(str))
+    wave = view.period if view.gran == "wave" else view.period[:4]
+    if wave not in waves:
+        return cov.iloc[0:0], ""
+    return cov[cov["wave"].astype(str) == wave], wave

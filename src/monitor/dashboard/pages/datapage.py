@@ -10,7 +10,7 @@ import streamlit as st
 from monitor.auth import uploads
 from monitor.charts import figures
 from monitor.dashboard import access, data, layout, sources_panel
-from monitor.dashboard.pages.common import View, current
+from monitor.dashboard.pages.common import View, coverage_in_view, current
 from monitor.errors import MonitorError, render_issue
 from monitor.i18n import label, t
 
@@ -22,14 +22,16 @@ def coverage_tab(view: View, fw: Any) -> None:
     if cov.empty:
         st.info(t("dashboard.no_data", lang))
         return
-    oblast_rows = cov[cov["level"] == "oblast"]
-    if view.gran == "wave" and view.period:
-        oblast_rows = oblast_rows[oblast_rows["wave"].astype(str) == view.period]
+    oblast_rows, wave = coverage_in_view(cov[cov["level"] == "oblast"], view)
+    if not wave:
+        st.info(t("dashboard.no_data", lang))
+        return
+    st.markdown(f"**{t('dashboard.overview.coverage_wave', lang, wave=wave)}**")
     if view.oblast:
         oblast_rows = oblast_rows[oblast_rows["territory_code"] == view.oblast]
     titles = {s.id: label(s.title, lang) for s in fw.surveys.values()}
     layout.chart(figures.coverage_bar(oblast_rows, lang, titles), key="coverage")
-    table = cov[cov["level"].isin(["oblast", "all"])]
+    table, _ = coverage_in_view(cov[cov["level"].isin(["oblast", "all"])], view)
     if view.oblast:
         table = table[table["territory_code"].isin([view.oblast])]
     st.dataframe(

@@ -101,7 +101,8 @@ def render() -> None:
         on_map = select(level_frame, view, theme=False)
         from monitor.geo import geojson
 
-        layout.chart(figures.choropleth(on_map, geojson(level), level, lang, attribution=False), key="map")
+        layout.chart(figures.choropleth(on_map, geojson(level), level, lang, attribution=False), key="map",
+                     table=figures.chart_table("map", on_map, lang, level=level), lang=lang)
         layout.attribution(lang)
     with right:
         st.markdown(f"**{t('dashboard.explorer.ranking', lang)}**")
@@ -110,18 +111,22 @@ def render() -> None:
             # 217 hromadas do not fit a laptop screen: rank raions until an oblast is chosen.
             raions = data.titled(view.url, view.fp, "raion", view.gran, view.audience, lang, True)
             ranked = select(raions[raions["indicator"] == chosen], view, theme=False)
-        layout.chart(figures.ranking(ranked, lang), key="ranking")
+        layout.chart(figures.ranking(ranked, lang), key="ranking", table=figures.chart_table("ranking", ranked, lang),
+                     lang=lang)
 
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('dashboard.explorer.trend', lang)}**")
         over_time = select(mine, view, period=False, theme=False)
         over_time = over_time[over_time["dimension"].fillna("") == ""]
-        layout.chart(figures.trend(over_time, lang), key="trend")
+        layout.chart(figures.trend(over_time, lang), key="trend", table=figures.chart_table("trend", over_time, lang),
+                     lang=lang)
     with right:
         st.markdown(f"**{t('dashboard.explorer.breakdown', lang)}**")
         parts = select(mine, view, theme=False)
-        layout.chart(figures.breakdown(parts, lang, breakdown_labels(indicator, fw, parts, lang)), key="breakdown")
+        names = breakdown_labels(indicator, fw, parts, lang)
+        layout.chart(figures.breakdown(parts, lang, names), key="breakdown",
+                     table=figures.chart_table("breakdown", parts, lang, labels=names), lang=lang)
     if pd.Series(on_map.get("suppressed", [])).any() or pd.Series(mine.get("suppressed", [])).any():
         st.caption(t("dashboard.suppressed_note", lang))
 

@@ -17,6 +17,17 @@ UK_ALPHABET = "АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮ�
 _UK_ORDER = {ch: i for i, ch in enumerate(UK_ALPHABET)}
 
 
+# The reference stores a hromada's type in Ukrainian (KATOTTG); the profile names it in the chosen language.
+KINDS = {"міська": "urban", "селищна": "settlement", "сільська": "rural"}
+
+
+def kind_label(kind: object, lang: str) -> str:
+    """'Сільська' in Ukrainian, 'Rural' in English (#13: the English profile said 'Сільська hromada')."""
+    text = str(kind or "").strip()
+    key = KINDS.get(text.lower())
+    return t(f"dashboard.hromada.kind.{key}", lang) if key else text.capitalize()
+
+
 def sort_key(name: str) -> tuple[int, ...]:
     """Ukrainian alphabetical order (plain code points would put І, Ї, Є and Ґ before А)."""
     return tuple(_UK_ORDER.get(ch.upper(), 100 + ord(ch)) for ch in str(name))
@@ -105,7 +116,7 @@ def render() -> None:
     population = info.get("population")
     st.caption(
         t(
-            "dashboard.hromada.facts", lang, kind=str(info.get("kind") or "").capitalize(), raion=raion, oblast=oblast,
+            "dashboard.hromada.facts", lang, kind=kind_label(info.get("kind"), lang), raion=raion, oblast=oblast,
             population="—" if population is None or pd.isna(population) else f"{int(population):,}".replace(",", " "),
         )
     )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from monitor.charts import figures
 from monitor.dashboard import data, layout
-from monitor.dashboard.pages.common import View, current, has_answers, select
+from monitor.dashboard.pages.common import View, coverage_in_view, current, has_answers, select
 from monitor.i18n import t
 
 
@@ -45,14 +45,12 @@ def coverage_metrics(view: View) -> None:
         return
     if cov.empty:
         return
-    cov = cov[cov["level"] == "oblast"]
-    if "wave" in cov.columns and view.gran == "wave" and view.period:
-        cov = cov[cov["wave"].astype(str) == view.period]
+    cov, wave = coverage_in_view(cov[cov["level"] == "oblast"], view)
     if view.oblast and "oblast_code" in cov.columns:
         cov = cov[cov["oblast_code"] == view.oblast]
     if cov.empty:
         return
-    st.markdown(f"**{t('dashboard.overview.coverage', view.lang)}**")
+    st.markdown(f"**{t('dashboard.overview.coverage_wave', view.lang, wave=wave)}**")
     terr = data.territories(view.url, view.fp)
     names = terr.set_index("code")["name_en" if view.lang == "en" else "name_uk"].to_dict()
     totals = cov.groupby("territory_code")[["expected", "received"]].sum()
@@ -78,18 +76,25 @@ def render() -> None:
     frame = data.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang, True)
     shown = select(frame, view)
     layout.legend(lang)
-    layout.chart(figures.scorecard(shown, lang), key="scorecard")
+    layout.chart(figures.scorecard(shown, lang), key="scorecard", table=figures.chart_table("scorecard", shown, lang),
+                 lang=lang)
     if shown.get("suppressed", pd.Series(dtype=bool)).any():
         st.caption(t("dashboard.suppressed_note", lang))
 
     left, right = st.columns([2, 3])
     with left:
         st.markdown(f"**{t('dashboard.overview.index', lang)}**")
-        layout.chart(figures.index_bars(select(frame, view, theme=False), lang), key="index")
+        index = select(frame, view, theme=False)
+        layout.chart(figures.index_bars(index, lang), key="index", table=figures.chart_table("index", index, lang),
+                     lang=lang)
     with right:
         coverage_metrics(view)
-    previous = shown["previous_period"].dropna() if "previous_period" in shown.columns else pd.Series(dtype=str)
-    if previous.empty:
+    # A change table only when the previous period has data to compare with (#13: not 2021-Q1
+    # against an empty 2020-Q4): the previous period of rows that carry a previous value.
+    previous = pd.Series(dtype=str)
+    if {"previous_period", "previous_value"} <= set(shown.columns):
+        previous = shown.loc[shown["previous_value"].notna(), "previous_period"].dropna()
+    if previous.empty or changes_table(shown, lang).empty:
         st.markdown(f"**{t('dashboard.overview.no_changes', lang)}**")
     else:
         st.markdown(f"**{t('dashboard.overview.changes', lang, previous=previous.iloc[0], period=view.period)}**")
