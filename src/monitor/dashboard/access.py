@@ -108,12 +108,12 @@ def audience() -> str:
 
 
 def can(action: str, oblast: str | None = None) -> bool:
-    """Whether to offer `action` (in `oblast`). The open demo shows the protected set at every level and
-    exports reports; an anonymous visitor never imports and sees no import details (who imported what,
+    """Whether to offer `action` (in `oblast`). The open demo shows the protected set at every level, the
+    synthetic officials' answers of a hromada, and exports reports; an anonymous visitor never imports and sees no import details (who imported what,
     rejected rows). Otherwise the permission matrix decides."""
     user = current_user()
     if user is None:
-        return action in ("view-aggregates", "export-report", "view-detail")
+        return action in ("view-aggregates", "export-report", "view-detail", "view-responses")
     return guard.allowed(user, action, oblast)
 
 
