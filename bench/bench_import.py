@@ -29,8 +29,10 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
+# `--src DIR` (a child of --baseline): run the same job against another checkout's code, e.g. the
+# commit before a change, in the same interleaved run as the current code.
+SRC = Path(sys.argv[sys.argv.index("--src") + 1]) if "--src" in sys.argv else ROOT / "src"
+sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import emit, header, interleaved, load, summary  # noqa: E402
@@ -141,6 +143,7 @@ def reference_import(path: Path, survey: Survey, db: Path) -> dict[str, Any]:
 
     started = time.perf_counter()
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     with path.open(encoding="utf-8") as handle:
         names = next(csv.reader(handle, delimiter=";"))
@@ -148,9 +151,12 @@ def reference_import(path: Path, survey: Survey, db: Path) -> dict[str, Any]:
                            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                                 strings_can_be_null=False,
                                                                 quoted_strings_can_be_null=False))
-    text = {name: pd.Series(table.column(name).to_numpy(zero_copy_only=False), dtype=object)
-            .astype(str) for name in table.column_names}
+    wanted = {f"{q.group}/{q.name}" if q.group else q.name for q in survey.questions} | {"_uuid"}
+    # Trimmed in Arrow (C++), then handed to pandas as object arrays of str.
+    text = {name: pd.Series(pc.utf8_trim_whitespace(table.column(name)).to_numpy(zero_copy_only=False), dtype=object)
+            for name in table.column_names if name in wanted}
     n = table.num_rows
+    del table  # only the columns the checks read are kept
     rejected = np.zeros(n, dtype=bool)
     values: dict[str, pd.Series] = {}
     oblast_keys, hromada_keys, parents = _territory_keys()
@@ -159,7 +165,7 @@ def reference_import(path: Path, survey: Survey, db: Path) -> dict[str, Any]:
     today = pd.Timestamp(date.today())
     for q in survey.questions:
         column = f"{q.group}/{q.name}" if q.group else q.name
-        raw = text.get(column, pd.Series([""] * n, dtype=object)).str.strip()
+        raw = text.get(column, pd.Series([""] * n, dtype=object))
         blank = (raw == "").to_numpy()
         if q.required:
             rejected |= blank
@@ -189,25 +195,31 @@ def reference_import(path: Path, survey: Survey, db: Path) -> dict[str, Any]:
             rejected |= ~blank & (when.isna() | (when < pd.Timestamp("2021-01-01")) | (when > today)).to_numpy()
             values[q.name] = raw.where(~blank, None)
         elif kind == "territory" and q.level == "oblast":
-            oblast_code = raw.map(lambda v: oblast_keys.get(_norm(v)))
+            oblast_code = raw.map({v: oblast_keys.get(_norm(v)) for v in raw.unique()})
             rejected |= ~blank & oblast_code.isna().to_numpy()
         elif kind == "territory":
-            keys = pd.Series(list(zip(oblast_code.fillna(""), raw.map(_norm), strict=True)), dtype=object)
-            found = keys.map(lambda k: hromada_keys.get(k) or hromada_keys.get(("", k[1])))
+            # Once per distinct (oblast, place) pair, not per row.
+            pairs = pd.MultiIndex.from_arrays([oblast_code.fillna("").to_numpy(), raw.to_numpy()])
+            distinct = pairs.unique()
+            codes = [hromada_keys.get((o, _norm(v))) or hromada_keys.get(("", _norm(v))) for o, v in distinct]
+            found = pd.Series(pd.Series(codes, index=distinct, dtype=object).reindex(pairs).to_numpy(), dtype=object)
             rejected |= ~blank & found.isna().to_numpy()
             hromada_code = found
         else:  # text
             values[q.name] = raw.where(~blank, None)
     consent = values.pop(survey.consent_question) if survey.consent_question else None
     kept = ~rejected & (consent == "yes").to_numpy() if consent is not None else ~rejected
-    raion_code = hromada_code.map(lambda c: parents.get(c, (None, None))[1] if isinstance(c, str) else None)
+    raion_code = hromada_code.map({c: parents[c][1] for c in hromada_code.dropna().unique()})
     uuids = text["_uuid"]
     kept &= ~uuids.duplicated().to_numpy()
     names = list(values)
     columns = [values[name][kept].tolist() for name in names]
-    docs = [orjson.dumps({k: v for k, v in zip(names, row, strict=True) if v is not None},
-                         option=orjson.OPT_SORT_KEYS) for row in zip(*columns, strict=True)]
-    hashes = [hashlib.sha256(doc).hexdigest() for doc in docs]
+    docs: list[str] = []
+    hashes: list[str] = []
+    for row in zip(*columns, strict=True):
+        doc = orjson.dumps({k: v for k, v in zip(names, row, strict=True) if v is not None}, option=orjson.OPT_SORT_KEYS)
+        hashes.append(hashlib.sha256(doc).hexdigest())
+        docs.append(doc.decode())  # str: what SQLite stores; orjson's bytes keep a ~10 KB buffer each
     period = values["date"][kept].tolist()
     wave = values["wave"][kept].tolist()
     connection = sqlite3.connect(db)
@@ -224,7 +236,7 @@ def reference_import(path: Path, survey: Survey, db: Path) -> dict[str, Any]:
             "hromada_code, wave, period_date, synthetic, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)",
             zip([survey.id] * len(docs), [batch] * len(docs), uuids[kept].tolist(), hashes,
                 oblast_code[kept].tolist(), raion_code[kept].tolist(), hromada_code[kept].tolist(), wave, period,
-                [d.decode() for d in docs], strict=True))
+                docs, strict=True))
     connection.close()
     return {"seconds": time.perf_counter() - started, "accepted": len(docs), "rejected": int(rejected.sum())}
 
@@ -241,13 +253,16 @@ def job(name: str, export: Path, work: Path) -> None:
     engine = connect(url)  # schema + territory reference: outside the clock on every side
     load_reference(engine)
     engine.dispose()
-    if name == "import-file":
+    if name in ("import-file", "import-file-baseline"):
         engine = connect(url)
         started = time.perf_counter()
         report = import_file(engine, bench_framework(survey), survey.id, export)
         seconds = time.perf_counter() - started
         close(url)
-        emit({"job": name, "seconds": round(seconds, 3), "status": report.status, "accepted": report.accepted,
+        import monitor.ingest.pipeline as pipeline
+
+        emit({"job": name, "seconds": round(seconds, 3), "code": str(Path(pipeline.__file__).parents[3]),
+              "status": report.status, "accepted": report.accepted,
               "rejected": report.rejected, "consent_refused": report.consent_refused})
     elif name == "reference-executemany":
         close(url)
@@ -278,6 +293,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--export", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--baseline", type=Path, help="Another checkout's src/ to time as job import-file-baseline")
+    parser.add_argument("--src", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.job:
         job(args.job, args.export, args.work)
@@ -294,8 +311,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 make_export(partial, rows, args.seed)
                 partial.replace(export)
             print(f"{rows:,} rows ({export.stat().st_size / 1e6:.1f} MB), {args.repeats} interleaved rounds:")
-            runs = interleaved(Path(__file__), {name: ["--export", str(export), "--work", str(work)]
-                                                for name in JOBS}, args.repeats)
+            jobs_argv = {name: ["--export", str(export), "--work", str(work)] for name in JOBS}
+            if args.baseline:
+                jobs_argv["import-file-baseline"] = [*jobs_argv["import-file"], "--src", str(args.baseline)]
+            runs = interleaved(Path(__file__), jobs_argv, args.repeats)
             jobs = {name: summary(values) for name, values in runs.items()}
             ours, ref = jobs["import-file"], jobs["reference-executemany"]
             size = {
@@ -306,6 +325,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 "reference_us_per_row_min": round(ref["min_s"] / rows * 1e6, 1),
                 "goal_ratio": GOAL, "met": ours["min_s"] <= GOAL * ref["min_s"],
             }
+            if args.baseline:
+                base = jobs["import-file-baseline"]
+                size["baseline_src"] = str(args.baseline)
+                size["speedup_vs_baseline_min"] = round(base["min_s"] / ours["min_s"], 2)
+                size["ratio_baseline_to_reference_min"] = round(base["min_s"] / ref["min_s"], 2)
             result["sizes"].append(size)
             print(f"  import_file {ours['min_s']:.2f} / {ours['median_s']:.2f} s (min/median), peak "
                   f"{ours['peak_mb_max']} MB; reference {ref['min_s']:.2f} / {ref['median_s']:.2f} s, peak "

@@ -60,7 +60,8 @@ def machine() -> dict[str, Any]:
 
 
 def run_child(script: Path, job: str, args: Sequence[str]) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(DEPS),
+    src = args[list(args).index("--src") + 1] if "--src" in args else str(ROOT / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, str(DEPS),
                                                         os.environ.get("PYTHONPATH", "")])}
     before = load()
     started = time.perf_counter()
