@@ -1,23 +1,20 @@
-"""Engine benchmark: 1,000,000 responses, every indicator at every level, against DuckDB SQL on the same data.
+"""Engine benchmark: every indicator at every level from the SQLite file, against DuckDB on the same file.
 
-    .venv/bin/python bench/bench_engine.py [--rows N] [--period quarter] [--seed 7]
+    .venv/bin/python bench/bench_engine.py [--rows 100000 1000000] [--repeats 3] [--period quarter]
 
 1. Generates N synthetic responses for the real framework's surveys over the four oblasts and 8
    quarters (2021-Q1..2022-Q4), vectorised, bulk-inserted into a SQLite file cached in bench/.data/
    (status-procedure gets 3 repeat rows per body answer, so repeats are exercised too).
-2. DuckDB's sqlite extension must be downloaded (no network here), so the responses are exported once
-   to Parquet and BOTH our engine (monitor.engine.ParquetSource) and DuckDB read that same file; the
-   JSON answers are parsed inside the timed part for both. The file is ordered by instrument with
-   50,000-row groups, so each side's per-instrument read skips the other instruments' row groups. The engine's time from the SQLite file
-   itself (the production path) is reported too.
-3. DuckDB reference: the indicators' expressions translated to SQL (AST -> SQL, below), one
-   GROUPING SETS query per indicator and level (total + each disaggregation), with the same
-   statistics (n, numerator, value, Wilson or t interval, median with two order-statistic quantiles).
-   working-days() is approximated in SQL (weekdays without the holiday list): a timing reference,
-   not a correctness one — correctness is tests/engine/test_sql_check.py.
-4. Cached repeat query: compute_cached() at hromada level, second call (median of 7).
-Peak memory is ru_maxrss of this process after the engine runs (generation runs in a child process).
-Writes bench/results/engine.json and prints a small table.
+2. Jobs, each in a fresh process (bench/harness.py), interleaved, `--repeats` rounds, min and median:
+   - engine-sqlite: monitor.engine.compute at the four levels on the SQLite file (the production path);
+   - duckdb-sqlite: the reference a competent engineer writes: ADBC's SQLite driver -> Arrow -> DuckDB,
+     the indicators' expressions translated to SQL (AST -> SQL, below), one GROUPING SETS query per
+     indicator and level (total + each disaggregation), with the same statistics (n, numerator, value,
+     Wilson or t interval, median with two order-statistic quantiles). working-days() is approximated
+     in SQL (weekdays without the holiday list): a timing reference, not a correctness one —
+     correctness is tests/engine/test_sql_check.py.
+3. Peak memory: each child's own VmHWM. The load average before and after every run is recorded.
+Writes bench/results/engine.json and prints a summary.
 """
 
 # ruff: noqa: S608 - the DuckDB reference builds SQL from the framework's own definitions (no user input)
@@ -26,9 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
-import platform
-import resource
 import sqlite3
 import statistics
 import sys
@@ -43,8 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / ".data"
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench" / ".deps"))
 
-from monitor.engine import ParquetSource, clear_cache, compute, compute_cached  # noqa: E402
+from harness import emit, header, interleaved, load, summary  # noqa: E402
+
+from monitor.engine import clear_cache, compute, compute_cached  # noqa: E402
 from monitor.engine.compute import LEVELS  # noqa: E402
 from monitor.framework import expr  # noqa: E402
 from monitor.framework.loader import framework_or_raise  # noqa: E402
@@ -53,8 +51,6 @@ from monitor.framework.models import Framework, QuestionType, Survey  # noqa: E4
 START = np.datetime64("2021-01-01")
 DAYS = 730  # 8 quarters
 REPEAT_ROWS = 3
-ROW_GROUP = 50_000
-PARQUET_LAYOUT = "by-instrument"  # in the file name: a file of an older layout is exported again
 
 
 # --------------------------------------------------------------------------- data
@@ -180,23 +176,6 @@ def generate(path: Path, rows: int, seed: int) -> None:
     connection.close()
 
 
-def export_parquet(db: Path, target: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    connection = sqlite3.connect(db)
-    columns = ["id", "instrument_id", "parent_id", "repeat", "oblast_code", "raion_code", "hromada_code", "wave",
-               "period_date", "submitted_at", "synthetic", "answers"]
-    # Laid out by instrument (as an analytical export would be): each reader's instrument filter then
-    # skips the other instruments' row groups instead of decompressing them (both sides benefit).
-    rows = connection.execute(f"SELECT {', '.join(columns)} FROM response ORDER BY instrument_id, id").fetchall()
-    connection.close()
-    data = list(zip(*rows, strict=True))
-    arrays = {name: pa.array(values) for name, values in zip(columns, data, strict=True)}
-    arrays["synthetic"] = pa.array([bool(v) for v in data[columns.index("synthetic")]])
-    pq.write_table(pa.table(arrays), target, row_group_size=ROW_GROUP)
-
-
 # --------------------------------------------------------------------------- DuckDB reference
 
 
@@ -267,7 +246,40 @@ def _duck_type(kind: str) -> str:
     return "DOUBLE" if kind in ("integer", "decimal") else "VARCHAR"
 
 
-def duckdb_reference(parquet: Path, framework: Framework, period: str, population: pd.DataFrame) -> dict[str, float]:
+def _adbc_reader(db: Path, con: Any) -> Any:
+    """DuckDB's input from the SQLite file itself: ADBC's SQLite driver → Arrow → DuckDB, zero-copy.
+
+    DuckDB's own sqlite extension cannot be loaded here (a download, and PyPI's extension wheels are
+    for DuckDB 1.5, the venv has 2.x); ADBC is the other offline route the issue names. Each
+    instrument's parent rows and each repeat's rows are read once with their own query (ADBC infers
+    a column's type from its first rows, so parents and children, which differ in parent_id, are
+    never mixed). The JSON documents are parsed by DuckDB (json_transform), inside the timed part.
+    """
+    import adbc_driver_sqlite.dbapi as adbc
+
+    reader = adbc.connect(str(db))
+    seen: dict[tuple[str, str | None], str] = {}
+
+    def relation(instrument: str, repeat: str | None) -> str:
+        key = (instrument, repeat)
+        if key not in seen:
+            cursor = reader.cursor()
+            if repeat is None:
+                cursor.execute("SELECT id, oblast_code, raion_code, hromada_code, period_date, wave, answers "
+                               "FROM response WHERE instrument_id = ? AND parent_id IS NULL", (instrument,))
+            else:
+                cursor.execute("SELECT parent_id, answers FROM response WHERE instrument_id = ? AND repeat = ?",
+                               (instrument, repeat))
+            name = f"src{len(seen)}"
+            con.register(name, cursor.fetch_arrow_table())
+            cursor.close()
+            seen[key] = name
+        return seen[key]
+
+    return relation
+
+
+def duckdb_reference(db: Path, framework: Framework, period: str, population: pd.DataFrame) -> dict[str, float]:
     import duckdb
 
     con = duckdb.connect()
@@ -275,6 +287,7 @@ def duckdb_reference(parquet: Path, framework: Framework, period: str, populatio
     to_sql = SqlOf(framework.param_values())
     con.register("population_frame", population)
     started = time.perf_counter()
+    relation = _adbc_reader(db, con)
     con.execute("CREATE TEMP TABLE pop AS SELECT * FROM population_frame")
     tables: dict[tuple[str, str | None], str] = {}
     period_sql = {
@@ -301,10 +314,12 @@ def duckdb_reference(parquet: Path, framework: Framework, period: str, populatio
                 parts.append(f"TRY_CAST({ref} AS DATE) AS \"{q}\"" if kind == "date" else f"{ref} AS \"{q}\"")
             return ", ".join(parts)
 
+        # CAST: a column that is NULL in every row of an instrument comes through ADBC untyped.
         base = (
-            f"SELECT id, oblast_code, raion_code, hromada_code, CAST(period_date AS DATE) AS period_date, "
-            f"r.wave AS _wave_slice, json_transform(answers, '{struct}') AS a FROM read_parquet('{parquet}') r "
-            f"WHERE instrument_id = '{survey.id}' AND parent_id IS NULL"
+            "SELECT id, CAST(oblast_code AS VARCHAR) AS oblast_code, CAST(raion_code AS VARCHAR) AS raion_code, "
+            "CAST(hromada_code AS VARCHAR) AS hromada_code, CAST(period_date AS DATE) AS period_date, "
+            f"CAST(r.wave AS VARCHAR) AS _wave_slice, json_transform(answers, '{struct}') AS a "
+            f"FROM {relation(survey.id, None)} r"
         )
         if not indicator.repeat:
             sql = (f"CREATE TEMP TABLE {name} AS SELECT b.oblast_code, b.raion_code, b.hromada_code, "
@@ -318,7 +333,7 @@ def duckdb_reference(parquet: Path, framework: Framework, period: str, populatio
             sql = (f"CREATE TEMP TABLE {name} AS SELECT b.oblast_code, b.raion_code, b.hromada_code, "
                    f"{period_sql.replace('wave', 'b._wave_slice')} AS _period, {cols('b.a', shared)}, "
                    f"{cols('c.a', child_q)} FROM (SELECT parent_id, json_transform(answers, '{child_struct}') AS a "
-                   f"FROM read_parquet('{parquet}') WHERE instrument_id = '{survey.id}' AND repeat = '{indicator.repeat}') c "
+                   f"FROM {relation(survey.id, indicator.repeat)}) c "
                    f"JOIN ({base}) b ON b.id = c.parent_id")
         con.execute(sql)
         tables[(indicator.survey, indicator.repeat)] = name
@@ -378,120 +393,130 @@ def duckdb_reference(parquet: Path, framework: Framework, period: str, populatio
     return {"extract": extract_time, **level_time}
 
 
-# --------------------------------------------------------------------------- engine timings
+# --------------------------------------------------------------------------- jobs (one per child process)
 
 
-def time_levels(source: Any, framework: Framework, period: str) -> tuple[dict[str, float], int]:
-    clear_cache()
-    times: dict[str, float] = {}
-    rows = 0
-    for level in LEVELS:
+def _population(units: pd.DataFrame) -> pd.DataFrame:
+    hromadas = units[units["level"] == "hromada"]
+    return pd.concat([
+        hromadas[["code", "population"]],
+        hromadas.groupby("raion_code", as_index=False)["population"].sum().rename(columns={"raion_code": "code"}),
+        hromadas.groupby("oblast_code", as_index=False)["population"].sum().rename(columns={"oblast_code": "code"}),
+    ]).astype({"population": float})
+
+
+def job(name: str, db: Path, period: str) -> None:
+    """One measured run in this (fresh) process; prints its result line for the harness."""
+    from monitor.store import db as store_db
+    from monitor.store.territory import territories
+
+    framework = framework_or_raise(ROOT)
+    engine = store_db.connect(f"sqlite:///{db}")
+    units = territories(engine)  # reference data, outside the clock on both sides
+    if name == "engine-sqlite":
+        clear_cache()
+        levels: dict[str, float] = {}
+        rows = 0
         started = time.perf_counter()
-        results = compute(source, framework, level=level, period=period)
-        times[level] = time.perf_counter() - started
-        rows += len(results)
-    return times, rows
+        for level in LEVELS:
+            at = time.perf_counter()
+            rows += len(compute(engine, framework, level=level, period=period))
+            levels[level] = round(time.perf_counter() - at, 3)
+        seconds = time.perf_counter() - started
+        emit({"job": name, "seconds": round(seconds, 3), "levels": levels, "result_rows": rows})
+    elif name == "duckdb-sqlite":
+        population = _population(units)
+        engine.dispose()
+        started = time.perf_counter()
+        parts = duckdb_reference(db, framework, period, population)
+        seconds = time.perf_counter() - started
+        emit({"job": name, "seconds": round(seconds, 3), "levels": {k: round(v, 3) for k, v in parts.items()}})
+    elif name == "engine-cached":
+        clear_cache()
+        compute_cached(engine, framework, level="hromada", period=period, disk=False)
+        repeats = []
+        for _ in range(7):
+            at = time.perf_counter()
+            compute_cached(engine, framework, level="hromada", period=period, disk=False)
+            repeats.append(time.perf_counter() - at)
+        emit({"job": name, "seconds": round(statistics.median(repeats), 5)})
+    else:
+        raise SystemExit(f"unknown job {name}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--period", default="quarter", choices=["year", "half", "quarter", "wave"])
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
+def ensure_db(rows: int, seed: int) -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    db = DATA / f"engine-{args.rows}-{args.seed}.db"
-    parquet = db.with_name(f"{db.stem}-{PARQUET_LAYOUT}.parquet")
+    db = DATA / f"engine-{rows}-{seed}.db"
     if not db.exists():
-        print(f"generating {args.rows:,} responses into {db.relative_to(ROOT)} (cached for the next run)...")
+        print(f"generating {rows:,} responses into {db.relative_to(ROOT)} (cached for the next run)...")
         started = time.perf_counter()
         partial = db.with_suffix(".partial")
         for stale in DATA.glob(partial.name + "*"):
             stale.unlink()
-        child = multiprocessing.get_context("spawn").Process(target=generate, args=(partial, args.rows, args.seed))
+        child = multiprocessing.get_context("spawn").Process(target=generate, args=(partial, rows, seed))
         child.start()
         child.join()
         if child.exitcode != 0:
             raise SystemExit("generation failed")
         partial.replace(db)
         print(f"  generated in {time.perf_counter() - started:.1f} s")
-    if not parquet.exists():
-        partial = parquet.with_suffix(".partial")
-        child = multiprocessing.get_context("spawn").Process(target=export_parquet, args=(db, partial))
-        child.start()
-        child.join()
-        if child.exitcode != 0:
-            raise SystemExit("Parquet export failed")
-        partial.replace(parquet)
+    return db
 
-    from monitor.store import db as store_db
-    from monitor.store.territory import territories
 
+JOBS = ("engine-sqlite", "duckdb-sqlite")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--period", default="quarter", choices=["year", "half", "quarter", "wave"])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--job", help=argparse.SUPPRESS)  # a child's run (see bench/harness.py)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=RESULTS / "engine.json")
+    args = parser.parse_args()
+    if args.job:
+        job(args.job, args.db, args.period)
+        return
+    report = header("engine") | {"period": args.period, "repeats": args.repeats, "levels": list(LEVELS),
+                                 "indicators": 0, "sizes": []}
     framework = framework_or_raise(ROOT)
-    engine = store_db.connect(f"sqlite:///{db}")
-    units = territories(engine)
-    with sqlite3.connect(db) as connection:
-        total_rows = connection.execute("SELECT count(*) FROM response").fetchone()[0]
+    report["indicators"] = len(framework.indicators)
+    for rows in args.rows:
+        db = ensure_db(rows, args.seed)
+        with sqlite3.connect(db) as connection:
+            total = connection.execute("SELECT count(*) FROM response").fetchone()[0]
+        print(f"{total:,} responses ({db.name}), {args.repeats} interleaved rounds:")
+        runs = interleaved(Path(__file__), {name: ["--db", str(db), "--period", args.period] for name in JOBS},
+                           args.repeats)
+        jobs = {name: summary(values) for name, values in runs.items()}
+        ours, ref = jobs["engine-sqlite"], jobs["duckdb-sqlite"]
+        size = {
+            "rows": int(total), "db": db.name, "jobs": jobs,
+            "ratio_engine_to_duckdb_min": round(ours["min_s"] / ref["min_s"], 2),
+            "ratio_engine_to_duckdb_median": round(ours["median_s"] / ref["median_s"], 2),
+            "engine_us_per_row_min": round(ours["min_s"] / total * 1e6, 2),
+            "duckdb_us_per_row_min": round(ref["min_s"] / total * 1e6, 2),
+            "goal_ratio": 1.0, "met": ours["min_s"] <= ref["min_s"],
+        }
+        report["sizes"].append(size)
+        print(f"  engine {ours['min_s']:.2f} / {ours['median_s']:.2f} s (min/median), peak {ours['peak_mb_max']} MB;"
+              f" DuckDB {ref['min_s']:.2f} / {ref['median_s']:.2f} s, peak {ref['peak_mb_max']} MB;"
+              f" ratio {size['ratio_engine_to_duckdb_min']}x (min) {size['ratio_engine_to_duckdb_median']}x (median)")
+    report["load_average_at_end"] = load()
+    report["note"] = NOTE
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {args.out}")
 
-    sqlite_times, result_rows = time_levels(engine, framework, args.period)
-    parquet_times, _ = time_levels(ParquetSource(parquet, units), framework, args.period)
-    clear_cache()
-    compute_cached(engine, framework, level="hromada", period=args.period, disk=False)
-    repeats = []
-    for _ in range(7):
-        started = time.perf_counter()
-        compute_cached(engine, framework, level="hromada", period=args.period, disk=False)
-        repeats.append(time.perf_counter() - started)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    hromadas = units[units["level"] == "hromada"]
-    population = pd.concat([
-        hromadas[["code", "population"]],
-        hromadas.groupby("raion_code", as_index=False)["population"].sum().rename(columns={"raion_code": "code"}),
-        hromadas.groupby("oblast_code", as_index=False)["population"].sum().rename(columns={"oblast_code": "code"}),
-    ]).astype({"population": float})
-    duck = duckdb_reference(parquet, framework, args.period, population)
-    duck_total = sum(duck.values())
-    engine_parquet_total = sum(parquet_times.values())
-    engine_sqlite_total = sum(sqlite_times.values())
-    report = {
-        "rows": int(total_rows),
-        "indicators": len(framework.indicators),
-        "period": args.period,
-        "levels": list(LEVELS),
-        "result_rows": result_rows,
-        "engine_sqlite_s": {k: round(v, 3) for k, v in sqlite_times.items()} | {"total": round(engine_sqlite_total, 3)},
-        "engine_parquet_s": {k: round(v, 3) for k, v in parquet_times.items()} | {"total": round(engine_parquet_total, 3)},
-        "duckdb_parquet_s": {k: round(v, 3) for k, v in duck.items()} | {"total": round(duck_total, 3)},
-        "ratio_engine_to_duckdb": round(engine_parquet_total / duck_total, 2),
-        "ratio_goal": 2.0,
-        "cached_repeat_ms": round(statistics.median(repeats) * 1000, 2),
-        "cached_goal_ms": 50,
-        "peak_rss_mb": round(peak_mb, 1),
-        "peak_goal_mb": 2048,
-        "machine": {"python": platform.python_version(), "cpus": multiprocessing.cpu_count(),
-                    "platform": platform.platform(), "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()]},
-        "parquet": parquet.name,
-        "note": "DuckDB's sqlite extension needs a download, so both engine and DuckDB read one Parquet export "
-                f"(rows ordered by instrument, {ROW_GROUP:,}-row groups, so both skip other instruments' row groups); "
-                "engine_sqlite_s is the production path from the SQLite file. Frames are parsed once per run "
-                "and reused across the four levels by both sides (DuckDB: temp tables).",
-    }
-    (RESULTS / "engine.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"\n{total_rows:,} responses, {len(framework.indicators)} indicators, period={args.period}, "
-          f"{result_rows:,} result rows over 4 levels")
-    print(f"{'':26}{'load/extract':>13}" + "".join(f"{lv:>10}" for lv in LEVELS) + f"{'total':>10}")
-    first = {"engine (SQLite file)": sqlite_times, "engine (Parquet)": parquet_times}
-    for name, times in first.items():
-        print(f"{name:26}{'(in first)':>13}" + "".join(f"{times[lv]:10.2f}" for lv in LEVELS)
-              + f"{sum(times.values()):10.2f}")
-    print(f"{'DuckDB SQL (Parquet)':26}{duck['extract']:13.2f}" + "".join(f"{duck[lv]:10.2f}" for lv in LEVELS)
-          + f"{duck_total:10.2f}")
-    print(f"ratio engine/DuckDB (same Parquet): {report['ratio_engine_to_duckdb']}x (goal <= 2x)")
-    print(f"cached repeat query: {report['cached_repeat_ms']} ms (goal < 50 ms)")
-    print(f"peak memory (engine part): {report['peak_rss_mb']} MB (goal < 2048 MB)")
-    print(f"written: {(RESULTS / 'engine.json').relative_to(ROOT)}")
+NOTE = ("Both sides read the same SQLite file in a fresh process per run (interleaved rounds, order rotated): "
+        "the engine through its production path (monitor.engine.compute on the SQLAlchemy engine), DuckDB "
+        "through ADBC's SQLite driver -> Arrow, JSON parsed by DuckDB (json_transform), then one GROUPING SETS "
+        "query per indicator and level. Timed: from the first read to the last level's result; imports, "
+        "framework loading and the territory table are outside the clock on both sides. peak_mb is each "
+        "child's own VmHWM. The machine is shared (2 cores, other sessions): see load_before/load_after per run.")
 
 
 if __name__ == "__main__":

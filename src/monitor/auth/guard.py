@@ -341,10 +341,11 @@ def _file_oblasts(engine: Engine, framework: Any, survey_id: str, path: Path) ->
     if survey is None or not path.is_file():
         return frozenset()
     try:
-        plan = pipeline._prepare(engine, framework, survey, read_export(path), ImportReport(survey_id, path.name), False)
+        plan = pipeline.plan_import(engine, framework, survey, read_export(path), ImportReport(survey_id, path.name),
+                                    False)
     except MonitorError:
         return frozenset()  # the import itself will refuse the file and say why
-    return frozenset(str(p["oblast_code"]) for p in plan.parents if p.get("oblast_code"))
+    return plan.oblasts()
 
 
 def audit_entries(engine: Engine, user: Principal | None, limit: int = 100, ip: str | None = None) -> list[Any]:

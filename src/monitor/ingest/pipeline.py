@@ -40,13 +40,49 @@ IN_CHUNK = 900  # bound parameters per IN (...) lookup, below every backend's li
 MAX_EXTERNAL_ID = 128
 
 
+SLICE = ("oblast_code", "raion_code", "hromada_code", "wave", "period_date", "submitted_at")
+
+
+@dataclass
+class Rows:
+    """The accepted submissions column-wise: one list per stored column, the answer documents already
+    serialised (sorted keys, JSON text), so the hash and the INSERT share one serialisation and no
+    per-row dict outlives the preparation."""
+
+    external_id: list[str] = field(default_factory=list)
+    content_hash: list[str] = field(default_factory=list)
+    oblast_code: list[str | None] = field(default_factory=list)
+    raion_code: list[str | None] = field(default_factory=list)
+    hromada_code: list[str | None] = field(default_factory=list)
+    wave: list[str | None] = field(default_factory=list)
+    period_date: list[date | None] = field(default_factory=list)
+    submitted_at: list[datetime | None] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # JSON text, sorted keys
+
+    def __len__(self) -> int:
+        return len(self.external_id)
+
+    def take(self, positions: list[int]) -> Rows:
+        return Rows(**{name: [getattr(self, name)[i] for i in positions] for name in self.__dataclass_fields__})
+
+
 @dataclass
 class Plan:
-    """Everything to write, computed before the transaction opens."""
+    """Everything to write, computed before the transaction opens (see `plan_import` / `write_plan`)."""
 
-    parents: list[dict[str, Any]] = field(default_factory=list)
+    rows: Rows = field(default_factory=Rows)
     children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # parent external id → child rows
     rejected_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def external_ids(self) -> list[str]:
+        return self.rows.external_id
+
+    def oblasts(self) -> frozenset[str]:
+        """Oblasts of the answers the plan would add (who may import it)."""
+        return frozenset(str(code) for code in self.rows.oblast_code if code)
 
 
 def file_sha256(path: Path) -> str:
@@ -93,7 +129,7 @@ def import_file(
         total = max(report.rows, 1)
         if progress:
             progress(0, total)
-        plan = _prepare(engine, framework, survey, table, report, synthetic)
+        plan = plan_import(engine, framework, survey, table, report, synthetic)
         scrub(report)
         half = total // 2
         if progress:
@@ -102,7 +138,7 @@ def import_file(
             report.status = "dry-run"
         else:
             step = (lambda done, n: progress(half + (total - half) * done // max(n, 1), total)) if progress else None
-            report.batch = _write(engine, framework, survey, report, plan, imported_by, synthetic, step)
+            report.batch = write_plan(engine, framework, survey, report, plan, imported_by, synthetic, step)
             report.status = "imported"
         if progress:
             progress(total, total)
@@ -154,8 +190,10 @@ def _refuse(report: ImportReport, issues: list[Issue]) -> None:
 # ------------------------------------------------------------------------------------------ preparing
 
 
-def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTable, report: ImportReport,
-             synthetic: bool) -> Plan:
+def plan_import(engine: Engine, framework: Framework, survey: Survey, table: RawTable, report: ImportReport,
+                synthetic: bool) -> Plan:
+    """Read, check and deduplicate `table` without writing: the plan `write_plan` writes in one transaction.
+    Raises MonitorError for a file to refuse; fills `report` with the counts and issues."""
     name = table.name
     if not table.columns or not any(table.columns):
         raise MonitorError(issue("ingest-no-header", path=name))
@@ -191,18 +229,19 @@ def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTab
     kept = ~rejected & ~checked.consent_refused
     submitted = (coerce.to_datetime(table.rows[column_map.submitted_column])
                  if column_map.submitted_column is not None else pd.Series(None, index=table.rows.index, dtype=object))
-    parents = _records(survey, table, column_map, checked, kept, submitted, synthetic)
+    rows, labels, hashed = _records(survey, table, column_map, checked, kept, submitted)
     children: dict[str, list[dict[str, Any]]] = {}
-    _attach_children(parents, child_rows, children)
+    _attach_children(survey.id, rows, labels, hashed, child_rows, children, synthetic)
 
-    parents, duplicates = _deduplicate(engine, survey.id, parents)
-    children = {k: v for k, v in children.items() if k in {p["external_id"] for p in parents}}
-    report.accepted = len(parents)
+    rows, duplicates = _deduplicate(engine, survey.id, rows)
+    fresh = set(rows.external_id) if children else set()
+    children = {k: v for k, v in children.items() if k in fresh}
+    report.accepted = len(rows)
     report.duplicates = duplicates
     report.rejected = int(rejected.sum())
     report.consent_refused = int((checked.consent_refused & ~rejected).sum())
     report.repeat_rows = sum(len(v) for v in children.values())
-    plan = Plan(parents, children, _rejected_rows(table, problems, checked.territory["oblast_code"]))
+    plan = Plan(rows, children, _rejected_rows(table, problems, checked.territory["oblast_code"]))
     report.rejected_rows = plan.rejected_rows
     if duplicates:
         report.issues.append(issue("ingest-duplicates", path=name, count=duplicates))
@@ -213,7 +252,7 @@ def _prepare(engine: Engine, framework: Framework, survey: Survey, table: RawTab
         report.issues.append(issue("ingest-territory-fuzzy", path=name, count=len(checked.fuzzy),
                                    value="…" if survey.respondent == "survivor" else first.value,
                                    name=first.label(first.code, "en")))
-    if not parents and not duplicates:
+    if not len(rows) and not duplicates:
         raise MonitorError(issue("ingest-nothing-acceptable", path=name, rejected=report.rejected,
                                  consent_refused=report.consent_refused))
     return plan
@@ -297,36 +336,39 @@ def _children(survey: Survey, repeat: Question, parent: RawTable, child: RawTabl
     return out
 
 
-def _attach_children(parents: list[dict[str, Any]], child_rows: dict[str, dict[Any, list[dict[str, Any]]]],
-                     children: dict[str, list[dict[str, Any]]]) -> None:
-    for record in parents:
-        label = record.pop("_label")
+def _attach_children(instrument_id: str, parents: Rows, labels: list[Any], hashed: list[bool],
+                     child_rows: dict[str, dict[Any, list[dict[str, Any]]]],
+                     children: dict[str, list[dict[str, Any]]], synthetic: bool) -> None:
+    if not child_rows:
+        return
+    for i, label in enumerate(labels):
         rows = [row for by_parent in child_rows.values() for row in by_parent.get(label, [])]
         if not rows:
             continue
-        if record.pop("_hashed"):
+        if hashed[i]:
             # No submission id: the repeat rows are part of what makes two submissions the same.
-            record["content_hash"] = _hash([record["content_hash"], *[r["answers"] for r in rows]])
-            record["external_id"] = "sha256:" + record["content_hash"]
+            parents.content_hash[i] = _hash([parents.content_hash[i], *[r["answers"] for r in rows]])
+            parents.external_id[i] = "sha256:" + parents.content_hash[i]
+        parent_external = parents.external_id[i]
         listed = []
         for n, row in enumerate(rows, start=1):
-            external = row["key"] or f"{record['external_id']}/{row['repeat']}[{n}]"
+            external = row["key"] or f"{parent_external}/{row['repeat']}[{n}]"
             if len(external) > MAX_EXTERNAL_ID:
                 external = "sha256:" + _hash(external)
             listed.append({
-                "instrument_id": record["instrument_id"], "repeat": row["repeat"], "external_id": external,
+                "instrument_id": instrument_id, "repeat": row["repeat"], "external_id": external,
                 "content_hash": _hash(row["answers"]), "answers": row["answers"],
-                **{k: record[k] for k in ("oblast_code", "raion_code", "hromada_code", "wave", "period_date",
-                                          "submitted_at", "synthetic")},
+                **{k: getattr(parents, k)[i] for k in SLICE}, "synthetic": synthetic,
             })
-        children[record["external_id"]] = listed
-    for record in parents:
-        record.pop("_label", None)
-        record.pop("_hashed", None)
+        children[parent_external] = listed
 
 
-def _hash(value: Any) -> str:
+def json_sha256(value: Any) -> str:
+    """SHA-256 of a value's canonical JSON (sorted keys): content hashes and a sync page's fingerprint."""
     return hashlib.sha256(orjson.dumps(value, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+_hash = json_sha256
 
 
 def _answer_dicts(answers: dict[str, pd.Series], index: pd.Index) -> list[dict[str, Any]]:
@@ -345,39 +387,46 @@ def _answer_dicts(answers: dict[str, pd.Series], index: pd.Index) -> list[dict[s
 
 
 def _records(survey: Survey, table: RawTable, column_map: ColumnMap, checked: Validated, kept: pd.Series,
-             submitted: pd.Series, synthetic: bool) -> list[dict[str, Any]]:
+             submitted: pd.Series) -> tuple[Rows, list[Any], list[bool]]:
+    """The kept rows column-wise, with each row's label and whether its id is a content hash."""
     labels = table.rows.index[kept.to_numpy()]
     answers = {name: values[kept] for name, values in checked.answers.items()}
     dicts = _answer_dicts(answers, labels)
     ids = (coerce.clean(table.rows[column_map.id_column])[kept].tolist()
            if column_map.id_column is not None else [""] * len(labels))
     territory = checked.territory[kept]
-    oblasts, raions, hromadas = (territory[c].tolist() for c in ("oblast_code", "raion_code", "hromada_code"))
+    oblasts, raions, hromadas = ([_text(v) for v in territory[c].tolist()]
+                                 for c in ("oblast_code", "raion_code", "hromada_code"))
     wave_values = (answers[survey.wave_question].tolist()
                    if survey.wave_question and survey.wave_question in answers else [None] * len(labels))
+    waves = [w if isinstance(w, str) else None for w in wave_values]
     dates = (answers[survey.date_question].tolist()
              if survey.date_question and survey.date_question in answers else [None] * len(labels))
     stamps = [s if isinstance(s, datetime) else None for s in submitted[kept].tolist()]
-    records = []
-    for i, label in enumerate(labels):
-        row_answers = dicts[i]
-        oblast, raion, hromada = (_text(oblasts[i]), _text(raions[i]), _text(hromadas[i]))
-        wave = wave_values[i] if isinstance(wave_values[i], str) else None
-        content_hash = _hash([row_answers, oblast, raion, hromada, wave])
-        external = ids[i]
-        hashed = not external
-        if hashed:
-            external = "sha256:" + content_hash
-        elif len(external) > MAX_EXTERNAL_ID:
-            external = "sha256:" + _hash(external)
-        period = _to_date(dates[i]) or (stamps[i].date() if isinstance(stamps[i], datetime) else None)
-        records.append({
-            "instrument_id": survey.id, "external_id": external, "content_hash": content_hash,
-            "oblast_code": oblast, "raion_code": raion, "hromada_code": hromada, "wave": wave,
-            "period_date": period, "submitted_at": stamps[i], "synthetic": synthetic, "answers": row_answers,
-            "_label": label, "_hashed": hashed,
-        })
-    return records
+    del answers
+    # One serialisation per document: the stored text and the hash input are the same bytes. The hash
+    # input is exactly orjson.dumps([answers, oblast, raion, hromada, wave], OPT_SORT_KEYS), as before,
+    # so a re-import of a file stored by an earlier version still finds its duplicates.
+    docs: list[str] = []
+    hashes: list[str] = []
+    sha256 = hashlib.sha256
+    for d, where in zip(dicts, zip(oblasts, raions, hromadas, waves, strict=True), strict=True):
+        doc = _dumps(d)
+        hashes.append(sha256(b"[" + doc + b"," + orjson.dumps(where)[1:]).hexdigest())
+        # Kept as str: what SQLite stores, and compact (orjson's bytes carry their write buffer, ~10 KB each).
+        docs.append(doc.decode())
+    del dicts
+    hashed = [not external for external in ids]
+    externals = ["sha256:" + h if not e else ("sha256:" + _hash(e) if len(e) > MAX_EXTERNAL_ID else e)
+                 for e, h in zip(ids, hashes, strict=True)]
+    periods = [_to_date(d) or (s.date() if s is not None else None) for d, s in zip(dates, stamps, strict=True)]
+    rows = Rows(external_id=externals, content_hash=hashes, oblast_code=oblasts, raion_code=raions,
+                hromada_code=hromadas, wave=waves, period_date=periods, submitted_at=stamps, answers=docs)
+    return rows, list(labels), hashed
+
+
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def _text(value: Any) -> str | None:
@@ -393,16 +442,13 @@ def _to_date(value: Any) -> date | None:
     return None
 
 
-def _deduplicate(engine: Engine, instrument_id: str, records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+def _deduplicate(engine: Engine, instrument_id: str, rows: Rows) -> tuple[Rows, int]:
     """Drop submissions already stored (same external id, or same content without an id) or repeated in the file."""
-    seen: set[str] = set()
-    unique = []
-    for record in records:
-        if record["external_id"] not in seen:
-            seen.add(record["external_id"])
-            unique.append(record)
+    first: dict[str, int] = {}
+    for position, external in enumerate(rows.external_id):
+        first.setdefault(external, position)
     stored: set[str] = set()
-    ids = list(seen)
+    ids = list(first)
     column = Response.__table__.c
     with engine.connect() as connection:
         for start in range(0, len(ids), IN_CHUNK):
@@ -410,8 +456,10 @@ def _deduplicate(engine: Engine, instrument_id: str, records: list[dict[str, Any
             query = select(column.external_id).where(column.instrument_id == instrument_id,
                                                      column.external_id.in_(chunk))
             stored.update(connection.execute(query).scalars())
-    fresh = [r for r in unique if r["external_id"] not in stored]
-    return fresh, len(records) - len(fresh)
+    keep = [position for external, position in first.items() if external not in stored]
+    if len(keep) == len(rows):
+        return rows, 0
+    return rows.take(keep), len(rows) - len(keep)
 
 
 def _rejected_rows(table: RawTable, problems: list[Problem], oblasts: pd.Series) -> list[dict[str, Any]]:
@@ -448,12 +496,15 @@ def definition_hash(framework: Framework, survey: Survey) -> str:
     return known or _hash(survey.model_dump(mode="json"))
 
 
-def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportReport, plan: Plan,
-           imported_by: str, synthetic: bool, progress: Progress | None,
-           also: Callable[[Session, int], None] | None = None,
-           before: Callable[[Session], None] | None = None) -> int:
-    """Write the plan in one transaction; `before(session)` runs in it before the answers are inserted, and
-    `also(session, batch_id)` after them (a sync's replacements and bookkeeping)."""
+RESPONSE_COLUMNS = ("instrument_id", "batch_id", "external_id", "content_hash", *SLICE, "synthetic", "answers")
+
+
+def write_plan(engine: Engine, framework: Framework, survey: Survey, report: ImportReport, plan: Plan,
+               imported_by: str, synthetic: bool, progress: Progress | None = None,
+               also: Callable[[Session, int], None] | None = None,
+               before: Callable[[Session], None] | None = None) -> int:
+    """Write the plan in one transaction (all or nothing); `before(session)` runs in it before the answers are
+    inserted, and `also(session, batch_id)` after them (a sync's replacements and bookkeeping)."""
     with Session(engine) as session, session.begin():
         _upsert_instrument(session, framework, survey)
         batch = ImportBatch(
@@ -469,19 +520,16 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
         if before is not None:
             before(session)
         connection = session.connection()
-        responses = insert(Response.__table__)
-        total = len(plan.parents)
-        for start in range(0, total, CHUNK):
-            chunk = plan.parents[start:start + CHUNK]
-            # Core executemany: the ORM bulk path adds per-row bookkeeping we do not need.
-            connection.execute(responses, [{**r, "batch_id": batch_id} for r in chunk])
-            if progress:
-                progress(min(start + CHUNK, total), total)
+        if connection.dialect.name == "sqlite":
+            _insert_rows_sqlite(connection, survey.id, batch_id, plan.rows, synthetic, progress)
+        else:
+            _insert_rows_core(connection, survey.id, batch_id, plan.rows, synthetic, progress)
         if plan.children:
             column = Response.__table__.c
             ids = {external: id_ for external, id_ in session.execute(
                 select(column.external_id, column.id).where(column.batch_id == batch_id, column.parent_id.is_(None))
             )}
+            responses = insert(Response.__table__)
             rows = [{**child, "batch_id": batch_id, "parent_id": ids[external]}
                     for external, listed in plan.children.items() for child in listed]
             for start in range(0, len(rows), CHUNK):
@@ -500,6 +548,58 @@ def _write(engine: Engine, framework: Framework, survey: Survey, report: ImportR
     return batch_id
 
 
+def _insert_rows_sqlite(connection: Any, instrument_id: str, batch_id: int, rows: Rows, synthetic: bool,
+                        progress: Progress | None) -> None:
+    """The DB-API's executemany with plain tuples, chunk by chunk: no per-row dict, no second JSON
+    serialisation (the documents are the plan's bytes), dates through the dialect's own bind processors
+    so the stored text is exactly what SQLAlchemy writes. Same transaction as the batch row."""
+    dialect = connection.dialect
+    column = Response.__table__.c
+    as_date = column.period_date.type.bind_processor(dialect) or (lambda v: v)
+    as_stamp = column.submitted_at.type.bind_processor(dialect) or (lambda v: v)
+    flag = 1 if synthetic else 0
+    sql = (f"INSERT INTO response ({', '.join(RESPONSE_COLUMNS)}) "  # noqa: S608 - fixed column names, values bound
+           f"VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})")
+    cursor = connection.connection.driver_connection.cursor()
+    # A larger page cache while the batch goes in: the response indexes are B-trees that a million
+    # inserts walk at random (external ids, hashes); restored afterwards for the pooled connection.
+    previous = cursor.execute("PRAGMA cache_size").fetchone()[0]
+    cursor.execute("PRAGMA cache_size=-131072")  # 128 MB
+    try:
+        total = len(rows)
+        for start in range(0, total, CHUNK):
+            end = min(start + CHUNK, total)
+            dates = [as_date(v) if v is not None else None for v in rows.period_date[start:end]]
+            stamps = [as_stamp(v) if v is not None else None for v in rows.submitted_at[start:end]]
+            cursor.executemany(sql, zip(
+                [instrument_id] * (end - start), [batch_id] * (end - start), rows.external_id[start:end],
+                rows.content_hash[start:end], rows.oblast_code[start:end], rows.raion_code[start:end],
+                rows.hromada_code[start:end], rows.wave[start:end], dates, stamps, [flag] * (end - start),
+                rows.answers[start:end], strict=True))
+            if progress:
+                progress(end, total)
+    finally:
+        cursor.execute(f"PRAGMA cache_size={int(previous)}")
+        cursor.close()
+
+
+def _insert_rows_core(connection: Any, instrument_id: str, batch_id: int, rows: Rows, synthetic: bool,
+                      progress: Progress | None) -> None:
+    """Other backends (PostgreSQL): SQLAlchemy Core executemany (psycopg batches it), chunk by chunk."""
+    responses = insert(Response.__table__)
+    total = len(rows)
+    for start in range(0, total, CHUNK):
+        end = min(start + CHUNK, total)
+        connection.execute(responses, [
+            {"instrument_id": instrument_id, "batch_id": batch_id, "external_id": rows.external_id[i],
+             "content_hash": rows.content_hash[i], **{k: getattr(rows, k)[i] for k in SLICE},
+             "synthetic": synthetic, "answers": orjson.loads(rows.answers[i])}
+            for i in range(start, end)
+        ])
+        if progress:
+            progress(end, total)
+
+
 def _upsert_instrument(session: Session, framework: Framework, survey: Survey) -> None:
     values = {
         "definition_hash": definition_hash(framework, survey), "title_uk": survey.title.uk,
@@ -515,4 +615,5 @@ def _upsert_instrument(session: Session, framework: Framework, survey: Survey) -
     session.flush()
 
 
-__all__ = ["ImportReport", "Plan", "definition_hash", "file_sha256", "import_file"]
+__all__ = ["ImportReport", "Plan", "Rows", "definition_hash", "file_sha256", "import_file", "json_sha256",
+           "plan_import", "write_plan"]

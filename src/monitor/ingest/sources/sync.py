@@ -219,9 +219,9 @@ def _page(engine: Engine, framework: Framework, survey: Survey, spec: SourceSpec
         table = to_table(spec.kind, survey, [f for f, _ in found.take], page_report.file)
         page_report.format = table.format
         page_report.rows = len(table.rows)
-        page_report.sha256 = pipeline._hash(records)
+        page_report.sha256 = pipeline.json_sha256(records)
         try:
-            plan = pipeline._prepare(engine, framework, survey, table, page_report, False)
+            plan = pipeline.plan_import(engine, framework, survey, table, page_report, False)
         except MonitorError as error:
             if [i.code for i in error.issues] != ["ingest-nothing-acceptable"]:
                 raise
@@ -241,14 +241,14 @@ def _page(engine: Engine, framework: Framework, survey: Survey, spec: SourceSpec
 
     def replace_old(session: Session) -> None:
         """Old versions go before their edits are inserted (repeat rows may keep their ids, as in ODK)."""
-        accepted = {p["external_id"] for p in plan.parents} if plan is not None else set()
+        accepted = set(plan.external_ids()) if plan is not None else set()
         for sub, old in found.replace:
             if sub.external_id in accepted:
                 _delete_response(session, survey.id, old)
                 report.replaced += 1
 
-    if plan is not None and (plan.parents or plan.rejected_rows):
-        batch = pipeline._write(engine, framework, survey, page_report, plan, imported_by, False, None,
+    if plan is not None and (len(plan) or plan.rejected_rows):
+        batch = pipeline.write_plan(engine, framework, survey, page_report, plan, imported_by, False, None,
                                 also=bookkeeping, before=replace_old)
         report.batches.append(batch)
     else:
