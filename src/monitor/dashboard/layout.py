@@ -3,6 +3,7 @@ traffic-light legend, print styles and the rendering of suppressed values in tab
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,25 @@ PRINT_CSS = """
 .attribution { font-size:.75rem; color:#666; }
 </style>
 """
+
+
+# Every ASCII punctuation mark CommonMark lets a backslash escape, plus what Streamlit's own markdown adds
+# (':' opens :color[...] and :emoji: directives, '$' opens LaTeX).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def plain(text: object) -> str:
+    """Text from outside (a file name, a cell value, a server's answer) made inert for Streamlit's
+    markdown: shown as typed, never a live link, a remote image, a colour directive or LaTeX."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def issue_text(problem: Any, lang: str) -> str:
+    """An error from the catalogue, rendered once (errors.render_issue) and made inert (it quotes file
+    names and cell values)."""
+    from monitor.errors import render_issue
+
+    return plain(render_issue(problem, lang))
 
 
 def styles() -> None:

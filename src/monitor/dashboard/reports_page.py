@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from monitor.dashboard import access, data, state
+from monitor.dashboard import access, data, layout, state
 from monitor.i18n import t
 
 MIME = {
@@ -98,11 +98,11 @@ def render() -> None:
                                        progress)
                 status.update(label=t("reports.stage.done", lang), state="complete")
             except Exception as error:
-                from monitor.errors import MonitorError, render_issue
+                from monitor.errors import MonitorError
 
                 if isinstance(error, MonitorError):
                     for problem in error.issues:
-                        st.error(render_issue(problem, lang))
+                        st.error(layout.issue_text(problem, lang))
                     return
                 raise
         _audit(url, {"format": fmt, "lang": report_lang, "period": period, "oblasts": chosen})

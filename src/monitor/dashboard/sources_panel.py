@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor.dashboard import access, data
-from monitor.errors import Issue, render_issue
+from monitor.dashboard import access, data, layout
+from monitor.errors import Issue
 from monitor.i18n import t
 
 
@@ -42,7 +42,7 @@ def render(view: Any, fw: Any) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="sources_table")
     for s in sources:
         if s["last_status"] in ("failed", "partial") and s["last_issues"]:
-            st.warning(f"{s['name']}: " + " ".join(_issue_text(i, lang) for i in s["last_issues"][:3]))
+            st.warning(layout.plain(f"{s['name']}: " + " ".join(_issue_text(i, lang) for i in s["last_issues"][:3])))
     if access.current_user() is None:
         return  # the open demo never reaches a real server
     mine = [s["name"] for s in sources
@@ -55,7 +55,7 @@ def render(view: Any, fw: Any) -> None:
             report = _sync(engine, fw, chosen)
         data.clear()
         for found in report.issues:
-            (st.error if found.level == "error" else st.warning)(render_issue(found, lang))
+            (st.error if found.level == "error" else st.warning)(layout.issue_text(found, lang))
         if not report.failed:
             st.success(t("sources.sync_done", lang, name=chosen, imported=report.imported, rejected=report.rejected,
                          edited=report.edited))

@@ -143,7 +143,7 @@ def import_tab(view: View, fw: Any) -> None:
                                           upload.getvalue(), ip=client_ip())
     except MonitorError as error:
         for problem in error.issues:
-            st.error(render_issue(problem, lang))
+            st.error(layout.issue_text(problem, lang))
         return
     run = importer(engine, fw)
     if st.button(t("dashboard.data.check", lang), key="imp_check"):
