@@ -130,6 +130,10 @@ class MonitorError(Exception):
         self.issues = issues if isinstance(issues, list) else [issues]
         super().__init__("; ".join(render_issue(i, "en") for i in self.issues))
 
+    def __reduce__(self) -> tuple[type[MonitorError], tuple[list[Issue]]]:
+        # Rebuilt from its issues, not its message, when it crosses a process boundary (import worker).
+        return (MonitorError, (self.issues,))
+
 
 def issue(code: str, *, path: str | None = None, line: int | None = None, column: int | None = None, **params: Any) -> Issue:
     if code not in CATALOGUE:

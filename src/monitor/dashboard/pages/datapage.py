@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -145,7 +146,7 @@ def import_tab(view: View, fw: Any) -> None:
         for problem in error.issues:
             st.error(layout.issue_text(problem, lang))
         return
-    run = importer(engine, fw)
+    run = importer(view.url)
     if st.button(t("dashboard.data.check", lang), key="imp_check"):
         report = run(survey_id, path, dry_run=True)
         st.session_state["imp_preview"] = (upload.name, survey_id, report)
@@ -184,17 +185,20 @@ def import_tab(view: View, fw: Any) -> None:
             )
 
 
-def importer(engine: Any, fw: Any) -> Any:
-    """import_file for the open demo; behind monitor.auth.guard (scoped, audited) for a signed-in user."""
-    user = access.current_user()
-    if user is None:
-        from monitor.ingest.pipeline import import_file
-
-        return lambda survey_id, path, **kw: import_file(engine, fw, survey_id, path, imported_by="dashboard", **kw)
-    from monitor.auth import guard
+def importer(url: str) -> Any:
+    """The import (and its dry run) behind monitor.auth.guard (scoped, audited), in a memory-limited
+    worker process (monitor.auth.import_worker) so a hostile file cannot take the server down."""
+    from monitor.auth.import_worker import import_in_worker
     from monitor.dashboard.login import client_ip
 
-    return lambda survey_id, path, **kw: guard.import_as(engine, fw, user, survey_id, path, ip=client_ip(), **kw)
+    user = access.current_user()
+    user_id = None if user is None else int(user.id)
+
+    def run(survey_id: str, path: Path, **options: Any) -> Any:
+        options.pop("progress", None)  # a callback cannot cross into the worker; the bar shows start and end
+        return import_in_worker(url, data.framework_root(), user_id, survey_id, path, ip=client_ip(), **options)
+
+    return run
 
 
 def show_report(report: Any, lang: str) -> None:
