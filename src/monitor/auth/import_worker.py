@@ -35,9 +35,9 @@ def _limit(limit_bytes: int) -> None:
     the limit bounds the import's own working memory, not the libraries' fixed cost."""
     import resource
 
-    import monitor.auth.guard  # noqa: F401
-    import monitor.framework.loader  # noqa: F401
-    import monitor.ingest.pipeline  # noqa: F401
+    import monitor.auth.guard
+    import monitor.framework.loader
+    import monitor.ingest.pipeline
     import monitor.ingest.readers  # noqa: F401
 
     with open("/proc/self/status", encoding="ascii") as status:
