@@ -58,3 +58,34 @@ def test_a_worker_out_of_memory_fails_its_own_import(world: World, tmp_path: Pat
     small = write_export(tmp_path / "small.csv", rows_in(OWN))
     again = import_in_worker(world.url, str(ROOT), world.user("admin").id, "hromada-officials", small, dry_run=True)
     assert not again.refused
+
+
+def test_logins_keep_working_while_an_import_writes(tmp_path: Path) -> None:
+    """A 40,000-row import runs in the worker; meanwhile people log in, each within a few seconds."""
+    import threading
+    import time
+
+    from auth_kit import PASSWORD, build_world
+
+    from monitor.auth import sessions
+
+    world = build_world(f"sqlite:///{tmp_path}/busy.db", tmp_path)
+    rows = rows_in(OWN)
+    path = write_export(tmp_path / "busy.csv", [rows[k % len(rows)] for k in range(40_000)])
+    done: dict[str, object] = {}
+
+    def run_import() -> None:
+        done["report"] = import_in_worker(world.url, str(ROOT), world.user("admin").id, "hromada-officials", path)
+
+    worker = threading.Thread(target=run_import)
+    worker.start()
+    waits = []
+    while worker.is_alive():
+        started = time.perf_counter()
+        assert sessions.login(world.engine, "donor", PASSWORD, "192.0.2.7", sleep=lambda _: None).name == "donor"
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.2)
+    worker.join()
+    report = done["report"]
+    assert not report.refused and report.accepted > 30_000  # type: ignore[attr-defined]
+    assert len(waits) >= 3 and max(waits) < 10.0, waits
