@@ -80,6 +80,8 @@ class Interval:
     lower: float
     upper: float
     binding: list[int] = field(default_factory=list)  # result rows of published cells that bind it
+    lower_known: bool = True  # False: only the upper side was solved; `lower` is the true value, a bound
+
 
     @property
     def width(self) -> float:
@@ -438,28 +440,36 @@ class GroupProgram:
             self._known[key] = component.optimum(ids, sense)
         return self._known[key]
 
-    def interval(self, target: Target) -> Interval:
+    def interval(self, target: Target, full: bool = True) -> Interval:
+        """The target's narrowest feasible interval. With full=False (the suppression loop) the upper side
+        is solved first and, when it alone already gives the protection (the true value is feasible, so
+        lower <= true), the lower side is not solved: half the programs, the same verdict."""
         ids = self.cell_vars.get((target.row, target.stat), np.array([], dtype=np.int64))
         true_value = float(self.true[ids].sum()) if ids.size else 0.0
         if ids.size == 0:
             return Interval(target, true_value, 0.0, 0.0)
         roots, components = self._blocks_now()
-        low = high = 0.0
-        binding: set[int] = set()
         cell_roots = roots[ids]
-        for root in np.unique(cell_roots):
-            component = components[int(root)]
-            part = ids[cell_roots == root]
-            for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        parts = [(components[int(root)], ids[cell_roots == root]) for root in np.unique(cell_roots)]
+        binding: set[int] = set()
+
+        def side(sense: highspy.ObjSense) -> float:
+            total = 0.0
+            for component, part in parts:
                 value, rows = self._component_optimum(component, part, sense)
-                if sense == highspy.ObjSense.kMinimize:
-                    low += value
-                else:
-                    high += value
+                total += value
                 for k in rows:
-                    binding |= self.published_members[k]
-        lower = math.ceil(low - TOLERANCE) if math.isfinite(low) else -math.inf
+                    binding.update(self.published_members[k])
+            return total
+
+        high = side(highspy.ObjSense.kMaximize)
         upper = math.floor(high + TOLERANCE) if math.isfinite(high) else math.inf
+        if not full:
+            quick = Interval(target, true_value, true_value, float(upper), [], lower_known=False)
+            if quick.ok:
+                return quick
+        low = side(highspy.ObjSense.kMinimize)
+        lower = math.ceil(low - TOLERANCE) if math.isfinite(low) else -math.inf
         return Interval(target, true_value, float(lower), float(upper), sorted(binding))
 
 
@@ -498,9 +508,9 @@ def report_frame(results: pd.DataFrame, intervals: list[Interval]) -> pd.DataFra
     positions = results.index.get_indexer([item.target.row for item in intervals])
     out = results[[k for k in labels if k in results.columns]].iloc[positions].reset_index(drop=True)
     out["stat"] = [item.target.stat for item in intervals]
-    out["lower"] = [item.lower for item in intervals]
+    out["lower"] = [item.lower if item.lower_known else math.nan for item in intervals]  # NaN: not solved
     out["upper"] = [item.upper for item in intervals]
-    out["width"] = [item.width for item in intervals]
+    out["width"] = [item.width if item.lower_known else math.nan for item in intervals]
     out["required"] = ["≥1 (not exact)" if item.target.not_exact else f"≥{item.target.width:g}" for item in intervals]
     out["ok"] = [item.ok for item in intervals]
     return out.reindex(columns=columns)

@@ -170,7 +170,7 @@ def secondary(
         final: dict[tuple[int, str], Interval] = {}
         for _ in range(max_rounds):
             rounds += 1
-            checked = [program.interval(t) for t in pending]
+            checked = [program.interval(t, full=False) for t in pending]
             for item in checked:
                 final[(item.target.row, item.target.stat)] = item
             failing = [item for item in checked if not item.ok]
