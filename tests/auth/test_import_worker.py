@@ -42,8 +42,8 @@ def test_the_guard_holds_inside_the_worker(world: World, tmp_path: Path) -> None
 
 def test_a_worker_out_of_memory_fails_its_own_import(world: World, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    # 60,000 rows (within every reader cap) need several hundred MB of working memory; allow 256.
-    monkeypatch.setenv("MONITOR_IMPORT_MEMORY_MB", "256")
+    # 60,000 rows (within every reader cap) need a few hundred MB of working memory; allow 32.
+    monkeypatch.setenv("MONITOR_IMPORT_MEMORY_MB", "32")
     before = responses(world)
     rows = rows_in(OWN)
     many = [{**rows[k % len(rows)], "_uuid": f"bulk-{k}"} for k in range(60_000)]

@@ -20,7 +20,7 @@ def test_anonymous_demo_visitor_gets_no_upload(server: str, page: tuple[Any, lis
     tab.goto(f"{server}/data?lang=uk", wait_until="domcontentloaded")
     tab.get_by_text(t("dashboard.data.title", "uk")).first.wait_for(timeout=120_000)
     settle(tab)
-    tab.get_by_role("tab", name=t("dashboard.data.tab_import", "uk")).click()
+    tab.get_by_role("tab", name=t("dashboard.data.tab_import", "uk"), exact=True).click()
     tab.get_by_text(t("dashboard.data.not_allowed", "uk")).first.wait_for(timeout=60_000)
     assert tab.locator('[data-testid="stFileUploader"]').count() == 0
     assert tab.locator('input[type="file"]').count() == 0

@@ -25,7 +25,7 @@ MB = 1024 * 1024
 
 def memory_limit_mb() -> int:
     try:
-        return max(256, int(os.environ.get("MONITOR_IMPORT_MEMORY_MB", "4096")))
+        return max(16, int(os.environ.get("MONITOR_IMPORT_MEMORY_MB", "4096")))
     except ValueError:
         return 4096
 

@@ -67,7 +67,7 @@ def import_command(
     if not dry_run and any(not getattr(r, "refused", False) for r in reports):
         from monitor.cli.privacy import prepare_public_tables
 
-        prepare_public_tables(engine, loaded)
+        prepare_public_tables(engine, loaded, quiet=as_json)
     raise typer.Exit(1 if refused else 0)
 
 

@@ -68,16 +68,17 @@ def rebuild_command(db: DbOption = None, framework: FrameworkOption = None) -> N
     raise typer.Exit(1 if len(result.failures) else 0)
 
 
-def prepare_public_tables(engine, framework) -> None:  # type: ignore[no-untyped-def]
+def prepare_public_tables(engine, framework, quiet: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Build the protected set now, after data changed, so no page or report waits for it later.
 
-    Quick when it is already stored for this data (its key is the data's fingerprint)."""
+    Quick when it is already stored for this data (its key is the data's fingerprint). `quiet` for
+    machine-readable output (--json): nothing is printed."""
     import time
 
     from monitor.privacy import protected_set
     from monitor.privacy.protect import is_stored
 
-    if is_stored(engine, framework):
+    if is_stored(engine, framework) or quiet:
         protected_set(engine, framework)
         return
     typer.echo("Готую захищені таблиці для публічних переглядів і звітів… / "

@@ -174,7 +174,7 @@ def sync_command(
     if not dry_run and names:
         from monitor.cli.privacy import prepare_public_tables
 
-        prepare_public_tables(engine, loaded)
+        prepare_public_tables(engine, loaded, quiet=as_json)
     raise typer.Exit(1 if failed else 0)
 
 
