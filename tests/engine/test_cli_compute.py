@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import _register
@@ -17,21 +15,6 @@ from monitor.cli.app import app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
-    try:
-        from monitor.ingest.demo import run_demo
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("the demo generator (monitor.ingest.demo) is not in this tree yet")
-    from monitor.framework.loader import framework_or_raise
-    from monitor.store import db as store_db
-
-    folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder}/demo.db"
-    run_demo(store_db.connect(url), framework_or_raise(ROOT), out_dir=folder / "files")
-    return url
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -4,7 +4,6 @@ raion code, and `--level all` rows an oblast and a raion code, taken from the ce
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -14,21 +13,6 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
-    try:
-        from monitor.ingest.demo import run_demo
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("the demo generator (monitor.ingest.demo) is not in this tree yet")
-    from monitor.framework.loader import framework_or_raise
-    from monitor.store import db as store_db
-
-    folder = tmp_path_factory.mktemp("codes")
-    url = f"sqlite:///{folder}/demo.db"
-    run_demo(store_db.connect(url), framework_or_raise(ROOT), out_dir=folder / "files")
-    return url
 
 
 def blank(series: pd.Series) -> pd.Series:

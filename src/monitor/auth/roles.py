@@ -12,7 +12,7 @@ Why these cells (issue 7):
 - monitor: imports for their oblast, and the rejected rows of those imports (they fix and re-import
   them); otherwise they see what a viewer sees. Monitors are field staff: least privilege.
 - viewer (donors): aggregates only, suppression always on, no response or rejected-row views.
-Reports contain only results that passed `scoped_results`, so every role may export one.
+Reports contain only results from the protected set (`guard.results_for`, `privacy.public_results`), so every role may export one.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def audience() -> str:
 
     'public' for the open demo and for roles without detail; 'internal' for admins; for a
     coordinator 'coordinator:UA53,...' (detail for their oblasts only). `data.results` turns the key
-    back into the scoping of `monitor.auth.guard.scoped_results`.
+    back into a person for `monitor.auth.guard.results_for`.
     """
     user = current_user()
     if user is None:
