@@ -53,7 +53,7 @@ def default_cache_dir(engine: Engine | ResponseSource) -> Path | None:
     if isinstance(engine, Engine):
         url = make_url(str(engine.url))
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            return Path(url.database).parent / "cache"
+            return Path(os.path.realpath(url.database)).parent / "cache"
     return None
 
 

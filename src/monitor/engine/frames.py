@@ -22,6 +22,7 @@ Parquet export (`ParquetSource`, used by the benchmark to compare with DuckDB on
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -118,10 +119,24 @@ _FINGERPRINT_SQL = sql_text(
 )
 
 
+def database_identity(engine: Engine) -> str:
+    """Which database this is, the same however its URL was spelt.
+
+    A SQLite file named by a relative path (`sqlite:///data/monitor.db`, as `monitor demo` run from the
+    project folder names it) and by its absolute path is one database: the stored results and the
+    protected set built by one command must be found by the next. The password never appears
+    (SQLAlchemy masks it in `str(url)`).
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return f"sqlite:{os.path.realpath(url.database)}"
+    return str(url)
+
+
 def db_fingerprint(engine: Engine) -> tuple[Any, ...]:
     with engine.connect() as connection:
         row = connection.execute(_FINGERPRINT_SQL).one()
-    return (str(engine.url), *(str(v) for v in row))
+    return (database_identity(engine), *(str(v) for v in row))
 
 
 @dataclass
