@@ -130,7 +130,7 @@ def test_every_cell_through_the_dashboards_door(world: World, monkeypatch: pytes
     no_exception(at)
     probe = at.session_state["probe"]
     assert probe["role"] == role and probe["user"] == NAMES[role]
-    # The audience key names what the person may see (data.scoped turns it into guard.scoped_results).
+    # The audience key names what the person may see (data.principal turns it into the user guard.results_for reads with).
     if MATRIX[role]["view-detail"] == "yes":
         assert probe["audience"] == "internal"
     else:
@@ -187,7 +187,7 @@ HROMADA_PAGE = "src/monitor/dashboard/pages/hromada.py"
 OTHER_HROMADA = "UA35020010000028961"
 
 
-# The hromada page scopes results through guard.scoped_results and answers through the matrix.
+# The hromada page reads results through guard.results_for and answers through the matrix.
 @pytest.mark.parametrize("role", ["viewer", "monitor", "coordinator"])
 def test_no_answers_of_another_oblasts_hromada_by_url(app: AppTest, role: str) -> None:
     app.query_params["hromada"] = OTHER_HROMADA

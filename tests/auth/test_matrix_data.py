@@ -11,7 +11,6 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 from auth_kit import OTHER, OWN, PASSWORD, World, refused_and_logged, rows_in, write_export
@@ -25,22 +24,9 @@ HROMADA = {OWN: "UA53020010000035494", OTHER: "UA35020010000028961"}
 _names = itertools.count(1)
 
 
-def results_frame() -> pd.DataFrame:
-    """A small engine-shaped result table: oblast, hromada and national rows, one suppressed cell each."""
-    rows = []
-    for oblast, hromada in HROMADA.items():
-        rows.append({"level": "oblast", "territory_code": oblast, "oblast_code": oblast, "n": 40, "suppressed": False})
-        rows.append({"level": "hromada", "territory_code": hromada, "oblast_code": oblast, "n": 3, "suppressed": True})
-        rows.append({"level": "hromada", "territory_code": hromada + "x", "oblast_code": oblast, "n": 37,
-                     "suppressed": False})
-    rows.append({"level": "all", "territory_code": "ALL", "oblast_code": None, "n": 80, "suppressed": False})
-    frame = pd.DataFrame(rows)
-    frame["indicator"], frame["period"], frame["dimension"], frame["dimension_value"] = "H01", "2022", "", ""
-    frame["value"] = frame["n"] / 100
-    frame["numerator"], frame["denominator"] = frame["n"].astype(float), np.nan
-    frame["min_n"], frame["respondent"], frame["type"] = 5, "hromada-official", "share"
-    frame["suppression_reason"] = np.where(frame["suppressed"], "min-n", "")
-    return frame
+def shown_to(w: World, user: Any, level: str) -> pd.DataFrame:
+    """Results as the dashboard's one door (guard.results_for) hands them to this person."""
+    return guard.results_for(w.engine, w.framework, user, level=level, period="wave")
 
 
 def _visible(frame: pd.DataFrame, level: str, oblast: str) -> bool:
@@ -49,11 +35,11 @@ def _visible(frame: pd.DataFrame, level: str, oblast: str) -> bool:
 
 def probe_aggregates(w: World, user: Any, oblast: str) -> None:
     guard.authorize(w.engine, user, "view-aggregates", oblast)
-    assert _visible(guard.scoped_results(results_frame(), user), "oblast", oblast)
+    assert _visible(shown_to(w, user, "oblast"), "oblast", oblast)
 
 
 def probe_detail(w: World, user: Any, oblast: str) -> None:
-    shown = guard.scoped_results(results_frame(), user)
+    shown = shown_to(w, user, "hromada")
     try:
         guard.authorize(w.engine, user, "view-detail", oblast)
     except MonitorError:
@@ -82,8 +68,8 @@ def probe_import(w: World, user: Any, oblast: str) -> None:
 
 def probe_export_report(w: World, user: Any, oblast: str) -> None:
     guard.authorize(w.engine, user, "export-report", oblast)
-    # What a report may contain is what scoped_results hands out: never a suppressed value in public rows.
-    shown = guard.scoped_results(results_frame(), user)
+    # What a report may contain comes through the same door: never a suppressed value in public rows.
+    shown = shown_to(w, user, "oblast")
     if shown.attrs["audience"] == "public":
         assert shown.loc[shown["suppressed"].astype(bool), "value"].isna().all()
 

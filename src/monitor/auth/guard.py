@@ -137,39 +137,6 @@ def results_for(
     return out
 
 
-def scoped_results(results: pd.DataFrame, user: Principal | None) -> pd.DataFrame:
-    """Engine results narrowed to what `user` may see.
-
-    admin: everything, internal audience (unsuppressed values: staff only).
-    coordinator: internal detail (every level) for their oblasts; elsewhere, and for the national
-      'ALL' row, only public aggregates (oblast level and ALL, suppression on).
-    monitor, viewer, anonymous: public aggregates only (oblast level and ALL, suppression on).
-    """
-    role = _role(user)
-    if user is not None and bool(getattr(user, "disabled", False)):
-        role = "none"
-    detail_grant = grant(role, "view-detail")
-    if detail_grant == "yes":
-        out = for_audience(results, "internal")
-        out.attrs["audience"] = "internal"
-        return out
-    public = for_audience(results, "public")
-    public = public[public["level"].isin(AGGREGATE_LEVELS)]
-    mine = own_oblasts(user) if detail_grant == "scoped" else frozenset()
-    if not mine or results.empty:
-        out = public.reset_index(drop=True)
-        out.attrs["audience"] = "public"
-        return out
-    in_mine = (results["level"] != "all") & results["oblast_code"].isin(mine)
-    detail = for_audience(results[in_mine], "internal")
-    public = public[~((public["level"] != "all") & public["oblast_code"].isin(mine))]
-    # Same dtype for n on both sides (public uses nullable Int64 so suppressed cells have no number).
-    detail["n"] = detail["n"].astype("Int64") if "n" in detail else detail.get("n")
-    out = _hide_recoverable_totals(pd.concat([detail, public], ignore_index=True), mine)
-    out.attrs["audience"] = "scoped"
-    return out
-
-
 GROUP = ["indicator", "period", "dimension", "dimension_value"]
 HIDDEN = ("value", "numerator", "denominator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change", "se")
 
