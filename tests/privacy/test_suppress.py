@@ -99,6 +99,21 @@ def test_public_gate_withholds_values_and_marks_n() -> None:
     assert public.attrs["audience"] == "public"
 
 
+def test_public_gate_does_not_say_why_a_cell_is_withheld() -> None:
+    """A total of 14 over a small cell (3) and its partner (11): told that the partner was hidden only to
+    protect the other (so it holds at least 5), anyone could bound the small cell to [0, 9]; told nothing,
+    only to [0, 14]. Primary and complementary cells look the same in public; staff keep the reason."""
+    table = _table([("A", "P", "", "", 14, 14), ("A", "P", "sex", "f", 3, 3), ("A", "P", "sex", "m", 11, 11)])
+    table = complementary(apply_min_n(table))
+    internal = for_audience(table, "internal").set_index("dimension_value")
+    assert internal.loc["f", "suppression_reason"] == "min-n"
+    assert internal.loc["m", "suppression_reason"] == "complementary"
+    public = for_audience(table, "public").set_index("dimension_value")
+    assert public.loc["f", "suppression_reason"] == public.loc["m", "suppression_reason"] == "withheld"
+    assert public.loc["f", "n_display"] == public.loc["m", "n_display"]
+    assert public.loc["", "suppression_reason"] == "" and public.loc["", "n_display"] == "14"
+
+
 def test_public_gate_drops_survivor_rows_below_oblast() -> None:
     table = _table([("H1", "R", "", "", 30, 30)], level="hromada")
     table["respondent"] = "survivor"

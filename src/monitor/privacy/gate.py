@@ -12,6 +12,12 @@ HIDDEN_ON_SUPPRESSED = (
     "value", "numerator", "denominator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change", "se",
 )
 SURVIVOR = "survivor"
+# Why a cell is withheld is not published: "min-n" says 0 < n < k and "complementary"/"linked" says
+# n >= k, and that bound narrows what an attacker can solve for (a total of 14 with a hidden cell known
+# to hold at least 11 leaves at most 3 for its small partner). The LP audit models only the published
+# numbers, so every withheld cell carries this one reason in public (staff see the real one).
+PUBLIC_REASON = "withheld"
+PUBLISHED_REASONS = frozenset({"", PUBLIC_REASON, "subset", "not-additive"})
 FINE_LEVELS = ("raion", "hromada")
 
 
@@ -41,6 +47,10 @@ def for_audience(results: pd.DataFrame, audience: Audience = "public") -> pd.Dat
         n_values = out["n"].astype("Int64")
         n_values[suppressed] = pd.NA
         out["n"] = n_values
+        if "suppression_reason" in out:
+            reasons = out["suppression_reason"].fillna("").astype(object).to_numpy().copy()
+            reasons[suppressed] = PUBLIC_REASON
+            out["suppression_reason"] = reasons
     out["n_display"] = display
     out.attrs["audience"] = audience
     return out.reset_index(drop=True)

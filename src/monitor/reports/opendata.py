@@ -59,7 +59,7 @@ RESULT_FIELDS: dict[str, tuple[str, str]] = {
     "change_significant": ("boolean", "Change statistically significant at 95%"),
     "min_n": ("integer", "Minimum answers to publish"),
     "suppressed": ("boolean", "True when the value is withheld"),
-    "suppression_reason": ("string", "min-n | people | complementary | linked | subset | not-additive | empty"),
+    "suppression_reason": ("string", "withheld (for its own small n or to protect such a cell: not told apart, as that would narrow what can be solved for) | subset (a member oblast is withheld) | not-additive | empty"),
     "unverified": ("boolean", "True when the value depends on a parameter not yet verified against the law's text"),
     "definition_hash": ("string", "sha256 of the indicator definition"),
     "synthetic": ("boolean", "True for synthetic demo data"),
