@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from monitor import format as fmt
 from monitor.charts import figures
 from monitor.engine import coverage
 from monitor.errors import MonitorError, issue
@@ -23,7 +24,6 @@ from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import findings, narrative, text, texts, wording
-from monitor.reports import format as fmt
 from monitor.reports.context import (
     ALL,
     CI_KEY,
@@ -211,9 +211,9 @@ def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
                     continue
                 received += int(row["received"])
                 expected += int(row["expected"])
-                cells.append(Cell(f"{fmt.percent(row['share'] * 100, ctx.lang, 0)} ({int(row['received'])}/{int(row['expected'])})",
+                cells.append(Cell(f"{fmt.share(row['share'], ctx.lang, 0)} ({fmt.ratio(row['received'], row['expected'], ctx.lang)})",
                                   value=float(row["share"]), number_format="percent0"))
-            cells.append(text_cell(f"{received}/{expected}"))
+            cells.append(text_cell(fmt.ratio(received, expected, ctx.lang)))
             rows.append(cells)
     if rows:
         section.blocks.append(Table(

@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from monitor import format as fmt
 from monitor.charts import figures
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
-from monitor.reports import format as fmt
 from monitor.reports.model import Cell, HeaderCell
 
 LANGS = ("uk", "en")

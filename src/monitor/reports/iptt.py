@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from monitor import format as fmt
 from monitor.engine.targets import pct_of_target, target_for
 from monitor.framework.models import Indicator
-from monitor.reports import format as fmt
 from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell
 from monitor.reports.model import Cell, HeaderCell, Section, Table
 from monitor.reports.texts import inline

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from monitor import format as fmt
 from monitor.charts import figures
-from monitor.reports import format as fmt
 from monitor.reports.findings import Proposal
 from monitor.reports.model import Cell, Chart, HeaderCell, Paragraph, Section, Table
 from monitor.reports.tables import ReportText
