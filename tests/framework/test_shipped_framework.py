@@ -15,7 +15,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from monitor.framework import expr
+from monitor import expr
 from monitor.framework.loader import load_framework
 from monitor.framework.models import (
     Framework,

@@ -32,6 +32,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
+from monitor import expr
 from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
@@ -39,7 +40,6 @@ from monitor.engine.periods import GRANULARITIES, Granularity, period_keys
 from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
-from monitor.framework import expr
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
 from monitor.framework.params import unverified_parameters
 from monitor.i18n import t

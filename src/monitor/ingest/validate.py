@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from monitor import redact
+from monitor import expr, redact
 from monitor.errors import issue
-from monitor.framework import expr
 from monitor.framework.models import Question, QuestionType, Survey
 from monitor.ingest import coerce
 from monitor.ingest.mapping import ColumnMap, choice_index
