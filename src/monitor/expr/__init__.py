@@ -22,7 +22,7 @@ Grammar
   ``true`` / ``false`` (also ``true()`` / ``false()``).
 * Names: ``[A-Za-z_][A-Za-z0-9_]*`` or ``${name}`` (same meaning; needed for names with ``-`` or ``.``,
   or names equal to a keyword, because bare ``a-b`` is subtraction). ``.`` is the current answer
-  (:attr:`Context.current`). Names starting with ``_`` are engine fields like any other name.
+  (:attr:`Bindings.current`). Names starting with ``_`` are engine fields like any other name.
 * Precedence, loosest first: ``or`` < ``and`` < ``not`` < comparison (``= == != < <= > >=``,
   ``in (...)``, ``not in (...)``) < ``+ -`` < ``* / div mod`` < unary ``-``. ``not a = b`` is
   ``not (a = b)``. Comparisons do not chain (``a < b < c`` is an error). ``==`` is accepted as ``=``.
@@ -53,7 +53,7 @@ Evaluation semantics
   but an empty string is "answered, nothing selected" (false / 0). ``q = 'x'`` on a select_multiple
   column is exact string equality of the whole answer (``'medical legal' = 'medical'`` is false).
 * ``days(d1, d2)`` is ``d2 - d1`` in calendar days (times of day ignored); ``working-days(d1, d2)``
-  counts Monday-Friday days in ``[d1, d2)`` minus :attr:`Context.holidays` (``numpy.busday_count``;
+  counts Monday-Friday days in ``[d1, d2)`` minus :attr:`Bindings.holidays` (``numpy.busday_count``;
   negative when d2 < d1). Both take datetime columns or ISO text (time-zone offsets are dropped, the
   wall-clock date is kept) and give floats with NaN where a date is missing or unparseable.
 * ``/`` and ``div`` are the same floating division (XPath ``div``, not integer division); division by
@@ -62,13 +62,13 @@ Evaluation semantics
   first non-missing argument. ``min`` / ``max`` are numeric and propagate missing. ``round`` rounds
   half away from zero; its digit count must be a whole-number literal.
 * Arithmetic on dates, or comparing a date with a number, raises ``TypeError`` (use ``days()``). A column missing from the frame raises
-  ``KeyError(name)``; ``param('x')`` absent from :attr:`Context.params` raises ``KeyError('x')``;
-  ``.`` without :attr:`Context.current` raises ``ValueError``.
+  ``KeyError(name)``; ``param('x')`` absent from :attr:`Bindings.params` raises ``KeyError('x')``;
+  ``.`` without :attr:`Bindings.current` raises ``ValueError``.
 """
 
 from __future__ import annotations
 
-from monitor.expr.evaluate import Context, evaluate, truthy
+from monitor.expr.evaluate import Bindings, evaluate, truthy
 from monitor.expr.nodes import (
     FUNCTIONS,
     KEYWORDS,
@@ -100,10 +100,10 @@ __all__ = [
     "FUNCTIONS",
     "KEYWORDS",
     "Arith",
+    "Bindings",
     "Boolean",
     "Call",
     "Compare",
-    "Context",
     "Current",
     "ExprSyntaxError",
     "In",

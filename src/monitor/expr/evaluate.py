@@ -35,7 +35,7 @@ from monitor.expr.nodes import (
 )
 from monitor.expr.parser import parse
 
-__all__ = ["Context", "evaluate", "truthy"]
+__all__ = ["Bindings", "evaluate", "truthy"]
 
 # ------------------------------------------------------------------------------------- value handling
 # Internally a value is either a pandas Series aligned with the frame or a Python scalar (literals and
@@ -49,8 +49,10 @@ _TZ_SUFFIX = r"(?:Z|[+-][0-9][0-9]:?[0-9][0-9])$"
 
 
 @dataclass
-class Context:
-    """What an expression needs besides the data."""
+class Bindings:
+    """What the names of an expression are bound to besides the data's columns: parameter values
+    (possibly dated), the column '.' stands for, the holidays working-days() skips, the multi-select
+    columns."""
 
     params: dict[str, object] = field(default_factory=dict)  # param('x') values
     holidays: list[str] | tuple[Any, ...] = ()  # ISO dates excluded by working-days()
@@ -274,7 +276,7 @@ def truthy(values: pd.Series) -> pd.Series:
 
 
 class _Evaluator:
-    def __init__(self, frame: pd.DataFrame, ctx: Context) -> None:
+    def __init__(self, frame: pd.DataFrame, ctx: Bindings) -> None:
         self.frame = frame
         self.ctx = ctx
         self.index = frame.index
@@ -292,7 +294,7 @@ class _Evaluator:
         if isinstance(node, Name):
             return node.name
         if self.ctx.current is None:
-            raise ValueError("'.' (the current answer) needs Context.current")
+            raise ValueError("'.' (the current answer) needs Bindings.current")
         return self.ctx.current
 
     def raw(self, name: str) -> pd.Series:
@@ -583,7 +585,7 @@ class _Evaluator:
         return _text_series(ta.where(np.broadcast_to(pick, (self.n,)), tb))
 
 
-def evaluate(node: Node | str, frame: pd.DataFrame, ctx: Context | None = None) -> pd.Series:
+def evaluate(node: Node | str, frame: pd.DataFrame, ctx: Bindings | None = None) -> pd.Series:
     """Evaluate over every row of ``frame`` at once; the result has ``frame.index``.
 
     Boolean expressions give a nullable "boolean" Series (missing = unknown), numeric ones float64
@@ -591,5 +593,5 @@ def evaluate(node: Node | str, frame: pd.DataFrame, ctx: Context | None = None) 
     """
     if isinstance(node, str):
         node = parse(node)
-    evaluator = _Evaluator(frame, ctx or Context())
+    evaluator = _Evaluator(frame, ctx or Bindings())
     return evaluator.broadcast(evaluator.compute(node))

@@ -53,7 +53,7 @@ class Name(Node):
 
 @dataclass(frozen=True)
 class Current(Node):
-    """``.``: the answer being constrained (:attr:`Context.current`)."""
+    """``.``: the answer being constrained (:attr:`Bindings.current`)."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def params(node: Node) -> set[str]:
 
 
 def uses_current(node: Node) -> bool:
-    """Whether the expression refers to ``.`` (and so needs :attr:`Context.current`)."""
+    """Whether the expression refers to ``.`` (and so needs :attr:`Bindings.current`)."""
     return any(isinstance(n, Current) for n in walk(node))
 
 

@@ -6,3 +6,5 @@ still imports `monitor.framework.expr`; delete this module once nothing does.
 
 from monitor.expr import *  # noqa: F403 - the whole public surface, unchanged
 from monitor.expr import __all__ as __all__
+
+Context = Bindings  # noqa: F405 - the old name, for the same transition
