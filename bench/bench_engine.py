@@ -42,9 +42,9 @@ sys.path.append(str(ROOT / "bench" / ".deps"))
 
 from harness import emit, header, interleaved, load, summary  # noqa: E402
 
+from monitor import expr  # noqa: E402
 from monitor.engine import clear_cache, compute, compute_cached  # noqa: E402
 from monitor.engine.compute import LEVELS  # noqa: E402
-from monitor.framework import expr  # noqa: E402
 from monitor.framework.loader import framework_or_raise  # noqa: E402
 from monitor.framework.models import Framework, QuestionType, Survey  # noqa: E402
 

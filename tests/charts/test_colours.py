@@ -80,8 +80,8 @@ def test_scorecard_ranking_trend_index_breakdown_use_the_status_legend(lang) -> 
 def test_status_reads_without_colour() -> None:
     results = pd.DataFrame([row("H01", K, 0.95, status="green"), row("H01", P, 0.40, status="red")])
     heat = figures.scorecard(results, "en").data[0]
-    assert list(heat.text[1]) == ["95% ✓", "40% ✗"]
-    assert list(figures.ranking(results, "en").data[0].text) == ["95% ✓", "40% ✗"]
+    assert list(heat.text[1]) == ["95.0% ✓", "40.0% ✗"]
+    assert list(figures.ranking(results, "en").data[0].text) == ["95.0% ✓", "40.0% ✗"]
     trend = figures.trend(results, "en")
     assert {tuple(tr.marker.symbol) for tr in trend.data if tr.customdata is not None} == {("circle",), ("x",)}
 

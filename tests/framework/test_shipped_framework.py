@@ -15,7 +15,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from monitor.framework import expr
+from monitor import expr
 from monitor.framework.loader import load_framework
 from monitor.framework.models import (
     Framework,
@@ -325,7 +325,7 @@ def test_ukrainian_texts_are_ukrainian(framework: Framework) -> None:
 
 def _evaluate(framework: Framework, text: str, rows: list[dict]) -> list[bool]:
     params = framework.param_values()
-    ctx = expr.Context(params=params, holidays=tuple(params["public_holidays"]))
+    ctx = expr.Bindings(params=params, holidays=tuple(params["public_holidays"]))
     return expr.truthy(expr.evaluate(expr.parse(text), pd.DataFrame(rows), ctx)).tolist()
 
 

@@ -20,14 +20,12 @@ from monitor.framework.xlsform import (
     EN,
     PERSONAL_HINT,
     UK,
-    Untranslatable,
     build_xlsform,
     from_xlsform,
     read_xlsform,
     survey_hash,
     territory_places,
     to_xlsform,
-    to_xpath,
 )
 
 HAS_JAVA = shutil.which("java") is not None
@@ -104,51 +102,6 @@ def test_shipped_surveys_pass_odk_validate(framework: Framework, tmp_path: Path)
         path = tmp_path / f"{survey_id}.xlsx"
         to_xlsform(framework.surveys[survey_id], path, params=framework.param_values())
         convert(xlsform=str(path), validate=True)  # raises on an XForm ODK Collect would refuse
-
-
-# --------------------------------------------------------------------------- expressions
-
-
-@pytest.mark.parametrize(
-    ("ours", "xpath"),
-    [
-        ("consent = 'yes'", "${consent} = 'yes'"),
-        (". >= 0 and . <= 100", ". >= 0 and . <= 100"),
-        ("decision in ('granted', 'refused')", "(${decision} = 'granted' or ${decision} = 'refused')"),
-        ("decision not in ('a', 'b')", "not(${decision} = 'a' or ${decision} = 'b')"),
-        ("days(applied, decided) <= param('deadline')",
-         "round(decimal-date-time(${decided}) - decimal-date-time(${applied}), 0) <= 10"),
-        ("coalesce(a, b, c) > 1", "coalesce(${a}, coalesce(${b}, ${c})) > 1"),
-        ("is-empty(x) or not-empty(y)", "${x} = '' or ${y} != ''"),
-        ("is-empty(x) = false", "(${x} = '') = false()"),
-        ("selected(q, 'x') and count-selected(q) >= 2", "selected(${q}, 'x') and count-selected(${q}) >= 2"),
-        ("if(a > 1, 2, 3) = 2", "if(${a} > 1, 2, 3) = 2"),
-        ("min(a, b) + max(a, b) / 2", "min(${a}, ${b}) + max(${a}, ${b}) div 2"),
-        ("round(a / b, 2) mod 3", "round(${a} div ${b}, 2) mod 3"),
-        ("not a = 1", "not(${a} = 1)"),
-        ("-(a + b) * 2", "-(${a} + ${b}) * 2"),
-        ("a - (b - c)", "${a} - (${b} - ${c})"),
-        ("(a or b) and c", "(${a} or ${b}) and ${c}"),
-        ("name = param('label')", "${name} = \"it's\""),
-        ("${a} = 1", "${a} = 1"),
-    ],
-)
-def test_to_xpath(ours: str, xpath: str) -> None:
-    assert to_xpath(ours, {"deadline": 10, "label": "it's", "items": ["a", "b"]}) == xpath
-
-
-@pytest.mark.parametrize(
-    ("ours", "reason"),
-    [
-        ("working-days(a, b) <= 5", "working-days"),
-        ("_population > 0", "_population"),
-        ("x = param('items')", "list"),
-        ("x = param('missing')", "missing"),
-    ],
-)
-def test_untranslatable(ours: str, reason: str) -> None:
-    with pytest.raises(Untranslatable, match=reason):
-        to_xpath(ours, {"items": ["a", "b"]})
 
 
 # --------------------------------------------------------------------------- a survey with every feature

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from monitor.reports import format as fmt
+from monitor import format as fmt
 
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from monitor import format as fmt
 from monitor.i18n import t
 
 # Every colour of the project lives here (dashboard and reports draw with the same builders).
@@ -98,24 +99,17 @@ def is_missing(value: Any) -> bool:
 
 
 def format_value(value: Any, unit: str | None, lang: str = "uk") -> str:
-    """A value as people read it: shares (stored as 0..1) in percent, counts as integers."""
-    if is_missing(value):
-        return "—"
-    number = float(value)
-    decimal = "," if lang == "uk" else "."
-    if unit in _PERCENT_UNITS:
-        text = f"{number * 100:.0f}%"
-    elif unit in {"count", "persons", "uah"} and number == round(number):
-        text = f"{number:,.0f}".replace(",", "\u202f")
-    elif abs(number) >= 100:
-        text = f"{number:,.0f}".replace(",", "\u202f")
-    else:
-        text = f"{number:.1f}"
-    return text.replace(".", decimal) if "." in text else text
+    """A value as people read it (monitor.format.value): the dashboard's tables call this too."""
+    return fmt.value(value, unit, lang)
 
 
 def _scale(unit: str | None) -> float:
     return 100.0 if unit in _PERCENT_UNITS else 1.0
+
+
+def _tick_suffix(scale: float, lang: str) -> str:
+    """A percent axis reads like the labels on it ('40 %' / '40%'); other axes have no suffix."""
+    return fmt.percent_sign(lang) if scale == 100 else ""
 
 
 def _n_text(row: Mapping[str, Any]) -> str:
@@ -127,11 +121,7 @@ def _n_text(row: Mapping[str, Any]) -> str:
 
 
 def _interval_text(row: Mapping[str, Any], lang: str) -> str:
-    low, high = row.get("ci_low"), row.get("ci_high")
-    if is_missing(low) or is_missing(high):
-        return "—"
-    unit = row.get("unit")
-    return f"{format_value(low, unit, lang)} – {format_value(high, unit, lang)}"
+    return fmt.interval(row.get("ci_low"), row.get("ci_high"), row.get("unit"), lang)
 
 
 def _is_suppressed(row: Mapping[str, Any]) -> bool:
@@ -207,7 +197,9 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
-def _base_layout(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
+def _base_layout(
+    fig: go.Figure, title: str | None = None, height: int | None = None, lang: str | None = None
+) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}} if title else None,
         font={"family": _FONT, "size": 12},
@@ -219,6 +211,8 @@ def _base_layout(fig: go.Figure, title: str | None = None, height: int | None = 
         # take identity colours instead, which never read as a status.
         colorway=IDENTITY,
     )
+    if lang:
+        fig.update_layout(separators=fmt.plotly_separators(lang))  # ticks: '12,5' like the labels
     if height:
         fig.update_layout(height=height)
     return fig
@@ -230,7 +224,7 @@ def empty_figure(lang: str, message_key: str = "dashboard.no_data") -> go.Figure
     fig.add_annotation(text=t(message_key, lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _base_layout(fig, height=220)
+    return _base_layout(fig, height=220, lang=lang)
 
 
 def threshold_of(frame: pd.DataFrame) -> int | None:
@@ -272,7 +266,7 @@ def hidden_figure(frame: pd.DataFrame, lang: str, height: int = 220) -> go.Figur
                        yref="paper", font={"color": "#37474f", "size": 13})
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
-    _base_layout(fig, height=height)
+    _base_layout(fig, height=height, lang=lang)
     fig.update_layout(meta={"all_suppressed": True})
     return fig
 
@@ -400,7 +394,7 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 11})
     fig.update_xaxes(side="top", automargin=True, tickfont={"size": 12})
-    _base_layout(fig, height=max(260, 26 * len(y_labels) + 60))
+    _base_layout(fig, height=max(260, 26 * len(y_labels) + 60), lang=lang)
     fig.update_layout(meta={"columns": column_codes})
     return fig
 
@@ -501,7 +495,7 @@ def choropleth(
                     customdata=_hover_rows(shown, lang),
                     hovertemplate=_hovertemplate(lang),
                     marker={"line": {"color": "white", "width": 0.5}},
-                    colorbar={"title": {"text": "%" if scale == 100 else ""}, "thickness": 12, "len": 0.8},
+                    colorbar={"ticksuffix": _tick_suffix(scale, lang), "thickness": 12, "len": 0.8},
                     name=t("dashboard.chart.value", lang),
                     meta={"status": "none"},
                 )
@@ -526,7 +520,7 @@ def choropleth(
             yanchor="bottom",
             font={"size": 9, "color": "#555"},
         )
-    _base_layout(fig, height=440)
+    _base_layout(fig, height=440, lang=lang)
     return fig
 
 
@@ -590,8 +584,8 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
             annotation_position="top",
         )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
-    _base_layout(fig, height=max(240, 22 * len(labels) + 80))
+    fig.update_xaxes(ticksuffix=_tick_suffix(scale, lang), gridcolor="#eceff1", rangemode="tozero")
+    _base_layout(fig, height=max(240, 22 * len(labels) + 80), lang=lang)
     fig.update_layout(margin={"t": 30})
     return fig
 
@@ -657,9 +651,9 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
                 )
             )
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
-    fig.update_yaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
+    fig.update_yaxes(ticksuffix=_tick_suffix(scale, lang), gridcolor="#eceff1", rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": -0.15})
-    return _base_layout(fig, height=360)
+    return _base_layout(fig, height=360, lang=lang)
 
 
 # ----------------------------------------------------------------------------- breakdown
@@ -703,11 +697,11 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
             )
         )
     n_bars = len(frame)
-    fig.update_xaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
+    fig.update_xaxes(ticksuffix=_tick_suffix(scale, lang), gridcolor="#eceff1", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", automargin=True)
     # Same territory order and colours as the trend beside it, so its legend serves both.
     fig.update_layout(barmode="group", showlegend=False)
-    _base_layout(fig, height=max(300, 10 * n_bars + 100))
+    _base_layout(fig, height=max(300, 10 * n_bars + 100), lang=lang)
     fig.update_layout(margin={"t": 40})
     return fig
 
@@ -790,9 +784,9 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
                            yref="y2 domain", bgcolor=NO_DATA, bordercolor=GREY, font={"color": "#37474f", "size": 12})
         fig.update_layout(meta={"survivors_suppressed": True})
     fig.update_yaxes(gridcolor="#eceff1", rangemode="tozero")
-    fig.update_yaxes(ticksuffix="%", row=1, col=2)
+    fig.update_yaxes(ticksuffix=_tick_suffix(100, lang), row=1, col=2)
     fig.update_xaxes(tickangle=0, tickfont={"size": 10})
-    _base_layout(fig, height=470)
+    _base_layout(fig, height=470, lang=lang)
     fig.update_layout(
         barmode="group", legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 0}, margin={"t": 90, "b": 10}
     )
@@ -822,18 +816,19 @@ def coverage_bar(coverage: pd.DataFrame, lang: str, titles: Mapping[str, str] | 
                 orientation="h",
                 name=_territory_label(rows[0], lang),
                 marker={"color": identity_color(rows[0].get("oblast_code") or code, order)},
-                text=[f"{int(r.get('received') or 0)}/{int(r.get('expected') or 0)}" for r in rows],
+                text=[fmt.ratio(r.get("received") or 0, r.get("expected") or 0, lang) for r in rows],
+                customdata=[fmt.share(r.get("share"), lang, 0) for r in rows],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}<br>%{fullData.name}: %{x:.0f}% (%{text})<extra></extra>",
+                hovertemplate="%{y}<br>%{fullData.name}: %{customdata} (%{text})<extra></extra>",
             )
         )
     fig.add_vline(x=100, line={"dash": "dot", "color": TARGET_LINE})
-    fig.update_xaxes(ticksuffix="%", range=[0, 118], gridcolor="#eceff1")
+    fig.update_xaxes(ticksuffix=_tick_suffix(100, lang), range=[0, 118], gridcolor="#eceff1")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12})
     bars = frame["survey"].nunique() * max(1, frame["territory_code"].nunique())
-    return _base_layout(fig, height=max(260, 16 * bars + 120))
+    return _base_layout(fig, height=max(260, 16 * bars + 120), lang=lang)
 
 
 # ----------------------------------------------------------------------------- oversight index
@@ -865,8 +860,8 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
             hovertemplate=_hovertemplate(lang),
         )
     )
-    fig.update_yaxes(ticksuffix="%" if scale == 100 else "", gridcolor="#eceff1", rangemode="tozero")
-    return _base_layout(fig, height=280)
+    fig.update_yaxes(ticksuffix=_tick_suffix(scale, lang), gridcolor="#eceff1", rangemode="tozero")
+    return _base_layout(fig, height=280, lang=lang)
 
 
 # ----------------------------------------------------------------------------- the table behind a chart
@@ -949,13 +944,5 @@ def table_csv(table: pd.DataFrame) -> bytes:
 
 
 def format_change(change: Any, unit: str | None, lang: str = "uk") -> str:
-    """A change as people read it: shares in percentage points, others in their own unit, signed."""
-    if is_missing(change):
-        return "—"
-    number = float(change)
-    sign = "+" if number > 0 else ("−" if number < 0 else "±")
-    if unit in _PERCENT_UNITS:
-        text = f"{abs(number) * 100:.0f} {'в. п.' if lang == 'uk' else 'pp'}"
-    else:
-        text = format_value(abs(number), unit, lang)
-    return f"{sign}{text}"
+    """A change as people read it (monitor.format.change): percentage points for shares, signed."""
+    return fmt.change(change, unit, lang)

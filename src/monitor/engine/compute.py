@@ -32,6 +32,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
+from monitor import expr
 from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
@@ -39,7 +40,6 @@ from monitor.engine.periods import GRANULARITIES, Granularity, period_keys
 from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
-from monitor.framework import expr
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
 from monitor.framework.params import unverified_parameters
 from monitor.i18n import t
@@ -255,20 +255,20 @@ def _numeric(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _truthy(text: str | None, frame: pd.DataFrame, ctx: expr.Context) -> np.ndarray:
+def _truthy(text: str | None, frame: pd.DataFrame, ctx: expr.Bindings) -> np.ndarray:
     if not text:
         return np.ones(len(frame), dtype=bool)
     return expr.truthy(expr.evaluate(_parse(text), frame, ctx)).to_numpy(bool)
 
 
-def _values(text: str | None, frame: pd.DataFrame, ctx: expr.Context, scope: np.ndarray) -> np.ndarray:
+def _values(text: str | None, frame: pd.DataFrame, ctx: expr.Bindings, scope: np.ndarray) -> np.ndarray:
     if not text:
         return np.full(len(frame), np.nan)
     values = _numeric(expr.evaluate(_parse(text), frame, ctx))
     return np.where(scope, values, np.nan)
 
 
-def _on_rows_date(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context) -> expr.Context:
+def _on_rows_date(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Bindings) -> expr.Bindings:
     """ctx with each row's date set when the indicator uses a parameter whose value changed over time:
     its `parameter_date` (e.g. the application date), else the answer's date, else the submission's."""
     if not ctx.dated or not any(p in ctx.dated for p in _params_used(indicator)):
@@ -286,7 +286,7 @@ def _params_used(indicator: Indicator) -> set[str]:
     return set().union(*(expr.params(_parse(t)) for t in texts if t))
 
 
-def row_values(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context) -> Rows:
+def row_values(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Bindings) -> Rows:
     """Evaluate an indicator's expressions over every row (vectorised)."""
     ctx = _on_rows_date(indicator, frame, ctx)
     scope = _truthy(indicator.filter, frame, ctx)
@@ -315,7 +315,7 @@ def _expression_key(indicator: Indicator) -> tuple[Any, ...]:
             indicator.factor, indicator.parameter_date)
 
 
-def context_key(ctx: expr.Context) -> tuple[Any, ...]:
+def context_key(ctx: expr.Bindings) -> tuple[Any, ...]:
     """What an evaluation depends on besides the frame and the expressions (hashable)."""
     params = orjson.dumps(ctx.params, option=orjson.OPT_SORT_KEYS, default=str)
     dated = orjson.dumps(ctx.dated, option=orjson.OPT_SORT_KEYS, default=str)
@@ -323,7 +323,7 @@ def context_key(ctx: expr.Context) -> tuple[Any, ...]:
 
 
 def memo_row_values(
-    indicator: Indicator, frame: pd.DataFrame, ctx: expr.Context, memo: dict[Any, Any] | None, ctx_key: Any
+    indicator: Indicator, frame: pd.DataFrame, ctx: expr.Bindings, memo: dict[Any, Any] | None, ctx_key: Any
 ) -> Rows:
     """row_values, once per (frame, expressions, context): levels and periods only regroup them."""
     return _memoised(memo, ("rows", _expression_key(indicator), ctx_key), lambda: row_values(indicator, frame, ctx))
@@ -386,7 +386,7 @@ def indicator_results(
     indicator: Indicator,
     survey: Survey,
     prepared: Prepared,
-    ctx: expr.Context,
+    ctx: expr.Bindings,
     disaggregate: bool,
     memo: dict[Any, Any] | None = None,
     ctx_key: Any = None,
@@ -433,13 +433,13 @@ def indicator_results(
 # --------------------------------------------------------------------------- the table
 
 
-def _context(framework: Framework, surveys: Iterable[Survey]) -> expr.Context:
+def _context(framework: Framework, surveys: Iterable[Survey]) -> expr.Bindings:
     params = framework.param_values()
     holidays = params.get("public_holidays") or ()
     multi = frozenset(
         q.name for s in surveys for q in s.all_questions() if q.type == QuestionType.select_multiple
     )
-    return expr.Context(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi,
+    return expr.Bindings(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi,
                         dated=framework.dated_params())
 
 

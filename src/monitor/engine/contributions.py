@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from monitor import expr
 from monitor.engine.compute import (
     SURVIVOR,
     _add_builtins,
@@ -38,7 +39,6 @@ from monitor.engine.compute import (
 )
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.periods import period_keys
-from monitor.framework import expr
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
 
 TERRITORY_KEYS = ("oblast_code", "raion_code", "hromada_code")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from monitor import expr
 from monitor.errors import Issue, issue
-from monitor.framework import expr
 from monitor.framework.models import (
     Direction,
     FrameworkSettings,

@@ -30,7 +30,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from monitor.framework import expr, models
+from monitor import expr
+from monitor.framework import models
 from monitor.framework.models import Framework
 from monitor.framework.schema import ENUM_NOTES, FIELD_NOTES, PROJECT_ROOT
 

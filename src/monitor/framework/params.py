@@ -14,7 +14,7 @@ import re
 from datetime import date
 from typing import Any
 
-from monitor.framework import expr
+from monitor import expr
 from monitor.framework.models import Framework, FrameworkSettings, Indicator, ParamRef, Thresholds
 
 # working-days() counts against the holiday calendar, which is this parameter (engine.compute._context).

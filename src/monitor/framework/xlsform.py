@@ -16,13 +16,14 @@ import csv
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
-from monitor.framework import expr
+from monitor import expr
+from monitor.expr import Untranslatable, XPath
 from monitor.framework.models import Choice, Question, QuestionType, Survey, Text
 
 UK = "Українська (uk)"
@@ -40,127 +41,6 @@ PERSONAL_HINT = Text(
 
 
 # ------------------------------------------------------------------------------ expressions → XPath
-
-
-class Untranslatable(Exception):
-    """Part of an expression XLSForm has no equivalent for (working-days, engine fields, list params)."""
-
-
-_OR, _AND, _CMP, _ADD, _MUL, _NEG, _ATOM = range(1, 8)
-
-
-def _prec(node: expr.Node) -> int:
-    if isinstance(node, expr.Call) and node.func in ("is-empty", "not-empty"):
-        return _CMP  # rendered as a comparison with ''
-    if isinstance(node, expr.Logic):
-        return _OR if node.op == "or" else _AND
-    if isinstance(node, expr.Compare):
-        return _CMP
-    if isinstance(node, expr.Arith):
-        return _ADD if node.op in ("+", "-") else _MUL
-    if isinstance(node, expr.Neg) or (isinstance(node, expr.Number) and node.value < 0):
-        return _NEG
-    return _ATOM
-
-
-def _string(value: str) -> str:
-    # XPath 1.0 strings have no escape: pick the quote the text does not contain.
-    if "'" not in value:
-        return f"'{value}'"
-    if '"' not in value:
-        return f'"{value}"'
-    raise Untranslatable(f"text {value!r} holds both kinds of quotes")
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true()" if value else "false()"
-    if isinstance(value, int | float):
-        return expr.to_text(expr.Number(float(value)))
-    if isinstance(value, str):
-        return _string(value)
-    raise Untranslatable(f"a parameter holding {type(value).__name__} has no XPath literal")
-
-
-@dataclass
-class XPath:
-    """Translate our expression tree into ODK XPath (`${name}` references)."""
-
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def __call__(self, node: expr.Node) -> str:
-        return self._x(node)
-
-    def _wrap(self, node: expr.Node, need: int) -> str:
-        text = self._x(node)
-        return f"({text})" if _prec(node) < need else text
-
-    def _x(self, node: expr.Node) -> str:
-        if isinstance(node, expr.Number):
-            return expr.to_text(node)
-        if isinstance(node, expr.String):
-            return _string(node.value)
-        if isinstance(node, expr.Boolean):
-            return "true()" if node.value else "false()"
-        if isinstance(node, expr.Name):
-            if node.name.startswith("_"):
-                raise Untranslatable(f"engine field {node.name} does not exist while collecting")
-            return "${" + node.name + "}"
-        if isinstance(node, expr.Current):
-            return "."
-        if isinstance(node, expr.Neg):
-            return "-" + self._wrap(node.operand, _NEG)
-        if isinstance(node, expr.Not):
-            return f"not({self._x(node.operand)})"
-        if isinstance(node, expr.Arith):
-            op = "div" if node.op == "/" else node.op
-            prec = _prec(node)
-            return f"{self._wrap(node.left, prec)} {op} {self._wrap(node.right, prec + 1)}"
-        if isinstance(node, expr.Logic):
-            prec = _prec(node)
-            return f"{self._wrap(node.left, prec)} {node.op} {self._wrap(node.right, prec + 1)}"
-        if isinstance(node, expr.Compare):
-            return f"{self._wrap(node.left, _CMP + 1)} {node.op} {self._wrap(node.right, _CMP + 1)}"
-        if isinstance(node, expr.In):
-            subject = self._wrap(node.operand, _CMP + 1)
-            ors = " or ".join(f"{subject} = {self._x(option)}" for option in node.options)
-            return f"not({ors})" if node.negated else f"({ors})"
-        if isinstance(node, expr.Call):
-            return self._call(node)
-        raise Untranslatable(f"unknown expression node {type(node).__name__}")
-
-    def _call(self, node: expr.Call) -> str:
-        args = [self._x(a) for a in node.args] if node.func != "param" else []
-        match node.func:
-            case "param":
-                name = node.args[0].value if isinstance(node.args[0], expr.String) else None
-                if name not in self.params:
-                    raise Untranslatable(f"param('{name}') has no value here")
-                return _literal(self.params[name])
-            case "days":
-                # Dates are midnights; rounding absorbs the hour a daylight-saving change adds or removes.
-                return f"round(decimal-date-time({args[1]}) - decimal-date-time({args[0]}), 0)"
-            case "working-days":
-                raise Untranslatable("working-days() has no XPath equivalent")
-            case "is-empty":
-                return f"{args[0]} = ''"
-            case "not-empty":
-                return f"{args[0]} != ''"
-            case "coalesce":
-                # ODK's coalesce takes exactly two arguments: nest from the right.
-                text = args[-1]
-                for arg in reversed(args[:-1]):
-                    text = f"coalesce({arg}, {text})"
-                return text
-            case "true" | "false":
-                return f"{node.func}()"
-            case _:
-                return f"{node.func}({', '.join(args)})"
-
-
-def to_xpath(text: str, params: Mapping[str, Any] | None = None) -> str:
-    """XPath for one expression of ours; raises Untranslatable (or ExprSyntaxError)."""
-    return XPath(dict(params or {}))(expr.parse(text))
 
 
 def _canonical(text: str) -> str | None:

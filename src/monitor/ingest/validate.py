@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from monitor import redact
+from monitor import expr, redact
 from monitor.errors import issue
-from monitor.framework import expr
 from monitor.framework.models import Question, QuestionType, Survey
 from monitor.ingest import coerce
 from monitor.ingest.mapping import ColumnMap, choice_index
@@ -384,7 +383,7 @@ def _evaluate(text: str, frame: pd.DataFrame, params: dict[str, Any], current: s
               multi: frozenset[str]) -> pd.Series:
     """The expression over every row; all-missing when it cannot be evaluated (logged without values)."""
     try:
-        return expr.evaluate(expr.parse(text), frame, expr.Context(params=params, current=current, multi=multi))
+        return expr.evaluate(expr.parse(text), frame, expr.Bindings(params=params, current=current, multi=multi))
     except Exception as error:  # a definition the loader let through must not abort an import
         log.debug("expression %r could not be evaluated: %s", text, type(error).__name__)
         return pd.Series(pd.NA, index=frame.index, dtype="boolean")

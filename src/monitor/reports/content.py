@@ -9,13 +9,14 @@ only in `Report.generated_line` (and the provenance stamp).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from monitor import format as fmt
 from monitor.charts import figures
 from monitor.engine import coverage
 from monitor.errors import MonitorError, issue
@@ -23,12 +24,11 @@ from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import findings, narrative, text, texts, wording
-from monitor.reports import format as fmt
 from monitor.reports.context import (
     ALL,
     CI_KEY,
     LANGS,
-    Context,
+    ReportContext,
     change_cell,
     header_row,
     indicator_order,
@@ -53,7 +53,7 @@ from monitor.reports.provenance import Provenance, provenance
 # --------------------------------------------------------------------------- sections
 
 
-def summary_section(ctx: Context) -> Section:
+def summary_section(ctx: ReportContext) -> Section:
     section = Section("summary", ctx.t("reports.section.summary"))
     scope = ", ".join(ctx.names[c] for c in ctx.oblasts)
     section.blocks.append(Paragraph(ctx.t("reports.text.summary_intro", oblasts=scope, period=ctx.period)))
@@ -106,7 +106,7 @@ def summary_section(ctx: Context) -> Section:
     return section
 
 
-def theme_sections(ctx: Context) -> list[Section]:
+def theme_sections(ctx: ReportContext) -> list[Section]:
     sections: list[Section] = []
     themes = sorted(ctx.framework.settings.themes, key=lambda th: (th.order, th.id))
     for theme in themes:
@@ -158,7 +158,7 @@ def theme_sections(ctx: Context) -> list[Section]:
     return sections
 
 
-def oblast_sections(ctx: Context) -> list[Section]:
+def oblast_sections(ctx: ReportContext) -> list[Section]:
     sections: list[Section] = []
     for code in ctx.oblasts:
         name = ctx.names[code]
@@ -193,7 +193,7 @@ def oblast_sections(ctx: Context) -> list[Section]:
     return sections
 
 
-def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
+def coverage_section(ctx: ReportContext, cov: pd.DataFrame) -> Section:
     section = Section("coverage", ctx.t("reports.section.coverage"))
     titles = {s.id: s.title.get(ctx.lang) for s in ctx.framework.surveys.values()}
     oblast_rows = cov[(cov["level"] == "oblast") & cov["territory_code"].isin(ctx.oblasts)]
@@ -211,9 +211,9 @@ def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
                     continue
                 received += int(row["received"])
                 expected += int(row["expected"])
-                cells.append(Cell(f"{fmt.percent(row['share'] * 100, ctx.lang, 0)} ({int(row['received'])}/{int(row['expected'])})",
+                cells.append(Cell(f"{fmt.share(row['share'], ctx.lang, 0)} ({fmt.ratio(row['received'], row['expected'], ctx.lang)})",
                                   value=float(row["share"]), number_format="percent0"))
-            cells.append(text_cell(f"{received}/{expected}"))
+            cells.append(text_cell(fmt.ratio(received, expected, ctx.lang)))
             rows.append(cells)
     if rows:
         section.blocks.append(Table(
@@ -231,7 +231,7 @@ def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
     return section
 
 
-def methodology_section(ctx: Context) -> Section:
+def methodology_section(ctx: ReportContext) -> Section:
     fw = ctx.framework
     section = Section("methodology", ctx.t("reports.section.methodology"))
     official = min((s.min_n for s in fw.surveys.values() if s.respondent != "survivor"), default=5)
@@ -320,7 +320,7 @@ def command_line(lang: str, period: str, oblasts: Sequence[str] | None) -> str:
     return " ".join(parts) + " -o FILE"
 
 
-def provenance_section(ctx: Context, prov: Provenance, generated_line: str, oblasts: Sequence[str] | None) -> Section:
+def provenance_section(ctx: ReportContext, prov: Provenance, generated_line: str, oblasts: Sequence[str] | None) -> Section:
     section = Section("provenance", ctx.t("reports.section.provenance"))
     section.blocks.append(Paragraph(ctx.t("reports.prov.intro")))
     data = ctx.t("reports.synthetic_short") if prov.synthetic else ctx.t("reports.prov.real")
@@ -387,6 +387,22 @@ def public_results(engine: Engine, framework: Framework, codes: list[str] | None
     return results, results_all, cascade.reset_index(drop=True)
 
 
+# Sections added without editing this file (CONTRIBUTING.md, "a report section"): each builder takes
+# the report's context and returns a Section, or None to leave it out of this report.
+SECTION_BUILDERS: list[Callable[[ReportContext], Section | None]] = []
+
+
+def register_section(build: Callable[[ReportContext], Section | None]) -> None:
+    """Add a section after the per-oblast sections of every report (registering it again replaces it)."""
+    SECTION_BUILDERS[:] = [b for b in SECTION_BUILDERS if b.__qualname__ != build.__qualname__
+                           or b.__module__ != build.__module__]
+    SECTION_BUILDERS.append(build)
+
+
+def extra_sections(ctx: ReportContext) -> list[Section]:
+    return [section for build in SECTION_BUILDERS if (section := build(ctx)) is not None]
+
+
 def build_content(
     engine: Engine, framework: Framework, *, lang: str, period: str | None = None,
     oblasts: Sequence[str] | None = None, generated_at: datetime | None = None,
@@ -408,7 +424,7 @@ def build_content(
     results = results.drop(columns="_o").reset_index(drop=True)
     results_all = results_all.assign(_o=results_all["indicator"].map(order)).sort_values(
         sort_keys, kind="stable").drop(columns="_o").reset_index(drop=True)
-    ctx = Context(framework, lang, results, results_all, chosen, periods)
+    ctx = ReportContext(framework, lang, results, results_all, chosen, periods)
     cov = coverage(engine, framework)
     prov = provenance(engine, framework, generated_at)
     generated_line = f"{t('reports.generated', lang)}: {fmt.moment(prov.generated_at, lang)}"
@@ -429,6 +445,7 @@ def build_content(
         narrative.cascade_section(ctx, cascade),
         *theme_sections(ctx),
         *oblast_sections(ctx),
+        *extra_sections(ctx),
         coverage_section(ctx, cov),
         *narrative.recommendations_sections(ctx, engine),
         methodology_section(ctx),

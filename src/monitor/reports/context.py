@@ -1,4 +1,4 @@
-"""What the sections of a report share: the cells they are made of and the Context they read.
+"""What the sections of a report share: the cells they are made of and the ReportContext they read.
 
 Apart from content.py (which assembles the report) so that content, iptt and narrative can all use
 them without importing each other in a circle.
@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from monitor import format as fmt
 from monitor.charts import figures
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
-from monitor.reports import format as fmt
 from monitor.reports.model import Cell, HeaderCell
 
 LANGS = ("uk", "en")
@@ -86,8 +86,9 @@ def indicator_order(framework: Framework) -> dict[str, int]:
     return {ind.id: position for position, ind in enumerate(ordered)}
 
 
-class Context:
-    """What every section needs: the public results, names and titles in the report's language."""
+class ReportContext:
+    """What every section of one report reads: its public results, period, oblasts, names and titles
+    in the report's language."""
 
     def __init__(self, framework: Framework, lang: str, results: pd.DataFrame, results_all: pd.DataFrame,
                  period: str, periods: list[str]) -> None:
@@ -136,7 +137,12 @@ class Context:
         return figures.with_titles(frame, self.framework, self.lang)
 
 
-def baseline_cell(ctx: Context, indicator: Indicator) -> tuple[Cell, bool]:
+# The old name, only so that branches written before the rename (issue #16) still import; new code
+# uses ReportContext. Delete once no module imports `Context`.
+Context = ReportContext
+
+
+def baseline_cell(ctx: ReportContext, indicator: Indicator) -> tuple[Cell, bool]:
     """The framework's baseline, else the first wave's combined result (marked †)."""
     base = indicator.baseline
     if base is not None and base.value is not None:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from monitor import format as fmt
 from monitor.framework.models import Framework
 from monitor.i18n import t
-from monitor.reports import format as fmt
 
 LANGS = ("uk", "en")
 MAX_FINDINGS = 5

@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from monitor.reports import format as fmt
+from monitor import format as fmt
 from monitor.reports.model import Report
 
 VERSION = "2.03"

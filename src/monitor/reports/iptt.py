@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from monitor import format as fmt
 from monitor.engine.targets import pct_of_target, target_for
 from monitor.framework.models import Indicator
-from monitor.reports import format as fmt
 from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell
 from monitor.reports.model import Cell, HeaderCell, Section, Table
 from monitor.reports.texts import inline
 
 if TYPE_CHECKING:
-    from monitor.reports.context import Context
+    from monitor.reports.context import ReportContext
 
 LEVEL_ORDER = {"impact": 0, "outcome": 1, "output": 2, "context": 3}
 SEX_DIMENSIONS = ("sex", "applicant_sex", "survivor_sex")
@@ -40,7 +40,7 @@ def breakdown_dimensions(ind: Indicator, dims: set[str]) -> list[str]:
                                          if d in ind.disaggregate_by else 99))
 
 
-def dimension_labels(ctx: Context, ind: Indicator) -> dict[str, str]:
+def dimension_labels(ctx: ReportContext, ind: Indicator) -> dict[str, str]:
     """Question labels for dimensions and choice labels for their values ('dim=value'), in the report's language."""
     survey = ctx.framework.survey_of(ind)
     out: dict[str, str] = {}
@@ -68,7 +68,7 @@ def _unverified(row: dict[str, Any] | None) -> bool:
     return row is not None and bool(row.get("unverified", False)) and not fmt.missing(row.get("value"))
 
 
-def achieved_cell(ctx: Context, row: dict[str, Any] | None) -> Cell:
+def achieved_cell(ctx: ReportContext, row: dict[str, Any] | None) -> Cell:
     cell = value_cell(row, ctx.lang)
     if _unverified(row):
         cell.text += f" {UNVERIFIED_MARK}"
@@ -92,7 +92,7 @@ def below_amber(row: dict[str, Any]) -> bool:
             and not fmt.missing(row.get("pct_of_target")))
 
 
-def _note(ctx: Context, ind: Indicator, years: list[str]) -> Cell:
+def _note(ctx: ReportContext, ind: Indicator, years: list[str]) -> Cell:
     parts: list[str] = []
     pending = False
     for year in years:
@@ -107,7 +107,7 @@ def _note(ctx: Context, ind: Indicator, years: list[str]) -> Cell:
     return Cell("\n".join(parts) if parts else "", status="amber" if pending else "")
 
 
-def iptt_section(ctx: Context) -> Section:
+def iptt_section(ctx: ReportContext) -> Section:
     years = ctx.periods
     section = Section("iptt", ctx.t("reports.section.iptt"), landscape=True)
     header_top = [HeaderCell("", 5)] + [HeaderCell(y, 4) for y in years] + [HeaderCell(ctx.t("reports.col.lop"), 2),
@@ -161,7 +161,7 @@ def iptt_section(ctx: Context) -> Section:
     return section
 
 
-def breakdown_rows(ctx: Context, ind: Indicator, years: list[str], width: int) -> list[list[Cell]]:
+def breakdown_rows(ctx: ReportContext, ind: Indicator, years: list[str], width: int) -> list[list[Cell]]:
     """One row per sex and per age group under the indicator's own row (all oblasts in scope combined)."""
     dims = {d for (i, d) in ctx.dims_of if i == ind.id}
     wanted = breakdown_dimensions(ind, dims)

@@ -14,25 +14,25 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from monitor import format as fmt
 from monitor.charts import figures
-from monitor.reports import format as fmt
 from monitor.reports.findings import Proposal
 from monitor.reports.model import Cell, Chart, HeaderCell, Paragraph, Section, Table
 from monitor.reports.tables import ReportText
 from monitor.reports.texts import Text, markdown_blocks
 
 if TYPE_CHECKING:
-    from monitor.reports.context import Context
+    from monitor.reports.context import ReportContext
 
 
-def _story(ctx: Context, text: Text | None, kind: str) -> list[Paragraph]:
+def _story(ctx: ReportContext, text: Text | None, kind: str) -> list[Paragraph]:
     if text is None:
         return [Paragraph(ctx.t("reports.narrative.not_written", what=ctx.t(f"reports.narrative.kind.{kind}"),
                                 period=ctx.period), "warning")]
     return markdown_blocks(text.body)
 
 
-def executive_section(ctx: Context, story: dict[str, Text | None], accepted: list[ReportText],
+def executive_section(ctx: ReportContext, story: dict[str, Text | None], accepted: list[ReportText],
                       proposals: list[Proposal]) -> Section:
     section = Section("executive", ctx.t("reports.section.executive"))
     section.blocks.append(Paragraph(ctx.t("reports.narrative.round", period=ctx.period,
@@ -54,13 +54,13 @@ def executive_section(ctx: Context, story: dict[str, Text | None], accepted: lis
     return section
 
 
-def context_section(ctx: Context, story: dict[str, Text | None]) -> Section:
+def context_section(ctx: ReportContext, story: dict[str, Text | None]) -> Section:
     section = Section("context", ctx.t("reports.section.context"), new_page=False)
     section.blocks.extend(_story(ctx, story.get("context"), "context"))
     return section
 
 
-def quality_rows(ctx: Context, cov: pd.DataFrame) -> list[list[Cell]]:
+def quality_rows(ctx: ReportContext, cov: pd.DataFrame) -> list[list[Cell]]:
     """Per round: expected and received units, coverage, withheld values, unverified values."""
     rows: list[list[Cell]] = []
     scope = cov[(cov["level"] == "oblast") & cov["territory_code"].isin(ctx.oblasts)] if not cov.empty else cov
@@ -82,7 +82,7 @@ def quality_rows(ctx: Context, cov: pd.DataFrame) -> list[list[Cell]]:
     return rows
 
 
-def limitations_section(ctx: Context, story: dict[str, Text | None], cov: pd.DataFrame) -> Section:
+def limitations_section(ctx: ReportContext, story: dict[str, Text | None], cov: pd.DataFrame) -> Section:
     section = Section("limitations", ctx.t("reports.section.limitations"), new_page=False)
     section.blocks.extend(_story(ctx, story.get("limitations"), "limitations"))
     section.blocks.append(Table(
@@ -95,7 +95,7 @@ def limitations_section(ctx: Context, story: dict[str, Text | None], cov: pd.Dat
     return section
 
 
-def cascade_table(ctx: Context, frame: pd.DataFrame) -> Table:
+def cascade_table(ctx: ReportContext, frame: pd.DataFrame) -> Table:
     name = "oblast_name_en" if ctx.lang == "en" else "oblast_name"
     oblasts = list(dict.fromkeys(frame.sort_values("oblast_code")["oblast_code"]))
     titles = dict(zip(frame["oblast_code"], frame[name], strict=False))
@@ -119,7 +119,7 @@ def cascade_table(ctx: Context, frame: pd.DataFrame) -> Table:
                  rows, [5] + [2.2] * len(oblasts), note=ctx.t("reports.cascade.note"), font_size=8)
 
 
-def cascade_section(ctx: Context, cascade: pd.DataFrame) -> Section:
+def cascade_section(ctx: ReportContext, cascade: pd.DataFrame) -> Section:
     section = Section("cascade", ctx.t("reports.section.cascade"))
     frame = cascade[cascade["period"].astype(str) == ctx.period] if not cascade.empty else cascade
     if frame.empty:
@@ -141,7 +141,7 @@ def recommendation_frame(engine: Engine, lang: str) -> pd.DataFrame | None:
     return recommendation_rows(engine, audience="public", lang=lang)
 
 
-def recommendations_sections(ctx: Context, engine: Engine) -> list[Section]:
+def recommendations_sections(ctx: ReportContext, engine: Engine) -> list[Section]:
     frame = recommendation_frame(engine, ctx.lang)
     if frame is None:
         return []

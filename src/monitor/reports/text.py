@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from monitor import format as fmt
 from monitor.i18n import t
-from monitor.reports import format as fmt
 from monitor.reports.model import Paragraph
 
 STATUSES = ("green", "amber", "red", "none", "suppressed", "no-data")

@@ -1,8 +1,9 @@
-"""Numbers and dates as each language writes them.
+"""Numbers and dates as each language writes them: the one formatter of charts, reports and dashboard.
 
-Ukrainian: decimal comma, thin (narrow no-break) space between thousands, a no-break space before
-'%' ('12,5 %'), dates 28.11.2026. English: '12.5%', '1,234', dates 28 Nov 2026. Shares are stored
-as 0..1 and shown in percent; % of target is already 0..100.
+Ukrainian: decimal comma, narrow no-break space between thousands, a no-break space before '%'
+('12,5 %'), dates 28.11.2026. English: '12.5%', '1,234', dates 28 Nov 2026. Shares are stored as
+0..1 and shown in percent; % of target is already 0..100. Nothing else in the project writes a
+percent sign after a number by hand (tests/test_format.py checks that).
 """
 
 from __future__ import annotations
@@ -10,6 +11,26 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from typing import Any
+
+__all__ = [
+    "DASH",
+    "INTEGER_UNITS",
+    "PERCENT_UNITS",
+    "change",
+    "count",
+    "day",
+    "decimal",
+    "integer",
+    "interval",
+    "missing",
+    "moment",
+    "percent",
+    "percent_sign",
+    "plotly_separators",
+    "ratio",
+    "share",
+    "value",
+]
 
 THIN = "\u202f"  # narrow no-break space: Ukrainian thousands separator
 NBSP = "\u00a0"
@@ -20,11 +41,12 @@ MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct
 DASH = "—"
 
 
-def missing(value: Any) -> bool:
-    if value is None:
+def missing(number: Any) -> bool:
+    """None, NaN, pandas' NA and anything that is not a number: shown as a dash."""
+    if number is None:
         return True
     try:
-        return math.isnan(float(value))
+        return math.isnan(float(number))
     except (TypeError, ValueError):
         return True
 
@@ -39,12 +61,23 @@ def decimal(number: float, lang: str, decimals: int = 1) -> str:
     return text
 
 
+def percent_sign(lang: str) -> str:
+    """What follows a number in percent: ' %' (no-break space, Ukrainian typography) or '%'.
+
+    Also the tick suffix of a percent axis, so axes and labels agree."""
+    return f"{NBSP}%" if lang == "uk" else "%"
+
+
 def percent(number_0_100: Any, lang: str, decimals: int = 1) -> str:
     """A percentage already on the 0..100 scale: '12,5 %' / '12.5%'."""
     if missing(number_0_100):
         return DASH
-    text = decimal(float(number_0_100), lang, decimals)
-    return f"{text}{NBSP}%" if lang == "uk" else f"{text}%"
+    return decimal(float(number_0_100), lang, decimals) + percent_sign(lang)
+
+
+def share(number_0_1: Any, lang: str, decimals: int = 1) -> str:
+    """A share stored as 0..1, shown in percent: 0.125 -> '12,5 %' / '12.5%'."""
+    return DASH if missing(number_0_1) else percent(float(number_0_1) * 100, lang, decimals)
 
 
 def value(number: Any, unit: str | None, lang: str) -> str:
@@ -60,6 +93,7 @@ def value(number: Any, unit: str | None, lang: str) -> str:
 
 
 def interval(low: Any, high: Any, unit: str | None, lang: str) -> str:
+    """A confidence interval in the value's unit: '80,0 % – 95,5 %'."""
     if missing(low) or missing(high):
         return DASH
     return f"{value(low, unit, lang)} – {value(high, unit, lang)}"
@@ -79,10 +113,25 @@ def change(number: Any, unit: str | None, lang: str) -> str:
 
 
 def integer(number: Any, lang: str) -> str:
+    """A whole number with the language's thousands separator: '1 234' / '1,234'."""
     return DASH if missing(number) else decimal(float(number), lang, 0)
 
 
+count = integer  # a count of people, answers or files reads as an integer
+
+
+def ratio(part: Any, whole: Any, lang: str) -> str:
+    """'received of expected' as two counts: '12/40', '1 200/1 500'."""
+    return f"{integer(part, lang)}/{integer(whole, lang)}"
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `layout.separators` (decimal mark, then thousands) so axis ticks match the labels."""
+    return f",{THIN}" if lang == "uk" else ".,"
+
+
 def day(d: date, lang: str) -> str:
+    """A date: '28.11.2026' (uk) or '28 Nov 2026' (en)."""
     if lang == "uk":
         return f"{d.day:02d}.{d.month:02d}.{d.year}"
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"

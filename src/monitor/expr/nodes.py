@@ -1,0 +1,124 @@
+"""The tree an expression parses into (frozen dataclasses), its syntax error, and the functions it knows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ExprSyntaxError(Exception):
+    """A problem in the text of an expression, located by a 1-based column, in English and Ukrainian."""
+
+    def __init__(self, message: str, message_uk: str, column: int, text: str, kind: str = "syntax") -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_uk = message_uk
+        self.column = column
+        self.text = text
+        # A stable short key (e.g. "unknown_function") so callers can map errors to catalogue codes.
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# ---------------------------------------------------------------------------------------------- nodes
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of the expression tree. ``col`` (1-based) is excluded from equality so re-parsed text compares equal."""
+
+    col: int = field(default=0, compare=False, repr=False, kw_only=True)
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    value: float
+
+
+@dataclass(frozen=True)
+class String(Node):
+    value: str
+
+
+@dataclass(frozen=True)
+class Boolean(Node):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class Current(Node):
+    """``.``: the answer being constrained (:attr:`Bindings.current`)."""
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Arith(Node):
+    op: str  # + - * / div mod
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # = != < <= > >=
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class In(Node):
+    operand: Node
+    options: tuple[Number | String | Boolean, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Logic(Node):
+    op: str  # and / or
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    func: str
+    args: tuple[Node, ...]
+
+
+Literal = Number | String | Boolean
+
+# name -> (minimum, maximum or None for "any number") of arguments
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "param": (1, 1),
+    "days": (2, 2),
+    "working-days": (2, 2),
+    "if": (3, 3),
+    "coalesce": (2, None),
+    "is-empty": (1, 1),
+    "not-empty": (1, 1),
+    "min": (2, None),
+    "max": (2, None),
+    "round": (1, 2),
+    "true": (0, 0),
+    "false": (0, 0),
+    "not": (1, 1),
+}
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "div", "mod", "true", "false"})
