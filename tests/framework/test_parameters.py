@@ -10,7 +10,7 @@ import pytest
 
 from monitor.framework.loader import PROJECT_ROOT, load_framework
 from monitor.framework.params import period_end, thresholds_on, unverified_indicators
-from tests.framework.test_validate import INDICATOR, SURVEY, write
+from tests.framework.test_validate import INDICATOR, PIRS, SURVEY, write
 
 HEAD = """\
 title: {uk: Тестова рамка, en: Test framework}
@@ -98,6 +98,7 @@ lop_target: {param: deadline_days}
 thresholds: {green: {param: deadline_days}, amber: {param: deadline_days, times: 2}}
 legal_basis: {uk: Закон, en: Law}
 """
+S02_LIKE += PIRS
 
 
 def test_targets_and_thresholds_from_a_parameter(tmp_path: Path) -> None:

@@ -378,3 +378,20 @@ def test_r01_numerator(
 def test_v02_numerator(framework: Framework, needed: str, received: str, all_received: bool) -> None:
     row = {"help_needed": needed, "help_received": received}
     assert _evaluate(framework, framework.indicators["V02"].numerator, [row]) == [all_received]
+
+
+def test_every_shipped_indicator_has_a_complete_pirs() -> None:
+    """USAID ADS 201: a complete reference sheet per indicator, in both languages; no review date invented."""
+    from monitor.framework.loader import framework_or_raise
+    from monitor.framework.models import PIRS_TEXT_FIELDS
+
+    framework = framework_or_raise()
+    assert framework.settings.pirs_required
+    for ident, indicator in framework.indicators.items():
+        sheet = indicator.pirs
+        assert sheet is not None and sheet.missing() == [], ident
+        for name in PIRS_TEXT_FIELDS:
+            text = getattr(sheet, name)
+            assert text.uk.strip() and text.en.strip() and text.uk != text.en, (ident, name)
+        # no data-quality review has been done yet: the sheet says so rather than giving a date
+        assert sheet.last_review is None and "not yet reviewed" in sheet.review_note.en.lower(), ident

@@ -52,6 +52,23 @@ choice_lists:
     - {value: "2022", label: {uk: "2022", en: "2022"}}
 """
 
+# A complete PIRS (USAID reference sheet): pirs_required is on by default, as in the shipped framework.
+PIRS = """\
+pirs:
+  definition: {uk: Текст, en: Text}
+  unit: {uk: Текст, en: Text}
+  rationale: {uk: Текст, en: Text}
+  disaggregation: {uk: Текст, en: Text}
+  data_source: {uk: Текст, en: Text}
+  collection_method: {uk: Текст, en: Text}
+  frequency: {uk: Текст, en: Text}
+  responsible: {uk: Текст, en: Text}
+  baseline_rationale: {uk: Текст, en: Text}
+  target_rationale: {uk: Текст, en: Text}
+  limitations: {uk: Текст, en: Text}
+  last_review: 2026-11-30
+"""
+
 INDICATOR = """\
 id: {id}
 title: {{uk: Частка, en: Share}}
@@ -65,6 +82,7 @@ targets: {{2022: 0.9}}
 thresholds: {{green: 0.9, amber: 0.6}}
 legal_basis: {{uk: Закон, en: Law}}
 """
+INDICATOR += PIRS.replace("{", "{{").replace("}", "}}")
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -120,7 +138,8 @@ MISTAKES = [
     ("indicators/typo_field.yaml", indicator_with(8, "directon: higher-is-better", "typo_field"), 8, "unknown-field"),
     ("indicators/no_numerator.yaml", indicator_with(7, "denominator: \"staff > 0\"", "no_numerator"), 1, "missing-expression"),
     ("indicators/unknown_param.yaml", indicator_with(7, "numerator: \"days <= param('deadline')\"", "unknown_param"), 7, "unknown-parameter"),
-    ("indicators/bad_disagg.yaml", INDICATOR.format(id="bad_disagg") + "disaggregate_by: [staff]\n", 12, "unknown-disaggregation"),
+    ("indicators/bad_disagg.yaml", INDICATOR.format(id="bad_disagg") + "disaggregate_by: [staff]\n",
+     len(INDICATOR.splitlines()) + 1, "unknown-disaggregation"),
     ("indicators/missing_field.yaml", indicator_with(11, "", "missing_field"), 1, "missing-field"),
     ("surveys/survivors.yaml", SURVEY.replace("id: officials", "id: survivors").replace("hromada-official", "survivor"), 5, "survivor-identifiers"),
     ("surveys/choices.yaml", SURVEY.replace("id: officials", "id: choices").replace("choices: waves", "choices: wavez"), 12, "unknown-choice-list"),
@@ -168,3 +187,59 @@ def test_messages_in_ukrainian(broken_root: Path) -> None:
     _register()
     result = CliRunner().invoke(app, ["validate", "--framework", str(broken_root), "--lang", "uk"])
     assert "посилається на питання 'focal_persn'" in result.output
+
+
+# --------------------------------------------------------------------------- PIRS (USAID reference sheet)
+
+
+def _without_pirs_lines(names: tuple[str, ...]) -> str:
+    """INDICATOR (id 'sheet') with the PIRS lines of these fields left out."""
+    lines = INDICATOR.format(id="sheet").splitlines()
+    return "\n".join(line for line in lines if line.strip().split(":")[0] not in names) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "missing", "at_pirs_line"),
+    [
+        # no sheet at all: every field, reported at the file's first line
+        ("\n".join(INDICATOR.format(id="sheet").splitlines()[:11]) + "\n",
+         "definition, unit, rationale, disaggregation, data_source, collection_method, frequency, responsible, "
+         "baseline_rationale, target_rationale, limitations, last_review", False),
+        # an incomplete sheet: the missing fields only, at the `pirs:` line
+        (_without_pirs_lines(("rationale", "limitations")), "rationale, limitations", True),
+        # no review date and no note saying why: the review is missing
+        (_without_pirs_lines(("last_review",)), "last_review", True),
+    ],
+)
+def test_incomplete_pirs_is_an_error_at_its_line(tmp_path: Path, content: str, missing: str, at_pirs_line: bool) -> None:
+    files = valid_files()
+    files["indicators/sheet.yaml"] = content
+    code, lines = run_validate(write(tmp_path, files))
+    assert code == 1
+    found = [line for line in lines if "pirs-missing" in line]
+    line_no = (content.splitlines().index("pirs:") + 1) if at_pirs_line else 1
+    assert len(found) == 1
+    assert f"indicators/sheet.yaml:{line_no}: pirs-missing Indicator 'sheet': its Performance Indicator " \
+        f"Reference Sheet (pirs) lacks {missing}. USAID ADS 201" in found[0]
+
+
+def test_review_note_stands_in_for_a_review_date(tmp_path: Path) -> None:
+    # "not yet reviewed" is an honest answer: no date is invented
+    files = valid_files()
+    files["indicators/ok.yaml"] = INDICATOR.format(id="ok").replace(
+        "  last_review: 2026-11-30\n", "  last_review: null\n  review_note: {uk: Ще не перевірено, en: Not yet reviewed}\n")
+    code, lines = run_validate(write(tmp_path, files))
+    assert code == 0, lines
+
+
+def test_pirs_message_in_ukrainian_and_switch_off(tmp_path: Path) -> None:
+    files = valid_files()
+    files["indicators/ok.yaml"] = "\n".join(INDICATOR.format(id="ok").splitlines()[:11]) + "\n"
+    root = write(tmp_path, files)
+    _register()
+    result = CliRunner().invoke(app, ["validate", "--framework", str(root), "--lang", "uk"])
+    assert "indicators/ok.yaml:1: pirs-missing Індикатор 'ok': у довідковому паспорті індикатора (pirs) бракує полів" \
+        in result.output
+    (root / "framework.yaml").write_text(FRAMEWORK + "pirs_required: false\n", encoding="utf-8")
+    code, lines = run_validate(root)
+    assert code == 0 and not any("pirs-missing" in line for line in lines)

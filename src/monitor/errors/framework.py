@@ -92,3 +92,12 @@ register("param-no-value", F, "{what} '{id}': parameter '{field}' has neither 'v
          "{what_uk} '{id}': параметр '{field}' не має ні 'value', ні 'values'.")
 register("duplicate-rule", F, "Survey '{survey}': validation rule '{rule}' is defined twice.",
          "Опитувальник '{survey}': правило перевірки '{rule}' визначено двічі.")
+register("pirs-missing", F,
+         "Indicator '{indicator}': its Performance Indicator Reference Sheet (pirs) lacks {fields}.",
+         "Індикатор '{indicator}': у довідковому паспорті індикатора (pirs) бракує полів: {fields}.",
+         "USAID ADS 201 requires a complete PIRS for every indicator: add the fields under `pirs:` in both uk and en "
+         "(see docs/framework.md, 'PIRS'); where a fact is not known yet, say so (e.g. last_review empty and "
+         "review_note 'not yet reviewed').",
+         "USAID ADS 201 вимагає повного паспорта для кожного індикатора: додайте поля в розділі `pirs:` українською "
+         "та англійською (див. docs/framework.md, розділ «PIRS»); якщо факт ще не відомий, так і напишіть (напр., "
+         "last_review порожнє, а review_note «ще не перевірено»).")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from monitor import expr
 from monitor.errors import Issue, issue
 from monitor.framework.models import (
+    PIRS_TEXT_FIELDS,
     Direction,
     FrameworkSettings,
     Indicator,
@@ -399,6 +400,14 @@ def check_indicator(
                      if "working-days" in (getattr(indicator, f) or ""))
         out.append(issue("unverified-parameter", path=doc.path, line=doc.line((field,)), owner=f"Indicator '{ident}'",
                          param=HOLIDAYS_PARAM, source=calendar.source))
+    if settings is None or settings.pirs_required:
+        missing = indicator.pirs.missing() if indicator.pirs is not None else [*PIRS_TEXT_FIELDS, "last_review"]
+        if missing:
+            # One issue per indicator, at the `pirs:` block (or the file's start when it has none), listing every
+            # missing field: the author fixes the sheet in one go.
+            loc = ("pirs",) if indicator.pirs is not None else ()
+            out.append(issue("pirs-missing", path=doc.path, line=doc.line(loc), indicator=ident,
+                             fields=", ".join(missing)))
     thresholds = indicator.thresholds
     if thresholds and all(isinstance(v, int | float) for v in (thresholds.green, thresholds.amber)):
         wrong = (indicator.direction == Direction.higher and thresholds.green < thresholds.amber) or (

@@ -52,6 +52,7 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.Baseline,
     models.Thresholds,
     models.Component,
+    models.Pirs,
     models.FrameworkSettings,
     models.Theme,
     models.Parameter,

@@ -246,6 +246,46 @@ class Component(Strict):
     weight: float = Field(gt=0)
 
 
+# The PIRS text fields in the order the sheet prints them (the annex and docs/framework.md follow it).
+PIRS_TEXT_FIELDS = (
+    "definition", "unit", "rationale", "disaggregation", "data_source", "collection_method", "frequency",
+    "responsible", "baseline_rationale", "target_rationale", "limitations",
+)
+
+
+class Pirs(Strict):
+    """USAID's Performance Indicator Reference Sheet (ADS 201): required for every indicator while `pirs_required` is on."""
+
+    # Every field is optional in the schema so that `monitor validate` names each missing one with its file
+    # and line (error pirs-missing) in the same pass as every other mistake, instead of pydantic stopping at
+    # the first. Where a fact is not known yet the sheet says so ("not yet reviewed") rather than omit it.
+
+    definition: Text | None = Field(default=None, description="Precise definition: every term, the numerator and the denominator")
+    unit: Text | None = Field(default=None, description="Unit of measure, in words (e.g. percent of hromadas surveyed)")
+    rationale: Text | None = Field(default=None, description="Why the indicator is measured: what decision it informs")
+    disaggregation: Text | None = Field(default=None, description="How the results are broken down")
+    data_source: Text | None = Field(default=None, description="Where the data come from (body, document, respondent)")
+    collection_method: Text | None = Field(default=None, description="How the data are collected and by which instrument")
+    frequency: Text | None = Field(default=None, description="Frequency and timing of collection and reporting")
+    responsible: Text | None = Field(default=None, description="Who collects, checks and reports the data")
+    baseline_rationale: Text | None = Field(default=None, description="Why the baseline is what it is (or when it will be set)")
+    target_rationale: Text | None = Field(default=None, description="Why the targets are what they are")
+    limitations: Text | None = Field(default=None, description="Known data limitations and what is done about them")
+    last_review: date | None = Field(
+        default=None, description="Date of the last data-quality review (DQA); empty with review_note when none was done"
+    )
+    review_note: Text | None = Field(
+        default=None, description="State of the data-quality review in words, e.g. not yet reviewed (required without a date)"
+    )
+
+    def missing(self) -> list[str]:
+        """The fields a complete sheet lacks: the text fields, and a review date or a note saying why none."""
+        out = [name for name in PIRS_TEXT_FIELDS if getattr(self, name) is None]
+        if self.last_review is None and self.review_note is None:
+            out.append("last_review")
+        return out
+
+
 class Indicator(Strict):
     id: Identifier
     title: Text
@@ -286,6 +326,7 @@ class Indicator(Strict):
         description="Filled by the loader (not written in YAML): where a target or threshold came from a parameter",
     )
     legal_basis: Text
+    pirs: Pirs | None = Field(default=None, description="USAID Performance Indicator Reference Sheet (required by pirs_required)")
     source: str | None = Field(default=None, description="Where the indicator comes from, e.g. docs/domain/status-procedure.md")
     proposal: bool = True
 
@@ -406,6 +447,13 @@ class FrameworkSettings(Strict):
     parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
     waves: list[str] = Field(default_factory=list, description="Monitoring waves in order, e.g. 2021, 2022")
     survivor_min_n: int = Field(default=11, ge=1)
+    pirs_required: bool = Field(
+        default=True,
+        description=(
+            "Every indicator must carry a complete PIRS (USAID ADS 201): `monitor validate` reports each missing "
+            "field as pirs-missing. Off only for scratch frameworks that no donor reads"
+        ),
+    )
     index_excludes_unverified: bool = Field(
         default=True,
         description=(

@@ -23,7 +23,7 @@ from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import public_results as public_results_of
-from monitor.reports import findings, narrative, text, texts, wording
+from monitor.reports import findings, narrative, pirs, text, texts, wording
 from monitor.reports.context import (
     ALL,
     CI_KEY,
@@ -267,6 +267,8 @@ def methodology_section(ctx: ReportContext) -> Section:
                                         ctx.t("reports.col.min_n")),
                                 surveys, [1, 6, 2.2, 1.8, 1]))
     section.blocks.append(Paragraph(ctx.t("reports.method.indicators_title"), "subheading"))
+    if any(ind.pirs is not None for ind in ctx.indicators()):
+        section.blocks.append(Paragraph(ctx.t("reports.pirs.intro")))
     for ind in ctx.indicators():
         survey = fw.survey_of(ind)
         total = ctx.all_by.get((ind.id, ctx.period))
@@ -311,6 +313,9 @@ def methodology_section(ctx: ReportContext) -> Section:
         if ind.proposal:
             items.append((ctx.t("reports.method.status_label"), ctx.t("reports.method.proposal")))
         section.blocks.append(Definition(f"def-{ind.id}", f"{ind.id}. {ind.title.get(ctx.lang)}", items))
+        sheet = pirs.sheet_block(ind, ctx.lang)
+        if sheet is not None:
+            section.blocks.append(sheet)
     return section
 
 
@@ -459,6 +464,7 @@ def build_content(
         coverage=cov[cov["level"].isin(["oblast", "all"]) & (cov["territory_code"].isin([*ctx.oblasts, ALL]))]
         .reset_index(drop=True),
         indicator_rows=[indicator_row(framework, framework.indicators[i]) for i in sorted(order, key=order.get)],
+        pirs_rows=pirs.rows(framework, sorted(order, key=order.get)),
         missing_notes=list(ctx.missing_notes), missing_texts=[k for k, v in story.items() if v is None],
         proposals=proposals,
     )

@@ -6,8 +6,10 @@ group under a heading row. Under an indicator disaggregated by sex or age, one r
 age group (values of all oblasts in scope combined, through the same public gate, so a withheld
 group reads '<11'). The notes column carries the deviation explanation the M&E lead wrote for the
 indicator × period; one is required when the result is below the amber threshold (status red),
-and a missing one is shown as pending and listed in `Report.missing_notes`. A value resting on an
-unverified parameter carries '‡' (result column `unverified`, when the engine provides it).
+and a missing one is shown as pending and listed in `Report.missing_notes`. An indicator that depends
+on a parameter not yet verified against the law's text carries '‡' after its title, whatever its data
+(a withheld or missing value too), and so does each value resting on one (result column `unverified`);
+the table's footnote names the parameters and says what the mark means.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from monitor import format as fmt
 from monitor.engine.targets import pct_of_target, target_for
 from monitor.framework.models import Indicator
+from monitor.framework.params import unverified_parameters
 from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell
 from monitor.reports.model import Cell, HeaderCell, Section, Table
 from monitor.reports.texts import inline
@@ -121,6 +124,7 @@ def iptt_section(ctx: ReportContext) -> Section:
     width = len(header)
     rows: list[list[Cell]] = []
     from_data = unverified = False
+    unverified_params: set[str] = set()
     ordered = sorted(ctx.indicators(), key=lambda i: (LEVEL_ORDER.get(str(i.level), 9), ctx.order[i.id]))
     level = None
     for ind in ordered:
@@ -131,7 +135,10 @@ def iptt_section(ctx: ReportContext) -> Section:
                         + [Cell("", status="group") for _ in range(width - 2)])
         baseline, marked = baseline_cell(ctx, ind)
         from_data = from_data or marked
-        row = [text_cell(ind.id, bold=True), text_cell(ind.title.get(ctx.lang)),
+        depends = unverified_parameters(ctx.framework, ind.id)
+        unverified_params |= depends
+        title = ind.title.get(ctx.lang) + (f" {UNVERIFIED_MARK}" if depends else "")
+        row = [text_cell(ind.id, bold=True), text_cell(title),
                text_cell(ctx.t(f"reports.unit.{ind.unit}")), text_cell(ctx.t(f"reports.direction.{ind.direction}")),
                baseline]
         for year in years:
@@ -152,7 +159,13 @@ def iptt_section(ctx: ReportContext) -> Section:
     note = ctx.t("reports.iptt_note")
     if from_data:
         note += " " + ctx.t("reports.baseline_from_data", period=ctx.periods[0] if ctx.periods else "")
-    if unverified:
+    if unverified_params:
+        parameters = ctx.framework.settings.parameters
+        labels = "; ".join(parameters[p].label.get(ctx.lang) for p in sorted(unverified_params))
+        note += " " + ctx.t("reports.iptt.unverified_row_note", mark=UNVERIFIED_MARK, params=labels)
+        if ctx.framework.settings.index_excludes_unverified and any(i.components for i in ordered):
+            note += " " + ctx.t("reports.iptt.unverified_index_note")
+    elif unverified:
         note += " " + ctx.t("reports.iptt.unverified_note", mark=UNVERIFIED_MARK)
     note += " " + ctx.t("reports.iptt.breakdown_note")
     widths = [1.0, 5.6, 1.5, 0.8, 1.7] + [1.5, 1.7, 1.0, 1.3] * len(years) + [1.5, 1.3, 4.2]

@@ -123,6 +123,7 @@ class Report:
     results_all: pd.DataFrame  # public results for all oblasts in scope combined
     coverage: pd.DataFrame
     indicator_rows: list[dict[str, Any]] = field(default_factory=list)  # definitions for open data
+    pirs_rows: list[dict[str, Any]] = field(default_factory=list)  # pirs.csv: indicator × PIRS field, uk and en
     charts_note: str = ""  # set when static charts could not be rendered
     missing_notes: list[tuple[str, str]] = field(default_factory=list)  # (indicator, period) needing an explanation
     missing_texts: list[str] = field(default_factory=list)  # narrative kinds not written for the round

@@ -92,6 +92,14 @@ INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
     "legal_basis_en": ("string", "Legal basis in English"),
     "definition_hash": ("string", "sha256 of the definition"),
 }
+PIRS_FIELDS: dict[str, tuple[str, str]] = {
+    "indicator": ("string", "Indicator id (indicators.csv)"),
+    "field": ("string", "PIRS field: definition, unit, rationale, disaggregation, data_source, collection_method, "
+              "frequency, responsible, baseline_rationale, target_rationale, limitations, last_review"),
+    "label_en": ("string", "The field's name as the report prints it in English"),
+    "text_uk": ("string", "The sheet's text in Ukrainian"),
+    "text_en": ("string", "The sheet's text in English"),
+}
 
 
 def _frame(data: pd.DataFrame, fields: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -131,10 +139,12 @@ def package(report: Report) -> tuple[dict[str, Any], dict[str, bytes]]:
     results = _frame(pd.concat([report.results, report.results_all], ignore_index=True), RESULT_FIELDS)
     coverage = _frame(report.coverage, COVERAGE_FIELDS)
     indicators = _frame(pd.DataFrame(report.indicator_rows, columns=list(INDICATOR_FIELDS)), INDICATOR_FIELDS)
+    sheets = _frame(pd.DataFrame(report.pirs_rows, columns=list(PIRS_FIELDS)), PIRS_FIELDS)
     files = {
         "results.csv": _csv(results),
         "coverage.csv": _csv(coverage),
         "indicators.csv": _csv(indicators),
+        "pirs.csv": _csv(sheets),
     }
     key = ["indicator", "level", "territory_code", "period", "dimension", "dimension_value"]
     foreign = [{"fields": "indicator", "reference": {"resource": "indicators", "fields": "id"}}]
@@ -144,6 +154,8 @@ def package(report: Report) -> tuple[dict[str, Any], dict[str, bytes]]:
         ("coverage", "coverage.csv", COVERAGE_FIELDS, ["survey", "level", "territory_code", "wave"], None,
          "Answers expected and received per survey instrument, oblast and wave"),
         ("indicators", "indicators.csv", INDICATOR_FIELDS, ["id"], None, "Indicator definitions (both languages)"),
+        ("pirs", "pirs.csv", PIRS_FIELDS, ["indicator", "field"], foreign,
+         "Performance Indicator Reference Sheet (USAID ADS 201) of each indicator, one row per field (both languages)"),
     ]
     prov = report.provenance
     descriptor: dict[str, Any] = {

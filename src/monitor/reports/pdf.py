@@ -208,7 +208,8 @@ class ReportPDF(FPDF):
         if self.will_page_break(22):
             self.add_page(orientation=self.cur_orientation)
         self.set_font(FONT, "B", 9)
-        self.multi_cell(0, 4.6, block.title, new_x="LMARGIN", new_y="NEXT")
+        # Left-aligned: justified (fpdf2's default) spaces a wrapped heading word by word.
+        self.multi_cell(0, 4.6, block.title, new_x="LMARGIN", new_y="NEXT", align="L")
         for label, value in block.items:
             self.set_font(FONT, "B", 7.8)
             self.write(3.8, f"{label}: ")
