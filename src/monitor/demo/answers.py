@@ -20,9 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from monitor.framework import expr
-from monitor.framework.models import Question, QuestionType, Survey
-from monitor.ingest.synth.story import (
+from monitor.demo.story import (
     CHERNIVTSI,
     KHARKIV,
     Count,
@@ -36,6 +34,8 @@ from monitor.ingest.synth.story import (
     Story,
     story_of,
 )
+from monitor.framework import expr
+from monitor.framework.models import Question, QuestionType, Survey
 
 LEVELS = ("oblast", "raion", "hromada")
 # Choices that exclude every other tick in a select_multiple ("none", "prefer not to say").
