@@ -23,7 +23,7 @@ Grammar
   ``not (a = b)``. Comparisons do not chain (``a < b < c`` is an error). ``==`` is accepted as ``=``.
   ``in`` lists hold literals only.
 * Functions: ``selected(q, 'x')``, ``count-selected(q)``, ``param('name')``, ``days(d1, d2)``,
-  ``working-days(d1, d2)``, ``if(c, a, b)``, ``coalesce(a, b, ...)``, ``is-empty(x)``,
+  ``working-days(d1, d2)``, ``request-status(...)``, ``step-status(...)``, ``if(c, a, b)``, ``coalesce(a, b, ...)``, ``is-empty(x)``,
   ``not-empty(x)``, ``min(a, b, ...)``, ``max(a, b, ...)``, ``round(x)`` / ``round(x, n)``,
   ``not(x)``. A name directly followed by ``(`` is a function call; unknown ones are syntax errors.
   ``not`` directly followed by ``(`` is the XPath function, so ``not(a) = b`` is ``(not a) = b``.
@@ -49,8 +49,15 @@ Evaluation semantics
   column is exact string equality of the whole answer (``'medical legal' = 'medical'`` is false).
 * ``days(d1, d2)`` is ``d2 - d1`` in calendar days (times of day ignored); ``working-days(d1, d2)``
   counts Monday-Friday days in ``[d1, d2)`` minus :attr:`Context.holidays` (``numpy.busday_count``;
-  negative when d2 < d1). Both take datetime columns or ISO text (time-zone offsets are dropped, the
+  negative when d2 < d1); with :attr:`Context.calendar` (the engine's Ukrainian calendar,
+  monitor.deadlines) it counts that calendar's working days in ``(d1, d2]`` instead (a term runs from the
+  day after d1; working Saturdays count). Both take datetime columns or ISO text (time-zone offsets are dropped, the
   wall-clock date is kept) and give floats with NaN where a date is missing or unparseable.
+* ``request-status(received, answered, as_of, urgent, notice, days, extended_days, urgent_hours)`` and
+  ``step-status(start, end, as_of, days)`` judge one legal term per row with monitor.deadlines: text
+  ``'on_time'``, ``'late'`` or ``'pending'`` (not ended and ``as_of`` not past the deadline), missing when
+  the start (or the deadline) is unknown. request-status counts working days (Law No. 2939-VI art. 20),
+  step-status calendar days (Procedure 417).
 * ``/`` and ``div`` are the same floating division (XPath ``div``, not integer division); division by
   zero gives missing. ``mod`` is the truncated remainder (sign of the dividend, ``numpy.fmod``).
 * ``if(c, a, b)`` takes ``b`` where ``c`` is false *or missing* (as in XLSForm). ``coalesce`` takes the
@@ -75,6 +82,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
+
+from monitor import deadlines
 
 __all__ = [
     "Arith",
@@ -213,6 +222,10 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "param": (1, 1),
     "days": (2, 2),
     "working-days": (2, 2),
+    # Legal terms judged by monitor.deadlines (one home, shared with the request tracker): text verdicts
+    # 'on_time' / 'late' / 'pending', missing where a term cannot be judged.
+    "request-status": (8, 8),
+    "step-status": (4, 4),
     "if": (3, 3),
     "coalesce": (2, None),
     "is-empty": (1, 1),
@@ -858,7 +871,10 @@ class Context:
     """What an expression needs besides the data."""
 
     params: dict[str, object] = field(default_factory=dict)  # param('x') values
-    holidays: list[str] | tuple[Any, ...] = ()  # ISO dates excluded by working-days()
+    holidays: list[str] | tuple[Any, ...] = ()  # ISO dates excluded by working-days() when no calendar
+    # monitor.deadlines.WorkCalendar: working days for working-days() and request-status() (the engine
+    # sets the Ukrainian calendar; without one working-days() counts Mon-Fri minus `holidays`)
+    calendar: Any = None
     # select_multiple columns; informational: selected()/count-selected() tokenise any column anyway
     multi: frozenset[str] = frozenset()
     current: str | None = None  # column that "." refers to
@@ -1284,6 +1300,18 @@ class _Evaluator:
             epoch = np.datetime64(0, "D")  # placeholder for missing dates; masked out below
             diff = (np.where(mask, epoch, b) - np.where(mask, epoch, a)).astype("float64")
             return self.wrap_num(np.where(mask, np.nan, diff))
+        if func == "working-days" and self.ctx.calendar is not None:
+            a, b = self.day_arrays(args)
+            return self.wrap_num(self.ctx.calendar.working_days(a, b))
+        if func == "request-status":
+            return self.request_status(args)
+        if func == "step-status":
+            start, end, as_of = (np.asarray(self.dates(self.compute(a))).astype("datetime64[D]") for a in args[:3])
+            days = np.broadcast_to(np.asarray(self.num(self.compute(args[3])), dtype="float64"), start.shape)
+            deadline = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+            known = ~np.isnat(start) & ~np.isnan(days)
+            deadline[known] = start[known] + days[known].astype("timedelta64[D]")
+            return self.wrap_text(deadlines.verdicts(end, as_of, deadline))
         if func == "working-days":
             a, b = self.day_arrays(args)
             mask = np.isnat(a) | np.isnat(b)
@@ -1347,6 +1375,28 @@ class _Evaluator:
             out[mask] = float(value) if numeric else value
         index = self.ctx.on.index
         return pd.Series(out, index=index, dtype="float64") if numeric else pd.Series(out, index=index, dtype="str")
+
+    def request_status(self, args: tuple[Node, ...]) -> pd.Series:
+        """request-status(received, answered, as_of, urgent, extension_notice, days, extended_days, urgent_hours)."""
+        if self.ctx.calendar is None:
+            raise ValueError("request-status() needs a working-day calendar (Context.calendar)")
+        received, answered, as_of = (np.asarray(self.dates(self.compute(a))).astype("datetime64[D]") for a in args[:3])
+        received = np.broadcast_to(received, (self.n,))
+        urgent, urgent_mask = self.boolean(self.compute(args[3]))
+        notice = np.broadcast_to(np.asarray(self.dates(self.compute(args[4]))).astype("datetime64[D]"), (self.n,))
+        terms = [np.asarray(self.num(self.compute(a)), dtype="float64") for a in args[5:]]
+        if any(t.ndim or np.isnan(t) for t in terms):
+            raise ValueError("request-status() takes its terms as numbers (param('...'))")
+        days, extended, hours = (int(t) for t in terms)
+        deadline = deadlines.request_deadlines(
+            received, notice, np.broadcast_to(np.asarray(urgent, bool) & ~np.asarray(urgent_mask, bool), (self.n,)),
+            calendar=self.ctx.calendar, terms=deadlines.RequestTerms(days, extended, hours),
+        )
+        return self.wrap_text(deadlines.verdicts(np.broadcast_to(answered, (self.n,)),
+                                                 np.broadcast_to(as_of, (self.n,)), deadline))
+
+    def wrap_text(self, values: np.ndarray) -> pd.Series:
+        return pd.Series(np.broadcast_to(values, (self.n,)), index=self.index, dtype="str")
 
     def holidays(self) -> np.ndarray:
         if self._holidays is None:
