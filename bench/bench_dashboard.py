@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_dashboard.py [--rows 1000000] [--runs 5]
 
-1. Databases: the synthetic demo (monitor.ingest.demo.run_demo, through the real import pipeline)
+1. Databases: the synthetic demo (monitor.demo.run.run_demo, through the real import pipeline)
    and a database of N responses made by bench/bench_engine.py's generator (the same file,
    bench/.data/engine-N-7.db, is reused when it is already there).
 2. For each database a real dashboard server (`streamlit run app.py`, headless) and the Debian
@@ -51,8 +51,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 def demo_db() -> Path:
     path = DATA / "dashboard-demo.db"
     if not path.exists():
+        from monitor.demo.run import run_demo
         from monitor.framework.loader import framework_or_raise
-        from monitor.ingest.demo import run_demo
         from monitor.store import db as store_db
 
         partial = path.with_suffix(".partial")

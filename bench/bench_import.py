@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import emit, header, interleaved, load, summary  # noqa: E402
 
+from monitor.demo.answers import reference_territories, synth_answers  # noqa: E402
+from monitor.demo.formats import kobo_csv_xml  # noqa: E402
 from monitor.framework.models import Framework, FrameworkSettings, Survey  # noqa: E402
 from monitor.ingest.pipeline import import_file  # noqa: E402
-from monitor.ingest.synth.answers import reference_territories, synth_answers  # noqa: E402
-from monitor.ingest.synth.formats import kobo_csv_xml  # noqa: E402
 from monitor.store.db import close, connect  # noqa: E402
 from monitor.store.territory import load_reference  # noqa: E402
 

@@ -147,7 +147,7 @@ def main() -> None:
         folder = Path(tmp)
         url = args.db
         if url is None:
-            from monitor.ingest.demo import run_demo
+            from monitor.demo.run import run_demo
 
             url = f"sqlite:///{folder}/demo.db"
             started = time.perf_counter()

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from monitor.demo.run import run_demo
     from monitor.framework.loader import framework_or_raise
-    from monitor.ingest.demo import run_demo
     from monitor.store import db as store_db
 
     folder = tmp_path_factory.mktemp("dashboard-demo")

@@ -202,8 +202,8 @@ def framework_factory() -> Callable[..., Framework]:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The synthetic demo in its own SQLite file, built once for the engine's CLI and code tests."""
+    from monitor.demo.run import run_demo
     from monitor.framework.loader import framework_or_raise
-    from monitor.ingest.demo import run_demo
     from monitor.store import db as store_db
 
     root = Path(__file__).resolve().parents[2]

@@ -26,11 +26,11 @@ GOLDEN_COLUMNS = [
 @pytest.fixture(scope="module")
 def demo_engine(tmp_path_factory):  # type: ignore[no-untyped-def]
     try:
-        from monitor.ingest.demo import run_demo
+        from monitor.demo.run import run_demo
     except ImportError:
         if os.environ.get("CI"):
             raise
-        pytest.skip("the demo generator (monitor.ingest.demo) is not in this tree yet")
+        pytest.skip("the demo generator (monitor.demo.run) is not in this tree yet")
     from monitor.framework.loader import framework_or_raise
     from monitor.store import db as store_db
 

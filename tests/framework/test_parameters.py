@@ -141,7 +141,7 @@ def test_shipped_417_deadlines_have_validity_and_stay_unverified() -> None:
             (None, date(2021, 5, 31)), (date(2021, 6, 1), None)
         ]
     flagged = {k for k, v in unverified_indicators(framework).items() if v}
-    assert {"S01", "S02", "R01"} <= flagged  # R01: working-days() counts on the unverified holiday list
+    assert {"S01", "S02", "R01"} <= flagged  # R01: request-status() counts on the calendar's unverified martial-law rule
     assert "OI" not in flagged  # the index leaves unverified components out (index_excludes_unverified)
 
 

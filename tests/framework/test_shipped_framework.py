@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel
 
 from monitor import expr
+from monitor.engine.compute import working_calendar
 from monitor.framework.loader import load_framework
 from monitor.framework.models import (
     Framework,
@@ -269,15 +270,12 @@ def test_parameters(framework: Framework, name: str, value: int, verified: bool)
         assert "417-2012" in parameter.source or "domain.md" in parameter.source
 
 
-def test_public_holidays_are_iso_dates_in_the_waves(framework: Framework) -> None:
-    for name in ("public_holidays", "public_holidays_martial_law"):
-        days = framework.settings.parameters[name].value
-        assert isinstance(days, list) and days == sorted(set(days))
-        assert {d[:4] for d in days} <= set(framework.settings.waves)
-        assert all(pd.Timestamp(d).strftime("%Y-%m-%d") == d for d in days)
-    # Under martial law no 2022 holiday after 24.02.2022 is a day off.
-    martial = framework.settings.parameters["public_holidays_martial_law"].value
-    assert all(d < "2022-02-24" for d in martial)
+def test_the_calendar_rule_is_one_dated_unverified_parameter(framework: Framework) -> None:
+    """Working days come from the `holidays` package (monitor.deadlines); the framework holds only the
+    martial-law rule, a date, unverified (a secondary source), and no hand-kept holiday list."""
+    rule = framework.settings.parameters["martial_law_holidays_suspended_from"]
+    assert rule.value == "2022-02-24" and rule.verified is False and "2136-IX" in rule.source
+    assert not {"public_holidays", "public_holidays_martial_law"} & set(framework.settings.parameters)
 
 
 # ----------------------------------------------------------------------------- instruments
@@ -325,7 +323,7 @@ def test_ukrainian_texts_are_ukrainian(framework: Framework) -> None:
 
 def _evaluate(framework: Framework, text: str, rows: list[dict]) -> list[bool]:
     params = framework.param_values()
-    ctx = expr.Bindings(params=params, holidays=tuple(params["public_holidays"]))
+    ctx = expr.Bindings(params=params, calendar=working_calendar(params))
     return expr.truthy(expr.evaluate(expr.parse(text), pd.DataFrame(rows), ctx)).tolist()
 
 
@@ -344,26 +342,26 @@ def test_s01_numerator(framework: Framework, row: dict, on_time: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sent", "answered", "notice", "notice_date", "on_time"),
+    ("received", "answered", "checked", "notice_date", "in_numerator", "in_denominator"),
     [
-        # Fri 20.08.2021 -> Fri 27.08.2021: 4 working days (24.08 is Independence Day)
-        ("2021-08-20", "2021-08-27", "no", None, True),
-        ("2021-08-02", "2021-08-10", "no", None, False),  # 6 working days
-        ("2021-09-01", "2021-09-24", "yes", "2021-09-03", True),  # extension noticed in time, answered in 17
-        ("2021-09-01", "2021-09-24", "yes", "2021-09-15", False),  # extension notice too late
-        ("2021-09-01", None, "no", None, False),  # never answered
+        # Fri 20.08.2021 -> Fri 27.08.2021: 3 working days after receipt (23.08 moved, 24.08 Independence Day)
+        ("2021-08-20", "2021-08-27", None, None, True, True),
+        ("2021-08-02", "2021-08-10", None, None, False, True),  # 6 working days
+        ("2021-09-01", "2021-09-24", None, "2021-09-03", True, True),  # extension noticed in time, answered in 17
+        ("2021-09-01", "2021-09-24", None, "2021-09-15", False, True),  # extension notice too late
+        ("2021-09-01", None, "2021-12-23", None, False, True),  # never answered: late once the term is over
+        ("2021-09-01", None, "2021-09-06", None, False, False),  # unanswered, still inside the term: pending
     ],
 )
-def test_r01_numerator(
-    framework: Framework, sent: str, answered: str | None, notice: str, notice_date: str | None, on_time: bool
+def test_r01_counts_from_receipt(
+    framework: Framework, received: str, answered: str | None, checked: str | None, notice_date: str | None,
+    in_numerator: bool, in_denominator: bool,
 ) -> None:
-    row = {
-        "date_sent": sent,
-        "date_answered": answered,
-        "extension_notice": notice,
-        "extension_date": notice_date,
-    }
-    assert _evaluate(framework, framework.indicators["R01"].numerator, [row]) == [on_time]
+    row = {"date_received": received, "date_answered": answered, "checked_on": checked, "urgent": "no",
+           "extension_notice": "yes" if notice_date else "no", "extension_date": notice_date}
+    r01 = framework.indicators["R01"]
+    assert _evaluate(framework, r01.numerator, [row]) == [in_numerator]
+    assert _evaluate(framework, r01.denominator, [row]) == [in_denominator]
 
 
 @pytest.mark.parametrize(

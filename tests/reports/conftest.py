@@ -40,7 +40,7 @@ def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from monitor.ingest.demo import run_demo
+    from monitor.demo.run import run_demo
 
     folder = tmp_path_factory.mktemp("demo")
     url = f"sqlite:///{folder}/demo.db"

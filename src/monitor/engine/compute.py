@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +33,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
-from monitor import expr
+from monitor import deadlines, expr
 from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
@@ -41,7 +42,7 @@ from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
-from monitor.framework.params import unverified_parameters
+from monitor.framework.params import CALENDAR_PARAM, unverified_parameters
 from monitor.i18n import t
 
 LEVELS: tuple[str, ...] = ("oblast", "raion", "hromada", "all")
@@ -319,7 +320,8 @@ def context_key(ctx: expr.Bindings) -> tuple[Any, ...]:
     """What an evaluation depends on besides the frame and the expressions (hashable)."""
     params = orjson.dumps(ctx.params, option=orjson.OPT_SORT_KEYS, default=str)
     dated = orjson.dumps(ctx.dated, option=orjson.OPT_SORT_KEYS, default=str)
-    return (params, tuple(ctx.holidays), frozenset(ctx.multi), ctx.current, dated)
+    calendar = ctx.calendar.key if ctx.calendar is not None else None
+    return (params, tuple(ctx.holidays), frozenset(ctx.multi), ctx.current, dated, calendar)
 
 
 def memo_row_values(
@@ -440,7 +442,17 @@ def _context(framework: Framework, surveys: Iterable[Survey]) -> expr.Bindings:
         q.name for s in surveys for q in s.all_questions() if q.type == QuestionType.select_multiple
     )
     return expr.Bindings(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi,
-                        dated=framework.dated_params())
+                        dated=framework.dated_params(), calendar=working_calendar(params))
+
+
+def working_calendar(params: dict[str, object]) -> deadlines.WorkCalendar | None:
+    """The Ukrainian working-day calendar with the framework's martial-law rule; None for a framework that
+    declares neither the rule nor a holiday list of its own (working-days() then counts Mon-Fri)."""
+    rule = params.get(CALENDAR_PARAM)
+    if rule is None:
+        return None if "public_holidays" in params else deadlines.ukrainian_calendar()
+    text = str(rule).strip().lower()
+    return deadlines.ukrainian_calendar(None if text in ("", "none") else date.fromisoformat(text[:10]))
 
 
 def _referenced(indicators: Iterable[Indicator]) -> set[str]:
@@ -538,6 +550,37 @@ def empty_results() -> pd.DataFrame:
     )
 
 
+GroupKey = tuple[str, str | None, str | None]
+
+
+def indicator_groups(framework: Framework, indicator_ids: Iterable[str]) -> dict[GroupKey, list[Indicator]]:
+    """Indicators by what they read: (survey, repeat, period_date). One frame read per (survey, repeat);
+    indicators that date their rows by a step of their own get that frame with their own periods."""
+    groups: dict[GroupKey, list[Indicator]] = {}
+    for indicator_id in indicator_ids:
+        indicator = framework.indicators[indicator_id]
+        if indicator.type == "index" or indicator.survey not in framework.surveys:
+            continue
+        groups.setdefault((indicator.survey, indicator.repeat, indicator.period_date), []).append(indicator)
+    return groups
+
+
+def own_periods(frame: pd.DataFrame, memo: dict[Any, Any], period_date: str | None,
+                ctx: expr.Bindings) -> tuple[pd.DataFrame, dict[Any, Any]]:
+    """The frame with `period_date` taken from the indicator's expression where it gives a date (the
+    period of a case is the date of the step it measures), else the answer's date; a fresh memo, since
+    periods and the rows' parameter dates differ from the shared frame's."""
+    if not period_date or frame.empty:
+        return frame, memo
+    own = pd.to_datetime(expr.evaluate(_parse(period_date), frame, ctx), errors="coerce")
+    if getattr(own.dt, "tz", None) is not None:
+        own = own.dt.tz_localize(None)
+    shared = pd.to_datetime(frame["period_date"], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    dated = frame.copy(deep=False)
+    dated["period_date"] = own.where(own.notna(), shared).to_numpy()
+    return dated, {}
+
+
 def _frames_ahead(
     source: ResponseSource, todo: list[tuple[Survey, str | None, list[Indicator]]]
 ) -> Iterator[tuple[pd.DataFrame, dict[Any, Any]]]:
@@ -582,25 +625,21 @@ def compute(
     waves = framework.settings.waves
     granularity: Granularity = period  # type: ignore[assignment]
 
-    groups: dict[tuple[str, str | None], list[Indicator]] = {}
-    for indicator_id in needed:
-        indicator = framework.indicators[indicator_id]
-        if indicator.type == "index" or indicator.survey not in framework.surveys:
-            continue
-        groups.setdefault((indicator.survey, indicator.repeat), []).append(indicator)
-    ctx = _context(framework, [framework.surveys[s] for s, _ in groups])
+    groups = indicator_groups(framework, needed)
+    ctx = _context(framework, [framework.surveys[s] for s, _, _ in groups])
     ctx_key = context_key(ctx)
 
     parts: list[pd.DataFrame] = []
     todo = [
         (framework.surveys[survey_id], repeat, members)
-        for (survey_id, repeat), members in groups.items()
+        for (survey_id, repeat, _), members in groups.items()
         # survivors are published per oblast at most (docs/domain/data-protection.md)
         if not (framework.surveys[survey_id].respondent == SURVIVOR and level in ("raion", "hromada"))
     ]
     for (survey, _repeat, members), (frame, memo) in zip(todo, _frames_ahead(source, todo), strict=True):
         if frame.empty:
             continue
+        frame, memo = own_periods(frame, memo, members[0].period_date, ctx)
         _add_builtins(frame, territories, _referenced(members), memo)
         prepared = prepare(frame, level, granularity, waves, oblasts, memo)
         if prepared.ncells == 0:

@@ -35,7 +35,9 @@ from monitor.engine.compute import (
     _parse,
     _referenced,
     context_key,
+    indicator_groups,
     memo_row_values,
+    own_periods,
 )
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.periods import period_keys
@@ -146,16 +148,6 @@ def _selection_key(column: pd.Series) -> pd.Series:
     return pd.Series(canonical[codes], index=column.index)
 
 
-def _groups(framework: Framework, indicator_ids: list[str]) -> dict[tuple[str, str | None], list[Indicator]]:
-    groups: dict[tuple[str, str | None], list[Indicator]] = {}
-    for indicator_id in indicator_ids:
-        indicator = framework.indicators[indicator_id]
-        if indicator.type == "index" or indicator.survey not in framework.surveys:
-            continue
-        groups.setdefault((indicator.survey, indicator.repeat), []).append(indicator)
-    return groups
-
-
 def contributions(
     engine: Engine | ResponseSource, framework: Framework, indicator_ids: list[str] | None = None
 ) -> Iterator[Contributions]:
@@ -163,14 +155,15 @@ def contributions(
     source = source_of(engine)
     territories = source.territories()
     wanted = list(framework.indicators) if indicator_ids is None else indicator_ids
-    groups = _groups(framework, wanted)
-    ctx = _context(framework, [framework.surveys[s] for s, _ in groups])
+    groups = indicator_groups(framework, wanted)
+    ctx = _context(framework, [framework.surveys[s] for s, _, _ in groups])
     ctx_key = context_key(ctx)
-    for (survey_id, repeat), members in groups.items():
+    for (survey_id, repeat, period_date), members in groups.items():
         survey = framework.surveys[survey_id]
         frame, memo = load_frame_memo(source, survey, repeat)
         if frame.empty:
             continue
+        frame, memo = own_periods(frame, memo, period_date, ctx)
         _add_builtins(frame, territories, _referenced(members), memo)
         keys: dict[str, object] = {}
         for column in TERRITORY_KEYS:

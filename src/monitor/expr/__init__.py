@@ -28,7 +28,7 @@ Grammar
   ``not (a = b)``. Comparisons do not chain (``a < b < c`` is an error). ``==`` is accepted as ``=``.
   ``in`` lists hold literals only.
 * Functions: ``selected(q, 'x')``, ``count-selected(q)``, ``param('name')``, ``days(d1, d2)``,
-  ``working-days(d1, d2)``, ``if(c, a, b)``, ``coalesce(a, b, ...)``, ``is-empty(x)``,
+  ``working-days(d1, d2)``, ``request-status(...)``, ``step-status(...)``, ``if(c, a, b)``, ``coalesce(a, b, ...)``, ``is-empty(x)``,
   ``not-empty(x)``, ``min(a, b, ...)``, ``max(a, b, ...)``, ``round(x)`` / ``round(x, n)``,
   ``not(x)``. A name directly followed by ``(`` is a function call; unknown ones are syntax errors.
   ``not`` directly followed by ``(`` is the XPath function, so ``not(a) = b`` is ``(not a) = b``.
@@ -54,8 +54,15 @@ Evaluation semantics
   column is exact string equality of the whole answer (``'medical legal' = 'medical'`` is false).
 * ``days(d1, d2)`` is ``d2 - d1`` in calendar days (times of day ignored); ``working-days(d1, d2)``
   counts Monday-Friday days in ``[d1, d2)`` minus :attr:`Bindings.holidays` (``numpy.busday_count``;
-  negative when d2 < d1). Both take datetime columns or ISO text (time-zone offsets are dropped, the
-  wall-clock date is kept) and give floats with NaN where a date is missing or unparseable.
+  negative when d2 < d1); with :attr:`Bindings.calendar` (the engine's Ukrainian calendar,
+  monitor.deadlines) it counts that calendar's working days in ``(d1, d2]`` instead (a term runs from the
+  day after d1; working Saturdays count). Both take datetime columns or ISO text (time-zone offsets are
+  dropped, the wall-clock date is kept) and give floats with NaN where a date is missing or unparseable.
+* ``request-status(received, answered, as_of, urgent, notice, days, extended_days, urgent_hours)`` and
+  ``step-status(start, end, as_of, days)`` judge one legal term per row with monitor.deadlines: text
+  ``'on_time'``, ``'late'`` or ``'pending'`` (not ended and ``as_of`` not past the deadline), missing when
+  the start (or the deadline) is unknown. request-status counts working days (Law No. 2939-VI art. 20),
+  step-status calendar days (Procedure 417).
 * ``/`` and ``div`` are the same floating division (XPath ``div``, not integer division); division by
   zero gives missing. ``mod`` is the truncated remainder (sign of the dividend, ``numpy.fmod``).
 * ``if(c, a, b)`` takes ``b`` where ``c`` is false *or missing* (as in XLSForm). ``coalesce`` takes the

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from monitor import deadlines
 from monitor.expr.nodes import (
     Arith,
     Boolean,
@@ -55,7 +56,10 @@ class Bindings:
     columns."""
 
     params: dict[str, object] = field(default_factory=dict)  # param('x') values
-    holidays: list[str] | tuple[Any, ...] = ()  # ISO dates excluded by working-days()
+    holidays: list[str] | tuple[Any, ...] = ()  # ISO dates excluded by working-days() when no calendar
+    # monitor.deadlines.WorkCalendar: working days for working-days() and request-status() (the engine
+    # sets the Ukrainian calendar; without one working-days() counts Mon-Fri minus `holidays`)
+    calendar: Any = None
     # select_multiple columns; informational: selected()/count-selected() tokenise any column anyway
     multi: frozenset[str] = frozenset()
     current: str | None = None  # column that "." refers to
@@ -481,6 +485,18 @@ class _Evaluator:
             epoch = np.datetime64(0, "D")  # placeholder for missing dates; masked out below
             diff = (np.where(mask, epoch, b) - np.where(mask, epoch, a)).astype("float64")
             return self.wrap_num(np.where(mask, np.nan, diff))
+        if func == "working-days" and self.ctx.calendar is not None:
+            a, b = self.day_arrays(args)
+            return self.wrap_num(self.ctx.calendar.working_days(a, b))
+        if func == "request-status":
+            return self.request_status(args)
+        if func == "step-status":
+            start, end, as_of = (np.asarray(self.dates(self.compute(a))).astype("datetime64[D]") for a in args[:3])
+            days = np.broadcast_to(np.asarray(self.num(self.compute(args[3])), dtype="float64"), start.shape)
+            deadline = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+            known = ~np.isnat(start) & ~np.isnan(days)
+            deadline[known] = start[known] + days[known].astype("timedelta64[D]")
+            return self.wrap_text(deadlines.verdicts(end, as_of, deadline))
         if func == "working-days":
             a, b = self.day_arrays(args)
             mask = np.isnat(a) | np.isnat(b)
@@ -544,6 +560,28 @@ class _Evaluator:
             out[mask] = float(value) if numeric else value
         index = self.ctx.on.index
         return pd.Series(out, index=index, dtype="float64") if numeric else pd.Series(out, index=index, dtype="str")
+
+    def request_status(self, args: tuple[Node, ...]) -> pd.Series:
+        """request-status(received, answered, as_of, urgent, extension_notice, days, extended_days, urgent_hours)."""
+        if self.ctx.calendar is None:
+            raise ValueError("request-status() needs a working-day calendar (Bindings.calendar)")
+        received, answered, as_of = (np.asarray(self.dates(self.compute(a))).astype("datetime64[D]") for a in args[:3])
+        received = np.broadcast_to(received, (self.n,))
+        urgent, urgent_mask = self.boolean(self.compute(args[3]))
+        notice = np.broadcast_to(np.asarray(self.dates(self.compute(args[4]))).astype("datetime64[D]"), (self.n,))
+        terms = [np.asarray(self.num(self.compute(a)), dtype="float64") for a in args[5:]]
+        if any(t.ndim or np.isnan(t) for t in terms):
+            raise ValueError("request-status() takes its terms as numbers (param('...'))")
+        days, extended, hours = (int(t) for t in terms)
+        deadline = deadlines.request_deadlines(
+            received, notice, np.broadcast_to(np.asarray(urgent, bool) & ~np.asarray(urgent_mask, bool), (self.n,)),
+            calendar=self.ctx.calendar, terms=deadlines.RequestTerms(days, extended, hours),
+        )
+        return self.wrap_text(deadlines.verdicts(np.broadcast_to(answered, (self.n,)),
+                                                 np.broadcast_to(as_of, (self.n,)), deadline))
+
+    def wrap_text(self, values: np.ndarray) -> pd.Series:
+        return pd.Series(np.broadcast_to(values, (self.n,)), index=self.index, dtype="str")
 
     def holidays(self) -> np.ndarray:
         if self._holidays is None:

@@ -109,6 +109,10 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "param": (1, 1),
     "days": (2, 2),
     "working-days": (2, 2),
+    # Legal terms judged by monitor.deadlines (one home, shared with the request tracker): text verdicts
+    # 'on_time' / 'late' / 'pending', missing where a term cannot be judged.
+    "request-status": (8, 8),
+    "step-status": (4, 4),
     "if": (3, 3),
     "coalesce": (2, None),
     "is-empty": (1, 1),

@@ -122,8 +122,8 @@ class XPath:
             case "days":
                 # Dates are midnights; rounding absorbs the hour a daylight-saving change adds or removes.
                 return f"round(decimal-date-time({args[1]}) - decimal-date-time({args[0]}), 0)"
-            case "working-days":
-                raise Untranslatable("working-days() has no XPath equivalent")
+            case "working-days" | "request-status" | "step-status":
+                raise Untranslatable(f"{node.func}() has no XPath equivalent")
             case "is-empty":
                 return f"{args[0]} = ''"
             case "not-empty":

@@ -18,7 +18,7 @@ from monitor.framework.models import (
     Survey,
     TerritoryLevel,
 )
-from monitor.framework.params import HOLIDAYS_PARAM
+from monitor.framework.params import CALENDAR_FUNCTIONS, HOLIDAYS_PARAM
 from monitor.framework.yamlsrc import YamlDoc
 
 BUILTIN_FIELDS = {"_population", "_wave", "_oblast", "_raion", "_hromada", "_hromada_type"}
@@ -394,10 +394,10 @@ def check_indicator(
                              param=ref.param, source=parameter.source))
     calendar = declared.get(HOLIDAYS_PARAM)
     texts = [t for t in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value) if t]
-    if calendar is not None and not calendar.verified and any("working-days" in t for t in texts):
-        # working-days() counts against the holiday calendar: its results depend on that parameter too.
+    if calendar is not None and not calendar.verified and any(f in t for t in texts for f in CALENDAR_FUNCTIONS):
+        # working-days() / request-status() count against the calendar: their results depend on its rule too.
         field = next(f for f in ("filter", "numerator", "denominator", "value")
-                     if "working-days" in (getattr(indicator, f) or ""))
+                     if any(name in (getattr(indicator, f) or "") for name in CALENDAR_FUNCTIONS))
         out.append(issue("unverified-parameter", path=doc.path, line=doc.line((field,)), owner=f"Indicator '{ident}'",
                          param=HOLIDAYS_PARAM, source=calendar.source))
     if settings is None or settings.pirs_required:

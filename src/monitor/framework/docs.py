@@ -79,8 +79,19 @@ FUNCTION_DOCS: dict[str, tuple[str, str, str]] = {
     "param": ("param('name')", "The value of a parameter declared in framework.yaml (e.g. a legal deadline)",
               "Значення параметра з framework.yaml (наприклад, строку з нормативного акта)"),
     "days": ("days(d1, d2)", "Calendar days from date `d1` to date `d2`", "Календарні дні від дати `d1` до дати `d2`"),
-    "working-days": ("working-days(d1, d2)", "Working days (Mon-Fri, minus holidays) from `d1` to `d2`; "
-                     "not expressible in XLSForm", "Робочі дні (пн-пт, без свят) від `d1` до `d2`; у XLSForm не переноситься"),
+    "working-days": ("working-days(d1, d2)", "Working days after `d1` up to `d2` on the Ukrainian calendar (holidays, "
+                     "moved days off and working Saturdays; the martial-law rule of monitor.deadlines); not expressible "
+                     "in XLSForm", "Робочі дні після `d1` до `d2` за календарем України (свята, перенесені вихідні, "
+                     "робочі суботи; правило воєнного стану); у XLSForm не переноситься"),
+    "request-status": ("request-status(received, answered, as_of, urgent, notice, days, extended, hours)",
+                       "'on_time', 'late' or 'pending' for a public-information request (Law No. 2939-VI art. 20): "
+                       "`days` working days after receipt, `extended` with an extension notice given within them, "
+                       "`hours` when urgent; pending while unanswered and `as_of` is not past the deadline",
+                       "'on_time', 'late' або 'pending' для запиту на інформацію (ст. 20 Закону № 2939-VI): робочі "
+                       "дні від отримання, продовження за повідомленням, 48 годин для термінових; 'pending' — ще в строку"),
+    "step-status": ("step-status(start, end, as_of, days)",
+                    "'on_time', 'late' or 'pending' for a step with a deadline of `days` calendar days after `start`",
+                    "'on_time', 'late' або 'pending' для етапу зі строком `days` календарних днів від `start`"),
     "if": ("if(c, a, b)", "`a` where `c` is true, else `b` (also when `c` is unknown)",
            "`a`, якщо `c` істинне, інакше `b` (також коли `c` невідоме)"),
     "coalesce": ("coalesce(a, b, ...)", "The first argument that is not empty", "Перший непорожній аргумент"),

@@ -321,6 +321,13 @@ class Indicator(Strict):
             "validity dates takes the value in force on it. Default: the answer's date"
         ),
     )
+    period_date: str | None = Field(
+        default=None,
+        description=(
+            "Expression: the date that puts a row in a period, e.g. decision_date for a decision step (the "
+            "period of a case is the date of the step it measures); where it is empty, the answer's date"
+        ),
+    )
     param_refs: dict[str, ParamRef] = Field(
         default_factory=dict,
         description="Filled by the loader (not written in YAML): where a target or threshold came from a parameter",

@@ -17,8 +17,11 @@ from typing import Any
 from monitor import expr
 from monitor.framework.models import Framework, FrameworkSettings, Indicator, ParamRef, Thresholds
 
-# working-days() counts against the holiday calendar, which is this parameter (engine.compute._context).
-HOLIDAYS_PARAM = "public_holidays"
+# working-days() and request-status() count against the working-day calendar (monitor.deadlines), whose one
+# framework decision is this parameter, the martial-law rule (engine.compute._context): they depend on it.
+CALENDAR_PARAM = "martial_law_holidays_suspended_from"
+CALENDAR_FUNCTIONS = frozenset({"working-days", "request-status"})
+HOLIDAYS_PARAM = CALENDAR_PARAM  # the former name (a list of holidays in framework.yaml)
 
 _YEAR = re.compile(r"^(\d{4})$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")
@@ -111,17 +114,17 @@ def thresholds_on(indicator: Indicator, settings: FrameworkSettings, period: str
 
 def _expressions(indicator: Indicator) -> list[str]:
     return [t for t in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value,
-                        indicator.parameter_date) if t]
+                        indicator.parameter_date, indicator.period_date) if t]
 
 
 def parameters_of(indicator: Indicator) -> set[str]:
-    """Parameters an indicator's own definition uses: param() in its expressions, working-days()'s
-    holiday calendar, and parameters its targets or thresholds are taken from."""
+    """Parameters an indicator's own definition uses: param() in its expressions, the working-day
+    calendar's rule (working-days(), request-status()), and parameters its targets or thresholds are taken from."""
     names: set[str] = set()
     for text in _expressions(indicator):
         node = expr.parse(text)
         names |= expr.params(node)
-        if any(isinstance(n, expr.Call) and n.func == "working-days" for n in expr.walk(node)):
+        if any(isinstance(n, expr.Call) and n.func in CALENDAR_FUNCTIONS for n in expr.walk(node)):
             names.add(HOLIDAYS_PARAM)
     names |= {ref.param for ref in param_refs(indicator).values()}
     names |= {ref.param for ref in indicator.param_refs.values()}

@@ -18,14 +18,14 @@ from sources_kit import ASSET, FORM, PROJECT, Stand, fast_limits
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from monitor.demo import reference_territories, synth_answers
+from monitor.demo.formats import _kobo_id, _kobo_version, kobo_xlsx_labels, odk_zip
 from monitor.framework.loader import framework_or_raise
 from monitor.framework.models import Framework, Question, QuestionType, Survey
 from monitor.ingest.pipeline import import_file
 from monitor.ingest.sources.config import SourceSpec
 from monitor.ingest.sources.registry import add_source
 from monitor.ingest.sources.sync import sync_source
-from monitor.ingest.synth import reference_territories, synth_answers
-from monitor.ingest.synth.formats import _kobo_id, _kobo_version, kobo_xlsx_labels, odk_zip
 from monitor.store.db import close, connect
 from monitor.store.models import Response
 

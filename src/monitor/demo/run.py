@@ -23,12 +23,11 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from monitor.demo.answers import reference_territories, synth_survey
+from monitor.demo.formats import WRITERS, write
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Survey
-from monitor.ingest.pipeline import import_file
-from monitor.ingest.report import ImportReport
-from monitor.ingest.synth.answers import reference_territories, synth_survey
-from monitor.ingest.synth.formats import WRITERS, write
+from monitor.ingest import ImportReport, import_file
 from monitor.store.models import ImportBatch, Response
 from monitor.store.territory import load_reference
 
@@ -40,7 +39,7 @@ DEMO_USER = "demo"
 class DemoFile:
     survey: str
     wave_index: int  # 0 = the first wave of the framework (baseline)
-    fmt: str  # a key of synth.formats.WRITERS
+    fmt: str  # a key of formats.WRITERS
     options: tuple[tuple[str, str], ...] = ()
     label: str = ""  # file-name tag; defaults to fmt
 

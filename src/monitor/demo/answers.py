@@ -20,9 +20,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from monitor.framework import expr
-from monitor.framework.models import Question, QuestionType, Survey
-from monitor.ingest.synth.story import (
+from monitor import deadlines, expr
+from monitor.demo.story import (
     CHERNIVTSI,
     KHARKIV,
     Count,
@@ -36,6 +35,7 @@ from monitor.ingest.synth.story import (
     Story,
     story_of,
 )
+from monitor.framework.models import Question, QuestionType, Survey
 
 LEVELS = ("oblast", "raion", "hromada")
 # Choices that exclude every other tick in a select_multiple ("none", "prefer not to say").
@@ -405,7 +405,7 @@ def _apply_relevance(frame: pd.DataFrame, questions: list[Question]) -> None:
     for question in questions:
         if question.relevant and question.name in frame:
             try:
-                shown = expr.truthy(expr.evaluate(question.relevant, frame, expr.Context(multi=multi)))
+                shown = expr.truthy(expr.evaluate(question.relevant, frame, expr.Bindings(multi=multi)))
             except (KeyError, TypeError, expr.ExprSyntaxError):
                 continue  # a condition on something we did not generate: leave the answers
             frame[question.name] = frame[question.name].astype(object).where(shown.to_numpy(), None)
@@ -555,23 +555,52 @@ def _fix_survivors(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _
 
 
 def _fix_requests(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:
+    """The log as it stood on `checked_on`: receipt by channel, answers counted in working days from receipt
+    (monitor.deadlines, the calendar R01 judges by), answers not yet in by that day left open."""
     rng, n = ctx.rng, len(frame)
     if "date_sent" not in frame:
         return
-    sent = pd.to_datetime(frame["date_sent"]).to_numpy()
+    calendar = deadlines.ukrainian_calendar()
+    sent = pd.to_datetime(frame["date_sent"]).to_numpy().astype("datetime64[D]")
+    channel = frame["channel"].to_numpy(object) if "channel" in frame else np.full(n, "email", dtype=object)
+    by_post = channel == "post"
+    received = np.where(by_post, sent + rng.integers(2, 7, n).astype("timedelta64[D]"), sent)
+    unknown = by_post & (rng.random(n) < 0.2)  # no delivery notice and no registration date in the reply
+    basis = np.where(by_post, np.where(rng.random(n) < 0.5, "delivery_notice", "registration_in_reply"),
+                     np.where(channel == "in_person", "in_person", "same_day_electronic")).astype(object)
     spec = ctx.story.questions.get("days_to_answer")
     days = _duration(spec if isinstance(spec, Duration) else Duration(4), ctx.oblasts, ctx.wave_index, rng)
-    answered = np.busday_offset(sent.astype("datetime64[D]"), days + 1, roll="forward").astype("datetime64[ns]")
+    answered = calendar.add_working_days(received, np.maximum(days, 1))
+    checked = np.datetime64(f"{ctx.year}-12-23")
     none = (frame["completeness"] == "none").to_numpy() if "completeness" in frame else np.zeros(n, bool)
-    frame["date_answered"] = np.where(none, np.datetime64("NaT"), answered) if "date_answered" in frame else None
+    open_ = none | (answered > checked)
+    if "completeness" in frame:
+        frame["completeness"] = np.where(open_, "none", frame["completeness"].to_numpy(object))
+    nat = np.datetime64("NaT")
+    _set(frame, "date_received", np.where(unknown, nat, received).astype("datetime64[ns]"))
+    _set(frame, "receipt_basis", np.where(unknown, None, basis))
+    _set(frame, "checked_on", np.full(n, checked).astype("datetime64[ns]"))
+    if "date_answered" in frame:
+        frame["date_answered"] = np.where(open_, nat, answered).astype("datetime64[ns]")
     if "extension_date" in frame and "extension_notice" in frame:
         notice = (frame["extension_notice"] == "yes").to_numpy()
-        frame["extension_date"] = np.where(notice, sent + np.timedelta64(4, "D"), np.datetime64("NaT"))
-    if "refusal_grounds" in frame and "completeness" in frame:
-        refused = frame["completeness"].isin(["partial", "refusal"]).to_numpy()
+        in_time = calendar.add_working_days(received, np.where(rng.random(n) < 0.8, 3, 7))
+        frame["extension_date"] = np.where(notice, in_time, nat).astype("datetime64[ns]")
+    refused = frame["completeness"].isin(["partial", "refusal"]).to_numpy() if "completeness" in frame else np.zeros(n, bool)
+    if "refusal_grounds" in frame:
         grounds = np.array(["Інформація з обмеженим доступом", "Розпорядник не володіє інформацією",
                             "Персональні дані"], dtype=object)[rng.integers(0, 3, n)]
         frame["refusal_grounds"] = np.where(refused, grounds, None)
+    if "refusal_ground" in frame:
+        frame["refusal_ground"] = np.where(refused, frame["refusal_ground"].to_numpy(object), None)
+    if "appeal" in frame:
+        # Only an unsatisfying answer is appealed: a refusal, a partial or no answer.
+        appealed = (refused | open_) & (rng.random(n) < 0.3)
+        kinds = np.array(["complaint", "ombudsman", "court"], dtype=object)[rng.integers(0, 3, n)]
+        frame["appeal"] = np.where(appealed, kinds, "none").astype(object)
+        start = np.where(np.isnat(answered) | open_, received, answered)
+        when = np.minimum(start + rng.integers(1, 15, n).astype("timedelta64[D]"), checked)
+        _set(frame, "appeal_date", np.where(appealed, np.maximum(when, sent), nat).astype("datetime64[ns]"))
 
 
 def _fix_job_seekers(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from monitor.cli import _register
 from monitor.cli.app import app
+from monitor.demo.run import ensure_demo, run_demo, write_demo_files
 from monitor.errors import MonitorError
 from monitor.framework.loader import framework_or_raise
 from monitor.framework.models import Framework
-from monitor.ingest.demo import ensure_demo, run_demo, write_demo_files
 from monitor.ingest.pipeline import import_file
 from monitor.store.db import connect
 from monitor.store.models import ImportBatch, RejectedRow, Response

@@ -1,4 +1,4 @@
-"""Synthetic answers (monitor.ingest.synth.answers) and the export writers (formats), read back by hand."""
+"""Synthetic answers (monitor.demo.answers) and the export writers (formats), read back by hand."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from monitor.framework.loader import framework_or_raise
-from monitor.framework.models import Framework, QuestionType, Survey
-from monitor.ingest.synth import reference_territories, synth_answers, synth_survey
-from monitor.ingest.synth.formats import (
+from monitor.demo import reference_territories, synth_answers, synth_survey
+from monitor.demo.formats import (
     KOBO_META,
     csv_cp1251,
     google_forms_csv,
@@ -24,6 +22,8 @@ from monitor.ingest.synth.formats import (
     odk_zip,
     plain_xlsx,
 )
+from monitor.framework.loader import framework_or_raise
+from monitor.framework.models import Framework, QuestionType, Survey
 
 ROOT = Path(__file__).resolve().parents[2]
 
