@@ -14,8 +14,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from monitor.errors import Issue, issue
+from monitor.errors import Issue
 from monitor.geo import reference_dir
+from monitor.oversight.checks import NOWHERE, Where
 from monitor.store.oversight import Body
 
 FILE = "bodies.csv"
@@ -62,14 +63,12 @@ def bodies(engine: Engine, on: date | None = None) -> pd.DataFrame:
     return frame.sort_values(["oblast_code", "id"], na_position="first").reset_index(drop=True)
 
 
-def check_body(session: Session, body_id: str, on: date, *, path: str | None = None, line: int | None = None,
-               column: int | None = None) -> tuple[Body | None, Issue | None]:
+def check_body(session: Session, body_id: str, on: date, where: Where = NOWHERE) -> tuple[Body | None, Issue | None]:
     """The body, or the issue that refuses it: unknown, or not in existence on `on`."""
     body = session.get(Body, body_id)
-    where = {"path": path, "line": line, "column": column}
     if body is None:
-        return None, issue("oversight-unknown-body", value=body_id, **where)
+        return None, where.at("oversight-unknown-body", "body", value=body_id)
     if body.valid_from > on or (body.valid_to is not None and body.valid_to <= on):
         valid = f"{body.valid_from}–{body.valid_to or '…'}"
-        return None, issue("oversight-body-not-valid", value=body_id, on=on.isoformat(), valid=valid, **where)
+        return None, where.at("oversight-body-not-valid", "body", value=body_id, on=on.isoformat(), valid=valid)
     return body, None

@@ -43,8 +43,7 @@ def check(session: Session, raw: dict[str, object], known_indicators: Collection
     place = keep(checks.territory(session, raw.get("territory"), where, "territory"))
     body_id = checks.text(raw.get("body")) or None
     if body_id and found_round is not None:
-        keep(bodies.check_body(session, body_id, found_round.period_end, path=where.path, line=where.line,
-                               column=where.columns.index("body") + 1 if "body" in where.columns else None))
+        keep(bodies.check_body(session, body_id, found_round.period_end, where))
     indicators = checks.split_list(raw.get("indicators"))
     for ind in indicators:
         if known_indicators is not None and ind not in known_indicators:

@@ -74,8 +74,7 @@ def check(session: Session, raw: dict[str, object], where: Where = checks.NOWHER
     body_id = keep(checks.required(raw.get("body"), where, "body"))
     body = None
     if body_id and sent:
-        column = where.columns.index("body") + 1 if "body" in where.columns else None
-        body = keep(bodies.check_body(session, body_id, sent, path=where.path, line=where.line, column=column))
+        body = keep(bodies.check_body(session, body_id, sent, where))
     keys = checks.split_list(raw.get("findings"))
     if not keys:
         problems.append(where.at("oversight-missing", "findings"))
@@ -91,15 +90,16 @@ def check(session: Session, raw: dict[str, object], where: Where = checks.NOWHER
 
 
 def check_status(session: Session, raw: dict[str, object], where: Where = checks.NOWHERE,
-                 pending: dict[str, date] | None = None) -> tuple[StatusIn | None, list[Issue]]:
-    """Parse one status step; `pending` maps recommendation keys the same file adds to their date sent."""
+                 pending: dict[str, date | None] | None = None) -> tuple[StatusIn | None, list[Issue]]:
+    """Parse one status step; `pending` maps recommendation keys the same file adds to their date sent
+    (None for a row of the file that failed its own checks: reported there, not again here)."""
     problems = checks.Problems()
     keep = problems.keep
     key = keep(checks.required(raw.get("recommendation"), where, "recommendation"))
     status = keep(checks.one_of(raw.get("status"), STATUSES, where, "status", "oversight-bad-status"))
     on = keep(checks.parse_date(raw.get("date"), where, "date"))
     sent = (pending or {}).get(key)
-    if key and sent is None:
+    if key and key not in (pending or {}):
         found = session.scalars(select(Recommendation).where(Recommendation.key == key)).first()
         if found is None:
             problems.append(where.at("oversight-unknown-recommendation", "recommendation", value=key))
@@ -109,7 +109,7 @@ def check_status(session: Session, raw: dict[str, object], where: Where = checks
         problems.append(where.at("oversight-date-order", "date", later="the status date", later_uk="Дата статусу",
                                  later_value=on.isoformat(), earlier="the date sent", earlier_uk="дату надсилання",
                                  earlier_value=sent.isoformat()))
-    if problems or on is None:
+    if problems or on is None or sent is None:
         return None, problems
     return StatusIn(key, status, on, checks.text(raw.get("evidence"))), []
 

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from monitor import redact
 from monitor.errors import Issue, MonitorError, issue
 from monitor.i18n import t
-from monitor.oversight import findings, recommendations, tracker
+from monitor.oversight import checks, findings, recommendations, tracker
 from monitor.oversight.checks import Where
 from monitor.oversight.records import state_of
 from monitor.store.oversight import Finding, InformationRequest, Recommendation
@@ -93,7 +93,7 @@ class SheetReport:
         """The problems as a table: row, column, code and the message in both languages."""
         return pd.DataFrame([{"row": i.line, "column": i.params.get("field") or "", "code": i.code,
                               "message_uk": i.message_uk, "message_en": i.message_en} for i in self.issues],
-                            columns=["row", "column", "code", "message_uk", "message_en"])
+                            columns=["row", "column", "code", "message_uk", "message_en"]).astype({"row": "Int64"})
 
 
 def _from_table(kind: str, columns: list[str], rows: pd.DataFrame, first_row: int, name: str) -> Sheet:
@@ -169,7 +169,7 @@ def plan_sheets(engine: Engine, path: Path | str, known_indicators: Collection[s
     plan = SheetPlan(shown, {k: [] for k in KINDS}, set(), dict.fromkeys(KINDS, 0))
     problems: list[Issue] = []
     pending_findings: set[str] = set()
-    pending_recs: dict[str, date] = {}
+    pending_recs: dict[str, date | None] = {}
     with Session(engine) as session:
         for sheet in sheets:
             header = tuple(f or "" for f in sheet.fields)
@@ -185,6 +185,12 @@ def plan_sheets(engine: Engine, path: Path | str, known_indicators: Collection[s
                                      pending_recs)
                 problems.extend(found)
                 if item is None:
+                    # Rows naming this one are not told again that it is unknown: its own row says why.
+                    failed = checks.text(values.get("key"))
+                    if sheet.kind == "findings" and failed:
+                        pending_findings.add(failed)
+                    elif sheet.kind == "recommendations" and failed:
+                        pending_recs.setdefault(failed, None)
                     continue
                 identity = _identity(sheet.kind, item)
                 if identity in seen:
@@ -211,7 +217,7 @@ def plan_sheets(engine: Engine, path: Path | str, known_indicators: Collection[s
 
 
 def _check(session: Session, kind: str, values: dict[str, Any], where: Where, known_indicators: Collection[str] | None,
-           pending_findings: set[str], pending_recs: dict[str, date]) -> tuple[Any, list[Issue]]:
+           pending_findings: set[str], pending_recs: dict[str, date | None]) -> tuple[Any, list[Issue]]:
     if kind == "findings":
         return findings.check(session, values, known_indicators, where)
     if kind == "recommendations":

@@ -138,8 +138,7 @@ def check(session: Session, raw: dict[str, object], where: Where = checks.NOWHER
     body_id = keep(checks.required(raw.get("body"), where, "body"))
     body = None
     if body_id and sent:
-        column = where.columns.index("body") + 1 if "body" in where.columns else None
-        body = keep(bodies.check_body(session, body_id, sent, path=where.path, line=where.line, column=column))
+        body = keep(bodies.check_body(session, body_id, sent, where))
     if problems or body is None or sent is None or received is None:
         return None, problems
     ground = checks.text(raw.get("refusal_ground")) or None
