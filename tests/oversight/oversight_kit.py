@@ -10,7 +10,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "auth"))
 
+import auth_kit
 from ingest_kit import (
     HROMADA,
     OBLAST,
@@ -24,7 +26,7 @@ from ingest_kit import (
 from monitor.oversight.bodies import load_bodies
 from monitor.oversight.rounds import RoundSpec, define_round
 
-__all__ = ["HROMADA", "OBLAST", "POLTAVA", "make_framework", "official_rows", "prepare", "round_spec",
+__all__ = ["HROMADA", "auth_kit", "OBLAST", "POLTAVA", "make_framework", "official_rows", "prepare", "round_spec",
            "table_state", "write_csv"]
 
 

@@ -133,3 +133,10 @@ def listing(engine: Engine, kind: str, as_of: date, lang: str) -> pd.DataFrame:
         view = findings_mod.findings(engine)
         columns = ["key", "round_id", "territory_code", "body_id", "indicators"]
     return view[columns] if not view.empty else pd.DataFrame(columns=columns)
+
+
+def findings_of(engine: Engine, keys: Collection[str]) -> pd.DataFrame:
+    """The findings with these keys (in that order)."""
+    frame = findings_mod.findings(engine)
+    frame = frame[frame["key"].isin(list(keys))]
+    return frame.set_index("key").loc[[k for k in keys if k in set(frame["key"])]].reset_index()
