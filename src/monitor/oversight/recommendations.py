@@ -184,23 +184,34 @@ def oblast_of(engine: Engine, recommendation_key: str) -> str | None:
 
 
 def recommendations(engine: Engine, as_of: date | None = None, oblasts: Collection[str] | None = None) -> pd.DataFrame:
-    """One row per recommendation with its findings, body, current status and whether it is overdue on `as_of`."""
+    """One row per recommendation sent by `as_of` (today by default), with its findings, its status as it
+    stood that day (the newest step not after it) and whether it was overdue then."""
     as_of = as_of or date.today()
-    query = select(Recommendation).order_by(Recommendation.round_id, Recommendation.body_id, Recommendation.key)
+    query = (select(Recommendation).where(Recommendation.date_sent <= as_of)
+             .order_by(Recommendation.round_id, Recommendation.body_id, Recommendation.key))
     if oblasts is not None:
         query = query.where(Recommendation.oblast_code.in_(sorted(oblasts)))  # type: ignore[union-attr]
     with Session(engine) as session:
         rows = session.scalars(query).all()
         links = {r.id: finding_keys_of(session, int(r.id)) for r in rows}  # type: ignore[arg-type]
+    steps = history(engine, [int(r.id) for r in rows]) if rows else history(engine, [])  # type: ignore[arg-type]
+    steps = steps[steps["on_date"] <= as_of]
+    newest = {int(k): v for k, v in steps.groupby("recommendation_id").tail(1).set_index("recommendation_id")
+              [["status", "on_date", "evidence"]].iterrows()}
     records = []
     for r in rows:
         record = r.model_dump()
+        step = newest.get(int(r.id))  # type: ignore[arg-type]
+        if step is not None:
+            record["status"], record["status_date"], record["evidence"] = step["status"], step["on_date"], step["evidence"]
+        else:
+            record["evidence"] = ""
         record["findings"] = links[r.id]
-        record["overdue"] = r.status not in CLOSED and r.due_date < as_of
+        record["overdue"] = record["status"] not in CLOSED and r.due_date < as_of
         record["days_overdue"] = (as_of - r.due_date).days if record["overdue"] else 0
         records.append(record)
     columns = ["id", "key", "round_id", "body_id", "oblast_code", "text_uk", "text_en", "date_sent", "due_date",
-               "status", "status_date", "findings", "overdue", "days_overdue", "created_by", "created_at"]
+               "status", "status_date", "evidence", "findings", "overdue", "days_overdue", "created_by", "created_at"]
     return pd.DataFrame(records, columns=columns)
 
 

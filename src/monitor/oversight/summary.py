@@ -53,12 +53,9 @@ def recommendations_view(engine: Engine, as_of: date, lang: str, oblasts: Collec
     if frame.empty:
         return frame.assign(body=[], oblast=[], status_text=[], evidence=[], text=[])
     names, obl = body_names(engine, lang), oblast_names(engine, lang)
-    steps = history(engine, [int(i) for i in frame["id"]])
-    newest = steps.groupby("recommendation_id").tail(1).set_index("recommendation_id")["evidence"]
     out = frame.assign(
         body=frame["body_id"].map(names), oblast=[obl.get(c, c) for c in frame["oblast_code"]],
         status_text=frame["status"].map(lambda s: t(f"oversight.status.{s}", lang)),
-        evidence=frame["id"].map(newest).fillna(""),
         text=frame["text_en" if lang == "en" else "text_uk"],
     )
     return out.reset_index(drop=True)

@@ -74,12 +74,15 @@ class Tracked:
 
 def track(received: date, extension_date: date | None, reply_date: date | None, outcome: str | None,
           as_of: date, holidays: Iterable[date] | None = None) -> Tracked:
-    """Deadline, state and days overdue of one request on `as_of` (calendar days past the deadline)."""
+    """Deadline, state and days overdue of one request on `as_of` (calendar days past the deadline); a reply
+    dated after `as_of` had not come yet."""
     calendar = placeholder_holidays() if holidays is None else tuple(holidays)
     first = working_deadline(received, ANSWER_DAYS, calendar)
     # An extension counts only when its notice came within the first term (art. 20(4)).
     extended = extension_date is not None and extension_date <= first
     deadline = working_deadline(received, EXTENDED_DAYS, calendar) if extended else first
+    if reply_date is not None and reply_date > as_of:
+        reply_date = None  # not yet answered on the day the state is judged
     if reply_date is not None:
         late = max(0, (reply_date - deadline).days)
         if outcome == "refused":
