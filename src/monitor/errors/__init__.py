@@ -146,6 +146,7 @@ from monitor.errors import auth as _auth  # noqa: E402,F401
 from monitor.errors import engine as _engine  # noqa: E402,F401
 from monitor.errors import framework as _framework  # noqa: E402,F401
 from monitor.errors import ingest as _ingest  # noqa: E402,F401
+from monitor.errors import oversight as _oversight  # noqa: E402,F401
 from monitor.errors import report as _report  # noqa: E402,F401
 from monitor.errors import sources as _sources  # noqa: E402,F401
 from monitor.errors import territory as _territory  # noqa: E402,F401

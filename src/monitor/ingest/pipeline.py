@@ -31,6 +31,7 @@ from monitor.ingest.readers import RawTable, read_export
 from monitor.ingest.report import ImportReport
 from monitor.ingest.validate import Problem, Territories, Validated, validate
 from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response, Setting
+from monitor.store.oversight import approved_waves
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +231,7 @@ def plan_import(engine: Engine, framework: Framework, survey: Survey, table: Raw
     submitted = (coerce.to_datetime(table.rows[column_map.submitted_column])
                  if column_map.submitted_column is not None else pd.Series(None, index=table.rows.index, dtype=object))
     rows, labels, hashed = _records(survey, table, column_map, checked, kept, submitted)
+    refuse_if_approved(engine, survey.id, rows.wave, name)
     children: dict[str, list[dict[str, Any]]] = {}
     _attach_children(survey.id, rows, labels, hashed, child_rows, children, synthetic)
 
@@ -256,6 +258,16 @@ def plan_import(engine: Engine, framework: Framework, survey: Survey, table: Raw
         raise MonitorError(issue("ingest-nothing-acceptable", path=name, rejected=report.rejected,
                                  consent_refused=report.consent_refused))
     return plan
+
+
+def refuse_if_approved(engine: Engine, instrument_id: str, waves: list[str | None], name: str) -> None:
+    """Answers of an approved monitoring round are neither re-imported nor changed (a sync's edits come
+    through here too); an admin unlocks the round first (monitor.oversight.approval)."""
+    with Session(engine) as session:
+        locked = approved_waves(session, instrument_id, waves)
+    if locked:
+        raise MonitorError(issue("round-approved", path=name, round=", ".join(sorted(set(locked.values()))),
+                                 survey=instrument_id, wave=", ".join(sorted(locked))))
 
 
 RESPONDENT_CODE = "respondent_code"

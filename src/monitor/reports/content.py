@@ -22,6 +22,7 @@ from monitor.engine import coverage
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
+from monitor.oversight.report import open_table
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import findings, narrative, pirs, text, texts, wording
 from monitor.reports.context import (
@@ -49,6 +50,7 @@ from monitor.reports.model import (
     Table,
 )
 from monitor.reports.provenance import Provenance, provenance
+from monitor.reports.tracker import tracker_section
 
 # --------------------------------------------------------------------------- sections
 
@@ -453,6 +455,7 @@ def build_content(
         *extra_sections(ctx),
         coverage_section(ctx, cov),
         *narrative.recommendations_sections(ctx, engine),
+        *tracker_section(ctx, engine),
         methodology_section(ctx),
         provenance_section(ctx, prov, generated_line, codes),
     ]
@@ -467,6 +470,7 @@ def build_content(
         pirs_rows=pirs.rows(framework, sorted(order, key=order.get)),
         missing_notes=list(ctx.missing_notes), missing_texts=[k for k, v in story.items() if v is None],
         proposals=proposals,
+        recommendations=open_table(engine, chosen, list(ctx.oblasts)),
     )
 
 

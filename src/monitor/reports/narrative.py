@@ -132,17 +132,15 @@ def cascade_section(ctx: ReportContext, cascade: pd.DataFrame) -> Section:
     return section
 
 
-def recommendation_frame(engine: Engine, lang: str) -> pd.DataFrame | None:
-    """The oversight loop's public recommendation rows, or None when the loop package is not installed."""
-    try:
-        from monitor.loop.report import recommendation_rows
-    except ImportError:
-        return None
-    return recommendation_rows(engine, audience="public", lang=lang)
+def recommendation_frame(engine: Engine, lang: str, period: str | None = None) -> pd.DataFrame | None:
+    """The oversight loop's public recommendation rows (approved rounds, as at the end of `period`)."""
+    from monitor.oversight.report import recommendation_rows
+
+    return recommendation_rows(engine, audience="public", lang=lang, period=period)
 
 
 def recommendations_sections(ctx: ReportContext, engine: Engine) -> list[Section]:
-    frame = recommendation_frame(engine, ctx.lang)
+    frame = recommendation_frame(engine, ctx.lang, ctx.period)
     if frame is None:
         return []
     section = Section("recommendations", ctx.t("reports.section.recommendations"))

@@ -102,6 +102,24 @@ PIRS_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+RECOMMENDATION_FIELDS: dict[str, tuple[str, str]] = {
+    "key": ("string", "Recommendation id"),
+    "round": ("string", "Monitoring round (approved rounds only)"),
+    "oblast_code": ("string", "KATOTTG code of the oblast of the body; empty for a national body"),
+    "body_id": ("string", "Body id (data/reference/bodies.csv)"),
+    "authority": ("string", "Body the recommendation is addressed to (English name)"),
+    "findings": ("string", "Keys of the findings it answers, ';'-separated"),
+    "text_uk": ("string", "The recommendation in Ukrainian"),
+    "text_en": ("string", "The recommendation in English"),
+    "date_sent": ("date", "Date sent"),
+    "due_date": ("date", "Date the body was asked to act by"),
+    "status": ("string", "sent | acknowledged | accepted | partly-implemented | implemented | rejected | no-answer"),
+    "status_date": ("date", "Date of that status"),
+    "overdue": ("boolean", "Past its due date and neither implemented nor rejected"),
+    "evidence": ("string", "What shows the status (a letter, an order, a visit)"),
+}
+
+
 def _frame(data: pd.DataFrame, fields: dict[str, tuple[str, str]]) -> pd.DataFrame:
     out = pd.DataFrame(index=data.index)
     for name, (kind, _) in fields.items():
@@ -140,11 +158,14 @@ def package(report: Report) -> tuple[dict[str, Any], dict[str, bytes]]:
     coverage = _frame(report.coverage, COVERAGE_FIELDS)
     indicators = _frame(pd.DataFrame(report.indicator_rows, columns=list(INDICATOR_FIELDS)), INDICATOR_FIELDS)
     sheets = _frame(pd.DataFrame(report.pirs_rows, columns=list(PIRS_FIELDS)), PIRS_FIELDS)
+    recommendations = _frame(report.recommendations.reindex(columns=list(RECOMMENDATION_FIELDS)),
+                             RECOMMENDATION_FIELDS)
     files = {
         "results.csv": _csv(results),
         "coverage.csv": _csv(coverage),
         "indicators.csv": _csv(indicators),
         "pirs.csv": _csv(sheets),
+        "recommendations.csv": _csv(recommendations),
     }
     key = ["indicator", "level", "territory_code", "period", "dimension", "dimension_value"]
     foreign = [{"fields": "indicator", "reference": {"resource": "indicators", "fields": "id"}}]
@@ -156,6 +177,8 @@ def package(report: Report) -> tuple[dict[str, Any], dict[str, bytes]]:
         ("indicators", "indicators.csv", INDICATOR_FIELDS, ["id"], None, "Indicator definitions (both languages)"),
         ("pirs", "pirs.csv", PIRS_FIELDS, ["indicator", "field"], foreign,
          "Performance Indicator Reference Sheet (USAID ADS 201) of each indicator, one row per field (both languages)"),
+        ("recommendations", "recommendations.csv", RECOMMENDATION_FIELDS, ["key"], None,
+         "Recommendations of approved monitoring rounds to public bodies, with their status at the end of the period"),
     ]
     prov = report.provenance
     descriptor: dict[str, Any] = {

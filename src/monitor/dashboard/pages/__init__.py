@@ -19,6 +19,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("cascade", "cascade", "dashboard.page.cascade", ":material/filter_alt:"),
     ("hromada", "hromada", "dashboard.page.hromada", ":material/location_city:"),
     ("datapage", "data", "dashboard.page.data", ":material/database:"),
+    ("oversight", "oversight", "oversight.page.nav", ":material/gavel:"),
     ("reports", "reports", "reports.page.title", ":material/description:"),
 )
 

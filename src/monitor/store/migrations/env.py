@@ -10,7 +10,8 @@ in as `config.attributes["metadata"]`.
 from alembic import context
 from sqlmodel import SQLModel
 
-import monitor.store.models  # noqa: F401  (registers the store's own tables)
+import monitor.store.models
+import monitor.store.oversight  # noqa: F401
 
 target_metadata = context.config.attributes.get("metadata", SQLModel.metadata)
 connection = context.config.attributes.get("connection")
