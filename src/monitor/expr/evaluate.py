@@ -32,6 +32,9 @@ from monitor.expr.nodes import (
     Not,
     Number,
     String,
+    number_arg,
+    question_arg,
+    text_arg,
 )
 from monitor.expr.parser import parse
 
@@ -465,14 +468,14 @@ class _Evaluator:
     def call(self, node: Call) -> Any:
         func, args = node.func, node.args
         if func == "param":
-            return self.param(args[0].value)  # type: ignore[attr-defined]
+            return self.param(text_arg(node, 0))
         if func == "selected":
-            codes = self.codes(self.column_name(args[0]))  # type: ignore[arg-type]
-            code = args[1].value.strip()  # type: ignore[attr-defined]
+            codes = self.codes(self.column_name(question_arg(node, 0)))
+            code = text_arg(node, 1).strip()
             hit = (" " + codes + " ").str.contains(f" {code} ", regex=False)
             return self.wrap_bool(hit.to_numpy(dtype=bool, na_value=False), codes.isna().to_numpy())
         if func == "count-selected":
-            codes = self.codes(self.column_name(args[0]))  # type: ignore[arg-type]
+            codes = self.codes(self.column_name(question_arg(node, 0)))
             count = codes.str.count(r"\s+") + (codes.str.len() > 0)
             return self.wrap_num(count.to_numpy(dtype="float64", na_value=np.nan))
         if func == "days":
@@ -507,7 +510,7 @@ class _Evaluator:
                 result = pick(result, np.asarray(self.num(self.compute(arg))))
             return self.wrap_num(result)
         if func == "round":
-            digits = int(args[1].value) if len(args) == 2 else 0  # type: ignore[attr-defined]
+            digits = int(number_arg(node, 1)) if len(args) == 2 else 0
             x = np.asarray(self.num(self.compute(args[0])))
             scale = 10.0**digits
             with np.errstate(all="ignore"):
@@ -531,7 +534,10 @@ class _Evaluator:
 
     def _dated_param(self, name: str) -> pd.Series:
         """Per row, the value in force on the row's date; missing where no value is (or no date)."""
-        on = pd.to_datetime(self.ctx.on, errors="coerce").to_numpy("datetime64[D]")
+        rows_on = self.ctx.on
+        if rows_on is None:  # param() only comes here when the rows' dates are given
+            raise ValueError(f"param('{name}') has dated values but the rows have no dates")
+        on = pd.to_datetime(rows_on, errors="coerce").to_numpy("datetime64[D]")
         periods = self.ctx.dated[name]
         numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for _, _, v in periods)
         out = np.full(len(on), np.nan) if numeric else np.full(len(on), None, dtype=object)
@@ -542,7 +548,7 @@ class _Evaluator:
             if end is not None:
                 mask &= on <= np.datetime64(end, "D")
             out[mask] = float(value) if numeric else value
-        index = self.ctx.on.index
+        index = rows_on.index
         return pd.Series(out, index=index, dtype="float64") if numeric else pd.Series(out, index=index, dtype="str")
 
     def holidays(self) -> np.ndarray:

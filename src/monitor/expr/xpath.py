@@ -116,7 +116,7 @@ class XPath:
         match node.func:
             case "param":
                 name = node.args[0].value if isinstance(node.args[0], String) else None
-                if name not in self.params:
+                if name is None or name not in self.params:
                     raise Untranslatable(f"param('{name}') has no value here")
                 return _literal(self.params[name])
             case "days":
