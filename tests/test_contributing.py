@@ -269,3 +269,15 @@ def test_recipe_dashboard_page_runs(
     instrument = words["dashboard.answers.instrument"]["uk"]
     assert "Анкета для посадової особи територіальної громади" in set(table[instrument])
     assert all(fmt.NBSP + "%" in text for text in table[words["dashboard.answers.received"]["uk"]])
+
+
+@pytest.mark.parametrize("page", ["CONTRIBUTING.md", "docs/GLOSSARY.md", "docs/TENETS.md"])
+def test_the_guides_link_inside_the_project(page: str) -> None:
+    """Every relative link resolves to a file of the project; nothing points at ../shared."""
+    path = ROOT / page
+    text = path.read_text(encoding="utf-8")
+    assert "shared/" not in text
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    assert targets
+    missing = [t for t in targets if "://" not in t and not (path.parent / t).exists()]
+    assert missing == []

@@ -58,6 +58,8 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "monitor"
     # dates
     (lambda: fmt.day(date(2026, 11, 28), "uk"), "28.11.2026"),
     (lambda: fmt.day(date(2026, 11, 28), "en"), "28 Nov 2026"),
+    (lambda: fmt.minute(datetime(2026, 11, 28, 9, 5, 7), "uk"), "28.11.2026 09:05"),
+    (lambda: fmt.minute(datetime(2026, 11, 28, 9, 5, 7), "en"), "28 Nov 2026 09:05"),
     (lambda: fmt.moment(datetime(2026, 11, 28, 9, 5, 7, tzinfo=timezone(timedelta(hours=2))), "uk"),
      "28.11.2026 09:05:07 UTC+02:00"),
     # axes agree with labels

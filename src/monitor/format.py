@@ -22,6 +22,7 @@ __all__ = [
     "decimal",
     "integer",
     "interval",
+    "minute",
     "missing",
     "moment",
     "percent",
@@ -135,6 +136,11 @@ def day(d: date, lang: str) -> str:
     if lang == "uk":
         return f"{d.day:02d}.{d.month:02d}.{d.year}"
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def minute(dt: datetime, lang: str) -> str:
+    """Date and time to the minute, for 'last import' and 'last sync' lines: '28.11.2026 09:05'."""
+    return f"{day(dt.date(), lang)} {dt:%H:%M}"
 
 
 def moment(dt: datetime, lang: str) -> str:

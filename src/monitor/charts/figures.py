@@ -112,12 +112,11 @@ def _tick_suffix(scale: float, lang: str) -> str:
     return fmt.percent_sign(lang) if scale == 100 else ""
 
 
-def _n_text(row: Mapping[str, Any]) -> str:
+def _n_text(row: Mapping[str, Any], lang: str = "uk") -> str:
     shown = row.get("n_display")
     if isinstance(shown, str) and shown:
         return shown
-    n = row.get("n")
-    return "—" if is_missing(n) else str(int(n))
+    return fmt.integer(row.get("n"), lang)
 
 
 def _interval_text(row: Mapping[str, Any], lang: str) -> str:
@@ -157,7 +156,7 @@ def _with_symbol(text: str, row: Mapping[str, Any]) -> str:
 
 def _cell_text(row: Mapping[str, Any], lang: str) -> str:
     if _is_suppressed(row):
-        return _n_text(row) if str(row.get("n_display", "")).startswith("<") else t("dashboard.suppressed", lang)
+        return _n_text(row, lang) if str(row.get("n_display", "")).startswith("<") else t("dashboard.suppressed", lang)
     return format_value(row.get("value"), row.get("unit"), lang)
 
 
@@ -279,7 +278,7 @@ def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
             [
                 _territory_label(row, lang),
                 _cell_text(row, lang),
-                _n_text(row),
+                _n_text(row, lang),
                 _interval_text(row, lang) if not _is_suppressed(row) else "—",
                 _status_label(row.get("status"), lang),
                 format_value(row.get("target"), row.get("unit"), lang),
@@ -762,7 +761,7 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
                     textposition="outside",
                     cliponaxis=False,
                     customdata=[
-                        [name, tx or r.get("n_display") or "", c, r.get("n_display") or _n_text(r)]
+                        [name, tx or r.get("n_display") or "", c, r.get("n_display") or _n_text(r, lang)]
                         for r, tx, c in zip(rows, text, conv, strict=True)
                     ],
                     hovertemplate=(
@@ -921,7 +920,7 @@ def chart_table(kind: str, results: pd.DataFrame, lang: str, *, level: str | Non
                 "period": str(row.get("period") or ""),
                 "dimension": f"{labels.get(dim, dim)}: {labels.get(f'{dim}={value}', value)}" if dim else "",
                 "value": _cell_text(row, lang),
-                "n": _n_text(row),
+                "n": _n_text(row, lang),
                 "interval": _interval_text(row, lang) if not _is_suppressed(row) else "—",
                 "target": format_value(row.get("target"), row.get("unit"), lang),
                 "status": _status_label("suppressed" if _is_suppressed(row) else (row.get("status") or "none"), lang),

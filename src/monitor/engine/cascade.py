@@ -18,11 +18,17 @@ Pure pandas over engine frames; nothing here knows Streamlit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from monitor.engine.periods import Granularity, period_keys
+
+if TYPE_CHECKING:  # imported where used at run time: frames reads the store, kept out of import time
+    from sqlalchemy.engine import Engine
+
+    from monitor.framework.models import Framework
 
 ADMIN_STEPS: tuple[str, ...] = ("identified", "referred", "applied", "granted", "paid")
 SURVIVOR_STEPS: tuple[str, ...] = ("sv_applied", "sv_granted", "sv_paid", "sv_helped")
@@ -199,8 +205,8 @@ def build(
 
 
 def compute_cascade(
-    engine: object,
-    framework: object,
+    engine: Engine,
+    framework: Framework,
     *,
     granularity: Granularity = "year",
     loader: Callable[..., pd.DataFrame] | None = None,
@@ -210,13 +216,13 @@ def compute_cascade(
     from monitor.store.territory import territories
 
     load = loader or load_frame
-    surveys = framework.surveys  # type: ignore[attr-defined]
+    surveys = framework.surveys
 
     def frame_of(survey_id: str, repeat: str | None = None) -> pd.DataFrame:
         survey = surveys.get(survey_id)
         return pd.DataFrame() if survey is None else load(engine, survey, repeat)
 
-    oblasts = territories(engine, level="oblast")  # type: ignore[arg-type]
+    oblasts = territories(engine, level="oblast")
     return build(
         frame_of("police"),
         frame_of("status-procedure"),
@@ -224,5 +230,5 @@ def compute_cascade(
         frame_of("survivors"),
         oblasts[["code", "name_uk", "name_en"]],
         granularity=granularity,
-        survivor_min_n=int(framework.settings.survivor_min_n),  # type: ignore[attr-defined]
+        survivor_min_n=int(framework.settings.survivor_min_n),
     )

@@ -20,12 +20,12 @@ survivor instruments give no raion or hromada rows at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
-from typing import Any
+from functools import lru_cache, partial
+from typing import Any, TypeVar
 
 import numpy as np
 import orjson
@@ -35,15 +35,17 @@ from sqlalchemy.engine import Engine
 import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
 from monitor import deadlines, expr
 from monitor.engine.aggregate import Cells, Rows, aggregate
-from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
+from monitor.engine.frames import FrameMemo, ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
-from monitor.engine.periods import GRANULARITIES, Granularity, period_keys
+from monitor.engine.periods import GRANULARITIES, Granularity, granularity_of, period_keys
 from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
 from monitor.framework.params import CALENDAR_PARAM, unverified_parameters
 from monitor.i18n import t
+
+Derived = TypeVar("Derived")
 
 LEVELS: tuple[str, ...] = ("oblast", "raion", "hromada", "all")
 TERRITORY_COLUMN = {"oblast": "oblast_code", "raion": "raion_code", "hromada": "hromada_code"}
@@ -131,7 +133,7 @@ BUILTINS = ("_wave", "_oblast", "_raion", "_hromada", "_hromada_type", "_populat
 
 
 def _add_builtins(
-    frame: pd.DataFrame, territories: pd.DataFrame, wanted: set[str], memo: dict[Any, Any] | None = None
+    frame: pd.DataFrame, territories: pd.DataFrame, wanted: set[str], memo: FrameMemo | None = None
 ) -> None:
     """Engine fields expressions may use: _population, _wave, _oblast, _raion, _hromada, _hromada_type.
 
@@ -147,10 +149,10 @@ def _add_builtins(
         scratch = frame[["wave", "oblast_code", "raion_code", "hromada_code"]].copy(deep=False)
         _build_builtins(scratch, territories, missing)
         for name in missing:
-            memo[("builtin", name, units)] = scratch[name]
+            memo.put(("builtin", name, units), scratch[name])
     for name in BUILTINS:
         if name in wanted:
-            frame[name] = memo[("builtin", name, units)]
+            frame[name] = memo.value(("builtin", name, units))
 
 
 def _territory_key(territories: pd.DataFrame) -> tuple[int, int]:
@@ -183,18 +185,15 @@ def _build_builtins(frame: pd.DataFrame, territories: pd.DataFrame, wanted: set[
         frame["_population"] = value
 
 
-def _memoised(memo: dict[Any, Any] | None, key: tuple[Any, ...], build: Any) -> Any:
-    if memo is None:
-        return build()
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
+def _memoised(memo: FrameMemo | None, key: tuple[Hashable, ...], build: Callable[[], Derived]) -> Derived:
+    return build() if memo is None else memo.get(key, build)
 
 
 def _territory_codes(frame: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(code per row, territories, located) for a level; -1 / False where the row has no such territory."""
     if level == "all":
-        territory = pd.Series(np.where(frame["oblast_code"].notna(), ALL_CODE, None), index=frame.index)
+        nowhere = np.array(None, dtype=object)  # None, as an array the typed np.where accepts
+        territory = pd.Series(np.where(frame["oblast_code"].notna(), ALL_CODE, nowhere), index=frame.index)
     else:
         territory = frame[TERRITORY_COLUMN[level]]
     codes, unique = pd.factorize(territory.astype("object"))
@@ -213,7 +212,7 @@ def prepare(
     granularity: Granularity,
     waves: Sequence[str],
     oblasts: Sequence[str] | None,
-    memo: dict[Any, Any] | None = None,
+    memo: FrameMemo | None = None,
 ) -> Prepared:
     t_codes, t_unique, t_located = _memoised(memo, ("territory", level), lambda: _territory_codes(frame, level))
     p_codes, p_unique, p_located = _memoised(
@@ -325,7 +324,7 @@ def context_key(ctx: expr.Bindings) -> tuple[Any, ...]:
 
 
 def memo_row_values(
-    indicator: Indicator, frame: pd.DataFrame, ctx: expr.Bindings, memo: dict[Any, Any] | None, ctx_key: Any
+    indicator: Indicator, frame: pd.DataFrame, ctx: expr.Bindings, memo: FrameMemo | None, ctx_key: Any
 ) -> Rows:
     """row_values, once per (frame, expressions, context): levels and periods only regroup them."""
     return _memoised(memo, ("rows", _expression_key(indicator), ctx_key), lambda: row_values(indicator, frame, ctx))
@@ -390,7 +389,7 @@ def indicator_results(
     prepared: Prepared,
     ctx: expr.Bindings,
     disaggregate: bool,
-    memo: dict[Any, Any] | None = None,
+    memo: FrameMemo | None = None,
     ctx_key: Any = None,
 ) -> pd.DataFrame:
     if memo is None:
@@ -404,25 +403,27 @@ def indicator_results(
             if name not in prepared.frame:
                 continue
             values, multiple = _memoised(
-                memo, ("dimension", survey.id, name), lambda n=name: _dimension_values(survey, prepared.frame, n)
+                memo, ("dimension", survey.id, name), partial(_dimension_values, survey, prepared.frame, name)
             )
             if not values:
                 continue
             column = prepared.frame[name]
             if multiple:
                 # One pass per choice: a response selecting several codes counts in each of them.
-                members = _memoised(memo, ("members", name, tuple(values)), lambda c=column, v=values: _members(c, v))
+                members = _memoised(memo, ("members", name, tuple(values)), partial(_members, column, values))
                 per_value = []
                 for member in members:
                     per_value.append(aggregate(rows, np.where(member, codes, -1), prepared.ncells))
+                def stacked(field: str, parts: list[Cells] = per_value) -> np.ndarray:
+                    return np.stack([getattr(c, field) for c in parts], axis=1).ravel()
+
                 cells = Cells(
-                    *[np.stack([getattr(c, f) for c in per_value], axis=1).ravel() for f in STAT_COLUMNS],
+                    n=stacked("n"), numerator=stacked("numerator"), denominator=stacked("denominator"),
+                    value=stacked("value"), ci_low=stacked("ci_low"), ci_high=stacked("ci_high"), se=stacked("se"),
                     ci_method=per_value[0].ci_method,
                 )
             else:
-                d_codes = _memoised(
-                    memo, ("choices", name, tuple(values)), lambda c=column, v=values: _choice_codes(c, v)
-                )
+                d_codes = _memoised(memo, ("choices", name, tuple(values)), partial(_choice_codes, column, values))
                 k = len(values)
                 combined = np.where((codes >= 0) & (d_codes >= 0), codes * k + d_codes, -1)
                 cells = aggregate(rows, combined, prepared.ncells * k)
@@ -565,8 +566,8 @@ def indicator_groups(framework: Framework, indicator_ids: Iterable[str]) -> dict
     return groups
 
 
-def own_periods(frame: pd.DataFrame, memo: dict[Any, Any], period_date: str | None,
-                ctx: expr.Bindings) -> tuple[pd.DataFrame, dict[Any, Any]]:
+def own_periods(frame: pd.DataFrame, memo: FrameMemo, period_date: str | None,
+                ctx: expr.Bindings) -> tuple[pd.DataFrame, FrameMemo]:
     """The frame with `period_date` taken from the indicator's expression where it gives a date (the
     period of a case is the date of the step it measures), else the answer's date; a fresh memo, since
     periods and the rows' parameter dates differ from the shared frame's."""
@@ -578,12 +579,12 @@ def own_periods(frame: pd.DataFrame, memo: dict[Any, Any], period_date: str | No
     shared = pd.to_datetime(frame["period_date"], errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
     dated = frame.copy(deep=False)
     dated["period_date"] = own.where(own.notna(), shared).to_numpy()
-    return dated, {}
+    return dated, FrameMemo()
 
 
 def _frames_ahead(
     source: ResponseSource, todo: list[tuple[Survey, str | None, list[Indicator]]]
-) -> Iterator[tuple[pd.DataFrame, dict[Any, Any]]]:
+) -> Iterator[tuple[pd.DataFrame, FrameMemo]]:
     """The groups' frames in order, the next one read in a background thread while this one is computed.
 
     Reading is mostly Arrow (Parquet/JSON parsing in C++, without the GIL) and computing mostly
@@ -623,7 +624,7 @@ def compute(
     source = source_of(engine)
     territories = source.territories()
     waves = framework.settings.waves
-    granularity: Granularity = period  # type: ignore[assignment]
+    granularity = granularity_of(period)  # check_arguments refused any other text
 
     groups = indicator_groups(framework, needed)
     ctx = _context(framework, [framework.surveys[s] for s, _, _ in groups])
@@ -702,7 +703,7 @@ def rederive(results: pd.DataFrame, framework: Framework, engine: Engine | Respo
         part = part.drop(columns="granularity").reset_index(drop=True)
         part = _with_index_rows(part, framework, wanted, str(level))
         part["status"] = statuses(part, framework)
-        part = add_change(part, granularity, waves)  # type: ignore[arg-type]
+        part = add_change(part, granularity, waves)
         part = _names(part, territories)
         if "index_missing" not in part:
             part["index_missing"] = ""

@@ -40,11 +40,11 @@ from monitor.engine.compute import (
     own_periods,
 )
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
-from monitor.engine.periods import period_keys
+from monitor.engine.periods import Granularity, period_keys
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
 
 TERRITORY_KEYS = ("oblast_code", "raion_code", "hromada_code")
-PERIOD_KEYS = ("quarter", "half", "year", "wave")
+PERIOD_KEYS: tuple[Granularity, ...] = ("quarter", "half", "year", "wave")
 PEOPLE_UNITS = frozenset({"case"})
 
 
@@ -168,10 +168,9 @@ def contributions(
         keys: dict[str, object] = {}
         for column in TERRITORY_KEYS:
             keys[column] = frame[column].astype("object").where(frame[column].notna(), "").to_numpy()
-        for name in PERIOD_KEYS:
-            granularity = "wave" if name == "wave" else name
-            values = period_keys(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)  # type: ignore[arg-type]
-            keys[name] = values.astype("object").where(values.notna(), "").to_numpy()
+        for granularity in PERIOD_KEYS:
+            values = period_keys(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)
+            keys[granularity] = values.astype("object").where(values.notna(), "").to_numpy()
         dimensions: dict[str, bool] = {}
         for indicator in members:
             for name in indicator.disaggregate_by:

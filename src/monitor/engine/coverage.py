@@ -16,25 +16,27 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from monitor.engine.compute import ALL_CODE
 from monitor.framework.models import Framework
 from monitor.i18n import t
-from monitor.store.models import Response
+from monitor.store.models import Response, table_of
 
 COLUMNS = [
     "survey", "unit_level", "level", "territory_code", "territory_name", "territory_name_en", "oblast_code", "wave",
     "expected", "received", "share",
 ]
-CODE_COLUMN = {"hromada": Response.hromada_code, "raion": Response.raion_code, "oblast": Response.oblast_code}
+_RESPONSE = table_of(Response).c
+CODE_COLUMN = {"hromada": _RESPONSE.hromada_code, "raion": _RESPONSE.raion_code, "oblast": _RESPONSE.oblast_code}
 
 
 def _answered(engine: Engine, survey_id: str, unit_level: str) -> pd.DataFrame:
     column = CODE_COLUMN[unit_level]
     query = (
-        select(Response.wave, column.label("code"), func.count().label("responses"))
-        .where(Response.instrument_id == survey_id, Response.parent_id.is_(None), column.is_not(None))
-        .group_by(Response.wave, column)
+        select(col(Response.wave), column.label("code"), func.count().label("responses"))
+        .where(col(Response.instrument_id) == survey_id, col(Response.parent_id).is_(None), column.is_not(None))
+        .group_by(col(Response.wave), column)
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()

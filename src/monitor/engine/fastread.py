@@ -113,6 +113,7 @@ def read_chunks(
     if with_parent:
         params["repeat"] = repeat
     dbapi = getattr(engine.dialect, "loaded_dbapi", None) or engine.dialect.dbapi
+    driver_error: type[Exception] = getattr(dbapi, "Error", Exception)  # PEP 249's base class of the driver
     after = np.iinfo(np.int64).min
     raw_connection = engine.raw_connection()
     try:
@@ -120,7 +121,10 @@ def read_chunks(
         try:
             while True:
                 cursor.execute(sql, {**params, "after": int(after)})
-                count, last, data = cursor.fetchone()
+                fetched = cursor.fetchone()
+                if fetched is None:  # an aggregate always returns one row; a driver that does not is not fast
+                    raise NotFast("the chunk query returned no row")
+                count, last, data = fetched
                 if not count:
                     return
                 table = _parse(bytes(data) if data is not None else b"", schema)
@@ -132,7 +136,7 @@ def read_chunks(
                 if count < CHUNK_ROWS:
                     return
                 after = last
-        except dbapi.Error as error:  # e.g. a SQLite built without JSON functions
+        except driver_error as error:  # e.g. a SQLite built without JSON functions
             raise NotFast(str(error)) from error
         finally:
             cursor.close()

@@ -25,10 +25,10 @@ import hashlib
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 import numpy as np
 import orjson
@@ -63,7 +63,7 @@ class ResponseSource(Protocol):
 # --------------------------------------------------------------------------- sources
 
 
-def _slice_table(rows: list[tuple[Any, ...]], with_parent: bool) -> pa.Table:
+def _slice_table(rows: Sequence[Sequence[Any]], with_parent: bool) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(SLICE_COLUMNS) + 1 + with_parent)]
     names = [*SLICE_COLUMNS, "answers"] + (["parent_answers"] if with_parent else [])
     arrays: list[pa.Array] = []
@@ -253,6 +253,7 @@ def _documents(texts: pa.Array) -> pa.Buffer | None:
     if texts.null_count or len(texts) == 0:
         return None
     kind = texts.type
+    width: type[np.signedinteger[Any]]
     if pa.types.is_binary(kind) or pa.types.is_string(kind):
         width = np.int32
     elif pa.types.is_large_binary(kind) or pa.types.is_large_string(kind):
@@ -434,10 +435,38 @@ def read_frame(source: ResponseSource, survey: Survey, repeat: str | None = None
 # Frames of the last few (database state, survey, repeat): switching level or period on the dashboard,
 # or computing every level in a row, parses the answers once. Keyed by the source's fingerprint, so
 # any import makes a fresh read. Callers get a shallow copy: adding columns never touches the cache.
-# Each frame carries a memo (a dict) for whatever callers derive from it alone (compute keeps the
+# Each frame carries a memo (FrameMemo) for whatever callers derive from it alone (compute keeps the
 # indicators' row values and the territory/period codes there); it lives and dies with the frame.
 MAX_FRAMES = 12
-_FRAMES: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, dict[Any, Any]]] = OrderedDict()
+Derived = TypeVar("Derived")
+
+
+class FrameMemo:
+    """What callers derived from one cached frame, by key: built once, reused while the frame lives.
+
+    Keys are tuples naming what was derived (e.g. ("territory", "oblast")); `get` returns the type its
+    builder returns, so a caller reads back what it stored without a cast of its own.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[Hashable, ...], object] = {}
+
+    def get(self, key: tuple[Hashable, ...], build: Callable[[], Derived]) -> Derived:
+        if key not in self._values:
+            self._values[key] = build()
+        return cast(Derived, self._values[key])  # stored by a builder of this key, so of its type
+
+    def __contains__(self, key: tuple[Hashable, ...]) -> bool:
+        return key in self._values
+
+    def put(self, key: tuple[Hashable, ...], value: object) -> None:
+        self._values[key] = value
+
+    def value(self, key: tuple[Hashable, ...]) -> object:
+        return self._values[key]
+
+
+_FRAMES: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, FrameMemo]] = OrderedDict()
 # compute() reads the next frame in a background thread and the dashboard runs scripts in threads:
 # the cache's bookkeeping is done under a lock (reading a frame is not, so two reads can overlap).
 _LOCK = threading.Lock()
@@ -451,11 +480,11 @@ def clear_frames() -> None:
 def load_frame_memo(
     engine: Engine | ResponseSource, survey: Survey, repeat: str | None = None, *, reuse: bool = True,
     fast: bool = True,
-) -> tuple[pd.DataFrame, dict[Any, Any]]:
-    """load_frame plus the memo attached to the cached frame (a fresh dict when reuse=False)."""
+) -> tuple[pd.DataFrame, FrameMemo]:
+    """load_frame plus the memo attached to the cached frame (a fresh one when reuse=False)."""
     source = source_of(engine)
     if not reuse:
-        return read_frame(source, survey, repeat, fast=fast), {}
+        return read_frame(source, survey, repeat, fast=fast), FrameMemo()
     definition = hashlib.sha256(survey.model_dump_json().encode()).hexdigest()
     key = (source.fingerprint(), survey.id, repeat, definition, fast)
     with _LOCK:
@@ -463,7 +492,7 @@ def load_frame_memo(
         if entry is not None:
             _FRAMES.move_to_end(key)
     if entry is None:
-        built = (read_frame(source, survey, repeat, fast=fast), {})
+        built = (read_frame(source, survey, repeat, fast=fast), FrameMemo())
         with _LOCK:
             entry = _FRAMES.setdefault(key, built)  # a frame another thread stored first wins
             _FRAMES.move_to_end(key)

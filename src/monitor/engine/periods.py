@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 Granularity = Literal["year", "half", "quarter", "wave"]
-GRANULARITIES: tuple[str, ...] = ("year", "half", "quarter", "wave")
+GRANULARITIES: tuple[Granularity, ...] = ("year", "half", "quarter", "wave")
+
+
+def granularity_of(text: str) -> Granularity:
+    """A period option given as text (CLI, URL) as a Granularity; ValueError for anything else."""
+    for known in GRANULARITIES:
+        if text == known:
+            return known
+    raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {text!r}")
 
 _YEAR = re.compile(r"^\d{4}$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")

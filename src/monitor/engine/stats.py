@@ -14,6 +14,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 Z95 = 1.959963984540054
 
@@ -90,7 +91,7 @@ def median_ranks(n: int) -> tuple[int, int] | None:
     return low, n - low + 1
 
 
-def two_proportion_significant(k1, n1, k2, n2, z: float = Z95) -> np.ndarray:  # type: ignore[no-untyped-def]
+def two_proportion_significant(k1: ArrayLike, n1: ArrayLike, k2: ArrayLike, n2: ArrayLike, z: float = Z95) -> np.ndarray:
     """Pooled two-proportion z-test at 95% (two-sided); False where either n is 0."""
     k1, n1, k2, n2 = (np.asarray(x, dtype=float) for x in (k1, n1, k2, n2))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -101,7 +102,7 @@ def two_proportion_significant(k1, n1, k2, n2, z: float = Z95) -> np.ndarray:  #
     return np.where(ok, stat > z, False).astype(bool)
 
 
-def welch_significant(m1, se1, m2, se2, z: float = Z95) -> np.ndarray:  # type: ignore[no-untyped-def]
+def welch_significant(m1: ArrayLike, se1: ArrayLike, m2: ArrayLike, se2: ArrayLike, z: float = Z95) -> np.ndarray:
     """Difference of two means larger than 1.96 combined standard errors (Welch, normal approximation)."""
     m1, se1, m2, se2 = (np.asarray(x, dtype=float) for x in (m1, se1, m2, se2))
     with np.errstate(divide="ignore", invalid="ignore"):

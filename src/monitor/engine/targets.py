@@ -30,20 +30,27 @@ import pandas as pd
 
 from monitor.engine.periods import Granularity, period_year, previous_period
 from monitor.engine.stats import two_proportion_significant, welch_significant
-from monitor.framework.models import Framework, Indicator
+from monitor.framework.models import Framework, Indicator, Number, ParamRef
 from monitor.framework.params import thresholds_on
 
 EPS = 1e-9
+
+
+def _number(value: Number) -> float:
+    """A target as a number: the loader has already replaced `{param: ...}` by the parameter's value."""
+    if isinstance(value, ParamRef):
+        raise TypeError(f"target {value!r} was not resolved by the framework loader")
+    return float(value)
 
 
 def target_for(indicator: Indicator, period: str) -> float:
     """The target set for a period: an exact key ('2022-H1' or a wave) first, else the period's year."""
     targets = indicator.targets
     if period in targets:
-        return float(targets[period])
+        return _number(targets[period])
     year = period_year(period)
     if year is not None and year in targets:
-        return float(targets[year])
+        return _number(targets[year])
     return np.nan
 
 

@@ -19,21 +19,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from monitor import deadlines
-from monitor.expr.nodes import (
-    Arith,
-    Boolean,
-    Call,
-    Compare,
-    Current,
-    In,
-    Logic,
-    Name,
-    Neg,
-    Node,
-    Not,
-    Number,
-    String,
-)
+from monitor.expr import nodes
 from monitor.expr.parser import parse
 
 __all__ = ["Bindings", "evaluate", "truthy"]
@@ -294,8 +280,8 @@ class _Evaluator:
 
     # columns --------------------------------------------------------------------------------------
 
-    def column_name(self, node: Name | Current) -> str:
-        if isinstance(node, Name):
+    def column_name(self, node: nodes.Name | nodes.Current) -> str:
+        if isinstance(node, nodes.Name):
             return node.name
         if self.ctx.current is None:
             raise ValueError("'.' (the current answer) needs Bindings.current")
@@ -374,27 +360,27 @@ class _Evaluator:
 
     # nodes ----------------------------------------------------------------------------------------
 
-    def compute(self, node: Node) -> Any:
-        if isinstance(node, Number | String | Boolean):
-            return float(node.value) if isinstance(node, Number) else node.value
-        if isinstance(node, Name | Current):
+    def compute(self, node: nodes.Node) -> Any:
+        if isinstance(node, nodes.Number | nodes.String | nodes.Boolean):
+            return float(node.value) if isinstance(node, nodes.Number) else node.value
+        if isinstance(node, nodes.Name | nodes.Current):
             return self.column(self.column_name(node))
-        if isinstance(node, Neg):
+        if isinstance(node, nodes.Neg):
             return self.wrap_num(-np.asarray(self.num(self.compute(node.operand))))
-        if isinstance(node, Not):
+        if isinstance(node, nodes.Not):
             values, mask = self.boolean(self.compute(node.operand))
             return self.wrap_bool(~values, mask)
-        if isinstance(node, Logic):
+        if isinstance(node, nodes.Logic):
             return self.logic(node.op, self.compute(node.left), self.compute(node.right))
-        if isinstance(node, Arith):
+        if isinstance(node, nodes.Arith):
             return self.arith(node.op, self.compute(node.left), self.compute(node.right))
-        if isinstance(node, Compare):
+        if isinstance(node, nodes.Compare):
             for side, other in ((node.left, node.right), (node.right, node.left)):
-                if isinstance(other, String) and other.value == "" and node.op in ("=", "!="):
+                if isinstance(other, nodes.String) and other.value == "" and node.op in ("=", "!="):
                     empty = _missing(self.compute(side))  # XLSForm's "q = ''" is an emptiness test
                     return self.wrap_bool(empty if node.op == "=" else ~empty, False)
             return self.compare(node.op, self.compute(node.left), self.compute(node.right))
-        if isinstance(node, In):
+        if isinstance(node, nodes.In):
             operand = self.compute(node.operand)
             result: Any = False
             for option in node.options:
@@ -403,7 +389,7 @@ class _Evaluator:
                 values, mask = self.boolean(result)
                 return self.wrap_bool(~values, mask)
             return result
-        if isinstance(node, Call):
+        if isinstance(node, nodes.Call):
             return self.call(node)
         raise TypeError(f"not an expression node: {node!r}")
 
@@ -466,17 +452,17 @@ class _Evaluator:
 
     # functions ------------------------------------------------------------------------------------
 
-    def call(self, node: Call) -> Any:
+    def call(self, node: nodes.Call) -> Any:
         func, args = node.func, node.args
         if func == "param":
-            return self.param(args[0].value)  # type: ignore[attr-defined]
+            return self.param(nodes.text_arg(node, 0))
         if func == "selected":
-            codes = self.codes(self.column_name(args[0]))  # type: ignore[arg-type]
-            code = args[1].value.strip()  # type: ignore[attr-defined]
+            codes = self.codes(self.column_name(nodes.question_arg(node, 0)))
+            code = nodes.text_arg(node, 1).strip()
             hit = (" " + codes + " ").str.contains(f" {code} ", regex=False)
             return self.wrap_bool(hit.to_numpy(dtype=bool, na_value=False), codes.isna().to_numpy())
         if func == "count-selected":
-            codes = self.codes(self.column_name(args[0]))  # type: ignore[arg-type]
+            codes = self.codes(self.column_name(nodes.question_arg(node, 0)))
             count = codes.str.count(r"\s+") + (codes.str.len() > 0)
             return self.wrap_num(count.to_numpy(dtype="float64", na_value=np.nan))
         if func == "days":
@@ -523,7 +509,7 @@ class _Evaluator:
                 result = pick(result, np.asarray(self.num(self.compute(arg))))
             return self.wrap_num(result)
         if func == "round":
-            digits = int(args[1].value) if len(args) == 2 else 0  # type: ignore[attr-defined]
+            digits = int(nodes.number_arg(node, 1)) if len(args) == 2 else 0
             x = np.asarray(self.num(self.compute(args[0])))
             scale = 10.0**digits
             with np.errstate(all="ignore"):
@@ -547,7 +533,10 @@ class _Evaluator:
 
     def _dated_param(self, name: str) -> pd.Series:
         """Per row, the value in force on the row's date; missing where no value is (or no date)."""
-        on = pd.to_datetime(self.ctx.on, errors="coerce").to_numpy("datetime64[D]")
+        rows_on = self.ctx.on
+        if rows_on is None:  # param() only comes here when the rows' dates are given
+            raise ValueError(f"param('{name}') has dated values but the rows have no dates")
+        on = pd.to_datetime(rows_on, errors="coerce").to_numpy("datetime64[D]")
         periods = self.ctx.dated[name]
         numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for _, _, v in periods)
         out = np.full(len(on), np.nan) if numeric else np.full(len(on), None, dtype=object)
@@ -558,10 +547,10 @@ class _Evaluator:
             if end is not None:
                 mask &= on <= np.datetime64(end, "D")
             out[mask] = float(value) if numeric else value
-        index = self.ctx.on.index
+        index = rows_on.index
         return pd.Series(out, index=index, dtype="float64") if numeric else pd.Series(out, index=index, dtype="str")
 
-    def request_status(self, args: tuple[Node, ...]) -> pd.Series:
+    def request_status(self, args: tuple[nodes.Node, ...]) -> pd.Series:
         """request-status(received, answered, as_of, urgent, extension_notice, days, extended_days, urgent_hours)."""
         if self.ctx.calendar is None:
             raise ValueError("request-status() needs a working-day calendar (Bindings.calendar)")
@@ -588,7 +577,7 @@ class _Evaluator:
             self._holidays = np.array([str(h)[:10] for h in self.ctx.holidays], dtype="datetime64[D]")
         return self._holidays
 
-    def day_arrays(self, args: tuple[Node, ...]) -> tuple[np.ndarray, np.ndarray]:
+    def day_arrays(self, args: tuple[nodes.Node, ...]) -> tuple[np.ndarray, np.ndarray]:
         a = np.asarray(self.dates(self.compute(args[0]))).astype("datetime64[D]")
         b = np.asarray(self.dates(self.compute(args[1]))).astype("datetime64[D]")
         return a, b
@@ -623,7 +612,7 @@ class _Evaluator:
         return _text_series(ta.where(np.broadcast_to(pick, (self.n,)), tb))
 
 
-def evaluate(node: Node | str, frame: pd.DataFrame, ctx: Bindings | None = None) -> pd.Series:
+def evaluate(node: nodes.Node | str, frame: pd.DataFrame, ctx: Bindings | None = None) -> pd.Series:
     """Evaluate over every row of ``frame`` at once; the result has ``frame.index``.
 
     Boolean expressions give a nullable "boolean" Series (missing = unknown), numeric ones float64

@@ -102,6 +102,29 @@ class Call(Node):
 
 Literal = Number | String | Boolean
 
+
+# The parser checks what some arguments must be (param's name and selected's code are quoted text,
+# round's digits a number, selected's first argument a question); these read them back typed.
+def text_arg(call: Call, position: int) -> str:
+    arg = call.args[position]
+    if not isinstance(arg, String):
+        raise TypeError(f"argument {position + 1} of {call.func}() is not quoted text: {arg!r}")
+    return arg.value
+
+
+def number_arg(call: Call, position: int) -> float:
+    arg = call.args[position]
+    if not isinstance(arg, Number):
+        raise TypeError(f"argument {position + 1} of {call.func}() is not a number: {arg!r}")
+    return arg.value
+
+
+def question_arg(call: Call, position: int) -> Name | Current:
+    arg = call.args[position]
+    if not isinstance(arg, Name | Current):
+        raise TypeError(f"argument {position + 1} of {call.func}() is not a question: {arg!r}")
+    return arg
+
 # name -> (minimum, maximum or None for "any number") of arguments
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "selected": (2, 2),

@@ -11,25 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from monitor.expr.nodes import (
-    FUNCTIONS,
-    KEYWORDS,
-    Arith,
-    Boolean,
-    Call,
-    Compare,
-    Current,
-    ExprSyntaxError,
-    In,
-    Literal,
-    Logic,
-    Name,
-    Neg,
-    Node,
-    Not,
-    Number,
-    String,
-)
+from monitor.expr import nodes
 from monitor.expr.precedence import BINARY, COMPARISONS, Level
 
 __all__ = ["parse"]
@@ -59,8 +41,8 @@ class _Token:
         return f"'{self.raw}'", f"'{self.raw}'"
 
 
-def _error(text: str, column: int, kind: str, en: str, uk: str) -> ExprSyntaxError:
-    return ExprSyntaxError(en, uk, column, text, kind)
+def _error(text: str, column: int, kind: str, en: str, uk: str) -> nodes.ExprSyntaxError:
+    return nodes.ExprSyntaxError(en, uk, column, text, kind)
 
 
 def _tokenize(text: str) -> list[_Token]:
@@ -169,12 +151,12 @@ def _read_word(text: str, i: int, tokens: list[_Token]) -> int:
     hyph = _HYPHENATED_RE.match(text, i)
     if hyph and _next_non_space(text, hyph.end()) == "(":
         word = hyph.group()
-        if word in FUNCTIONS:
+        if word in nodes.FUNCTIONS:
             tokens.append(_Token("func", word, col, word))
             return hyph.end()
         parts = word.split("-")
         # "x-count-selected(q)" is x minus a call; only a word with no known function at its end is an error.
-        if not any("-".join(parts[k:]) in FUNCTIONS for k in range(1, len(parts))):
+        if not any("-".join(parts[k:]) in nodes.FUNCTIONS for k in range(1, len(parts))):
             raise _error(
                 text,
                 col,
@@ -186,7 +168,7 @@ def _read_word(text: str, i: int, tokens: list[_Token]) -> int:
     assert m is not None  # the first character is a letter or "_"
     word = m.group()
     if _next_non_space(text, m.end()) == "(" and word not in ("and", "or", "in", "div", "mod"):
-        if word not in FUNCTIONS:
+        if word not in nodes.FUNCTIONS:
             raise _error(
                 text,
                 col,
@@ -195,7 +177,7 @@ def _read_word(text: str, i: int, tokens: list[_Token]) -> int:
                 f"невідома функція '{word}' на позиції {col}",
             )
         tokens.append(_Token("func", word, col, word))
-    elif word in KEYWORDS:
+    elif word in nodes.KEYWORDS:
         tokens.append(_Token("kw", word, col, word))
     else:
         tokens.append(_Token("name", word, col, word))
@@ -226,7 +208,7 @@ class _Parser:
         tok = tok or self.tok
         return tok.kind == "kw" and tok.value == word
 
-    def unexpected(self, tok: _Token | None = None) -> ExprSyntaxError:
+    def unexpected(self, tok: _Token | None = None) -> nodes.ExprSyntaxError:
         tok = tok or self.tok
         if tok.kind == "eof":
             return _error(
@@ -261,7 +243,7 @@ class _Parser:
 
     # grammar, loosest first ----------------------------------------------------------------------
 
-    def parse(self) -> Node:
+    def parse(self) -> nodes.Node:
         if self.tok.kind == "eof":
             raise _error(self.text, 1, "empty", "empty expression at column 1", "порожній вираз (позиція 1)")
         node = self.parse_or()
@@ -276,7 +258,7 @@ class _Parser:
             return str(tok.value)
         return None
 
-    def parse_level(self, level: Level) -> Node:
+    def parse_level(self, level: Level) -> nodes.Node:
         """Precedence climbing over the shared table: the binary levels loop, the others descend."""
         if level == Level.NOT:
             return self.parse_not()
@@ -287,29 +269,29 @@ class _Parser:
         node = self.parse_level(Level(level + 1))
         while (op := self.binary_op()) is not None and BINARY[op] == level:
             tok = self.advance()
-            kind = Logic if level <= Level.AND else Arith
+            kind = nodes.Logic if level <= Level.AND else nodes.Arith
             node = kind(op, node, self.parse_level(Level(level + 1)), col=tok.col)
         return node
 
-    def parse_or(self) -> Node:
+    def parse_or(self) -> nodes.Node:
         return self.parse_level(Level.OR)
 
-    def parse_not(self) -> Node:
+    def parse_not(self) -> nodes.Node:
         if self.is_kw("not"):
             col = self.advance().col
-            return Not(self.parse_not(), col=col)
+            return nodes.Not(self.parse_not(), col=col)
         return self.parse_level(Level.COMPARE)
 
-    def parse_comparison(self) -> Node:
+    def parse_comparison(self) -> nodes.Node:
         node = self.parse_level(Level.ADD)
         if self.tok.kind == "op" and self.tok.value in COMPARISONS:
             tok = self.advance()
-            node = Compare(tok.value, node, self.parse_level(Level.ADD), col=tok.col)
+            node = nodes.Compare(tok.value, node, self.parse_level(Level.ADD), col=tok.col)
         elif self.is_kw("in") or (self.is_kw("not") and self.is_kw("in", self.peek())):
             col = self.tok.col
             negated = self.is_kw("not")
             self.pos += 2 if negated else 1
-            node = In(node, self.parse_in_list(), negated, col=col)
+            node = nodes.In(node, self.parse_in_list(), negated, col=col)
         else:
             return node
         if (
@@ -327,7 +309,7 @@ class _Parser:
             )
         return node
 
-    def parse_in_list(self) -> tuple[Literal, ...]:
+    def parse_in_list(self) -> tuple[nodes.Literal, ...]:
         if self.tok.kind != "(":
             col = self.tok.col
             raise _error(
@@ -346,7 +328,7 @@ class _Parser:
                 f"the list after 'in' is empty (column {opener.col})",
                 f"список після 'in' порожній (позиція {opener.col})",
             )
-        items: list[Literal] = []
+        items: list[nodes.Literal] = []
         while True:
             items.append(self.parse_list_literal())
             if self.tok.kind == ",":
@@ -355,20 +337,20 @@ class _Parser:
             self.expect_close(opener)
             return tuple(items)
 
-    def parse_list_literal(self) -> Literal:
+    def parse_list_literal(self) -> nodes.Literal:
         tok = self.tok
         if tok.kind == "str":
             self.advance()
-            return String(tok.value, col=tok.col)
+            return nodes.String(tok.value, col=tok.col)
         if tok.kind == "num":
             self.advance()
-            return Number(tok.value, col=tok.col)
+            return nodes.Number(tok.value, col=tok.col)
         if tok.kind == "op" and tok.value == "-" and self.peek().kind == "num":
             self.advance()
-            return Number(-self.advance().value, col=tok.col)
+            return nodes.Number(-self.advance().value, col=tok.col)
         if tok.kind == "kw" and tok.value in ("true", "false"):
             self.advance()
-            return Boolean(tok.value == "true", col=tok.col)
+            return nodes.Boolean(tok.value == "true", col=tok.col)
         if tok.kind == "eof":
             raise self.unexpected()
         raise _error(
@@ -379,34 +361,34 @@ class _Parser:
             f"після 'in' можна перелічувати лише значення в лапках, числа, true або false (позиція {tok.col})",
         )
 
-    def parse_unary(self) -> Node:
+    def parse_unary(self) -> nodes.Node:
         if self.tok.kind == "op" and self.tok.value == "-":
             col = self.advance().col
             operand = self.parse_unary()
             if isinstance(
-                operand, Number
+                operand, nodes.Number
             ):  # fold "-3" into a literal so lists, round() and to_text see a number
-                return Number(-operand.value, col=col)
-            return Neg(operand, col=col)
+                return nodes.Number(-operand.value, col=col)
+            return nodes.Neg(operand, col=col)
         return self.parse_primary()
 
-    def parse_primary(self) -> Node:
+    def parse_primary(self) -> nodes.Node:
         tok = self.tok
         if tok.kind == "num":
             self.advance()
-            return Number(tok.value, col=tok.col)
+            return nodes.Number(tok.value, col=tok.col)
         if tok.kind == "str":
             self.advance()
-            return String(tok.value, col=tok.col)
+            return nodes.String(tok.value, col=tok.col)
         if tok.kind == "name":
             self.advance()
-            return Name(tok.value, col=tok.col)
+            return nodes.Name(tok.value, col=tok.col)
         if tok.kind == ".":
             self.advance()
-            return Current(col=tok.col)
+            return nodes.Current(col=tok.col)
         if tok.kind == "kw" and tok.value in ("true", "false"):
             self.advance()
-            return Boolean(tok.value == "true", col=tok.col)
+            return nodes.Boolean(tok.value == "true", col=tok.col)
         if tok.kind == "func":
             return self.parse_call()
         if tok.kind == "(":
@@ -416,11 +398,11 @@ class _Parser:
             return node
         raise self.unexpected()
 
-    def parse_call(self) -> Node:
+    def parse_call(self) -> nodes.Node:
         func_tok = self.advance()
         func, col = func_tok.value, func_tok.col
         opener = self.advance()  # the tokenizer only makes a "func" token when "(" follows
-        args: list[Node] = []
+        args: list[nodes.Node] = []
         if self.tok.kind != ")":
             while True:
                 args.append(self.parse_or())
@@ -431,10 +413,10 @@ class _Parser:
         self.expect_close(opener)
         self.check_arity(func, col, len(args))
         if func in ("true", "false"):
-            return Boolean(func == "true", col=col)
+            return nodes.Boolean(func == "true", col=col)
         if func == "not":
-            return Not(args[0], col=col)
-        if func in ("selected", "count-selected") and not isinstance(args[0], Name | Current):
+            return nodes.Not(args[0], col=col)
+        if func in ("selected", "count-selected") and not isinstance(args[0], nodes.Name | nodes.Current):
             raise _error(
                 self.text,
                 args[0].col,
@@ -442,7 +424,7 @@ class _Parser:
                 f"the first argument of {func}() must be a question name (column {args[0].col})",
                 f"перший аргумент {func}() має бути назвою питання (позиція {args[0].col})",
             )
-        if func == "selected" and not isinstance(args[1], String):
+        if func == "selected" and not isinstance(args[1], nodes.String):
             raise _error(
                 self.text,
                 args[1].col,
@@ -450,7 +432,7 @@ class _Parser:
                 f"the second argument of selected() must be a choice code in quotes (column {args[1].col})",
                 f"другий аргумент selected() має бути кодом варіанта в лапках (позиція {args[1].col})",
             )
-        if func == "param" and not isinstance(args[0], String):
+        if func == "param" and not isinstance(args[0], nodes.String):
             raise _error(
                 self.text,
                 args[0].col,
@@ -461,7 +443,7 @@ class _Parser:
         if (
             func == "round"
             and len(args) == 2
-            and not (isinstance(args[1], Number) and float(args[1].value).is_integer())
+            and not (isinstance(args[1], nodes.Number) and float(args[1].value).is_integer())
         ):
             raise _error(
                 self.text,
@@ -470,10 +452,10 @@ class _Parser:
                 f"the digits of round() must be a whole number (column {args[1].col})",
                 f"кількість знаків у round() має бути цілим числом (позиція {args[1].col})",
             )
-        return Call(func, tuple(args), col=col)
+        return nodes.Call(func, tuple(args), col=col)
 
     def check_arity(self, func: str, col: int, got: int) -> None:
-        low, high = FUNCTIONS[func]
+        low, high = nodes.FUNCTIONS[func]
         if low <= got and (high is None or got <= high):
             return
         if high is None:
@@ -492,7 +474,7 @@ class _Parser:
 
 
 @functools.lru_cache(maxsize=4096)
-def parse(text: str) -> Node:
+def parse(text: str) -> nodes.Node:
     """Parse expression text into a tree; raise :class:`ExprSyntaxError` naming the column."""
     return _Parser(text).parse()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import fields
 
-from monitor.expr.nodes import Call, Compare, Current, In, Name, Node, String
+from monitor.expr.nodes import Call, Compare, Current, In, Name, Node, String, text_arg
 
 __all__ = ["choice_comparisons", "names", "params", "selected_questions", "uses_current", "walk"]
 
@@ -31,7 +31,7 @@ def names(node: Node) -> set[str]:
 
 def params(node: Node) -> set[str]:
     """Parameter names used in ``param('...')``."""
-    return {n.args[0].value for n in walk(node) if isinstance(n, Call) and n.func == "param"}  # type: ignore[attr-defined]
+    return {text_arg(n, 0) for n in walk(node) if isinstance(n, Call) and n.func == "param"}
 
 
 def uses_current(node: Node) -> bool:

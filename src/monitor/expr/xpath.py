@@ -10,21 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.expr.nodes import (
-    Arith,
-    Boolean,
-    Call,
-    Compare,
-    Current,
-    In,
-    Logic,
-    Name,
-    Neg,
-    Node,
-    Not,
-    Number,
-    String,
-)
+from monitor.expr import nodes
 from monitor.expr.parser import parse
 from monitor.expr.precedence import Level, level
 from monitor.expr.text import number_text
@@ -36,11 +22,11 @@ class Untranslatable(Exception):
     """Part of an expression XLSForm has no equivalent for (working-days, engine fields, list params)."""
 
 
-def _level(node: Node) -> Level:
+def _level(node: nodes.Node) -> Level:
     """The shared table's level, except where XPath renders a node differently from our text."""
-    if isinstance(node, Call) and node.func in ("is-empty", "not-empty"):
+    if isinstance(node, nodes.Call) and node.func in ("is-empty", "not-empty"):
         return Level.COMPARE  # rendered as a comparison with ''
-    if isinstance(node, In):
+    if isinstance(node, nodes.In):
         return Level.ATOM  # rendered as a parenthesised chain of '=' joined by 'or', or not(...)
     return level(node)
 
@@ -70,53 +56,53 @@ class XPath:
 
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def __call__(self, node: Node) -> str:
+    def __call__(self, node: nodes.Node) -> str:
         return self._x(node)
 
-    def _wrap(self, node: Node, need: int) -> str:
+    def _wrap(self, node: nodes.Node, need: int) -> str:
         text = self._x(node)
         return f"({text})" if _level(node) < need else text
 
-    def _x(self, node: Node) -> str:
-        if isinstance(node, Number):
+    def _x(self, node: nodes.Node) -> str:
+        if isinstance(node, nodes.Number):
             return number_text(node.value)
-        if isinstance(node, String):
+        if isinstance(node, nodes.String):
             return _string(node.value)
-        if isinstance(node, Boolean):
+        if isinstance(node, nodes.Boolean):
             return "true()" if node.value else "false()"
-        if isinstance(node, Name):
+        if isinstance(node, nodes.Name):
             if node.name.startswith("_"):
                 raise Untranslatable(f"engine field {node.name} does not exist while collecting")
             return "${" + node.name + "}"
-        if isinstance(node, Current):
+        if isinstance(node, nodes.Current):
             return "."
-        if isinstance(node, Neg):
+        if isinstance(node, nodes.Neg):
             return "-" + self._wrap(node.operand, Level.NEG)
-        if isinstance(node, Not):
+        if isinstance(node, nodes.Not):
             return f"not({self._x(node.operand)})"
-        if isinstance(node, Arith):
+        if isinstance(node, nodes.Arith):
             op = "div" if node.op == "/" else node.op
             prec = _level(node)
             return f"{self._wrap(node.left, prec)} {op} {self._wrap(node.right, prec + 1)}"
-        if isinstance(node, Logic):
+        if isinstance(node, nodes.Logic):
             prec = _level(node)
             return f"{self._wrap(node.left, prec)} {node.op} {self._wrap(node.right, prec + 1)}"
-        if isinstance(node, Compare):
+        if isinstance(node, nodes.Compare):
             return f"{self._wrap(node.left, Level.COMPARE + 1)} {node.op} {self._wrap(node.right, Level.COMPARE + 1)}"
-        if isinstance(node, In):
+        if isinstance(node, nodes.In):
             subject = self._wrap(node.operand, Level.COMPARE + 1)
             ors = " or ".join(f"{subject} = {self._x(option)}" for option in node.options)
             return f"not({ors})" if node.negated else f"({ors})"
-        if isinstance(node, Call):
+        if isinstance(node, nodes.Call):
             return self._call(node)
         raise Untranslatable(f"unknown expression node {type(node).__name__}")
 
-    def _call(self, node: Call) -> str:
+    def _call(self, node: nodes.Call) -> str:
         args = [self._x(a) for a in node.args] if node.func != "param" else []
         match node.func:
             case "param":
-                name = node.args[0].value if isinstance(node.args[0], String) else None
-                if name not in self.params:
+                name = node.args[0].value if isinstance(node.args[0], nodes.String) else None
+                if name is None or name not in self.params:
                     raise Untranslatable(f"param('{name}') has no value here")
                 return _literal(self.params[name])
             case "days":

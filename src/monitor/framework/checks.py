@@ -227,8 +227,8 @@ def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | Non
     for field, (name, types) in named.items():
         if not name:
             continue
-        q = survey.question(name)
-        if q is None or q.type not in types:
+        named_question = survey.question(name)
+        if named_question is None or named_question.type not in types:
             out.append(
                 issue(
                     "bad-survey-field",
@@ -409,9 +409,10 @@ def check_indicator(
             out.append(issue("pirs-missing", path=doc.path, line=doc.line(loc), indicator=ident,
                              fields=", ".join(missing)))
     thresholds = indicator.thresholds
-    if thresholds and all(isinstance(v, int | float) for v in (thresholds.green, thresholds.amber)):
-        wrong = (indicator.direction == Direction.higher and thresholds.green < thresholds.amber) or (
-            indicator.direction == Direction.lower and thresholds.green > thresholds.amber
+    green, amber = (thresholds.green, thresholds.amber) if thresholds else (None, None)
+    if isinstance(green, int | float) and isinstance(amber, int | float):
+        wrong = (indicator.direction == Direction.higher and green < amber) or (
+            indicator.direction == Direction.lower and green > amber
         )
         if wrong:
             out.append(
@@ -420,13 +421,14 @@ def check_indicator(
                     path=doc.path,
                     line=doc.line(("thresholds",)),
                     indicator=ident,
-                    green=thresholds.green,
-                    amber=thresholds.amber,
+                    green=green,
+                    amber=amber,
                     direction=indicator.direction,
                 )
             )
     low, high = RANGES.get(indicator.type, (0.0, float("inf")))
-    values: list[tuple[tuple, str, float | None]] = [
+    # Values may still be parameter references (checked above); only numbers are range-checked below.
+    values: list[tuple[tuple[str, ...], str, object]] = [
         (("targets", k), f"target {k}", v) for k, v in indicator.targets.items()
     ]
     values.append((("lop_target",), "lop_target", indicator.lop_target))

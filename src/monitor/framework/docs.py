@@ -157,7 +157,7 @@ def _type_name(annotation: Any, metadata: list[Any] | None = None) -> str:
 
 def _default(info: FieldInfo) -> str:
     if info.default_factory is not None:
-        value = info.default_factory()  # type: ignore[call-arg]
+        value = info.default_factory()  # type: ignore[call-arg]  # our models' factories take no arguments (pydantic also allows one taking the data)
     elif info.default is PydanticUndefined:
         return ""
     else:

@@ -58,7 +58,7 @@ def _pydantic_issues(doc: YamlDoc, model: type[BaseModel], exc: ValidationError)
         kind = error["type"]
         field = ".".join(str(p) for p in loc)
         line = doc.line(loc)
-        common = {"what": what, "what_uk": what_uk, "id": ident, "field": field}
+        common: dict[str, Any] = {"what": what, "what_uk": what_uk, "id": ident, "field": field}
         if kind == "catalogue":
             # Raised by a model validator with a code of the catalogue (models.catalogue_error).
             ctx = dict(error.get("ctx") or {})

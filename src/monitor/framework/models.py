@@ -191,18 +191,19 @@ class Survey(Strict):
 
 class IndicatorType(StrEnum):
     share = "share"  # rows meeting `numerator` among rows meeting `denominator`; 0..1
-    count = "count"  # number of rows meeting `numerator` (or all rows in scope)
+    # The ignores below: a member named count or index shadows a str method; the names are the YAML values.
+    count = "count"  # type: ignore[assignment]  # number of rows meeting `numerator` (or all rows in scope)
     sum = "sum"  # sum of `value`
     mean = "mean"  # mean of `value`
     median = "median"  # median of `value`
     ratio = "ratio"  # sum(numerator) / sum(denominator) * factor
     duration = "duration"  # median of `value`, a number of days
-    index = "index"  # weighted composite of other indicators' scores, 0..100
+    index = "index"  # type: ignore[assignment]  # weighted composite of other indicators' scores, 0..100
 
 
 class Direction(StrEnum):
     higher = "higher-is-better"
-    lower = "lower-is-better"
+    lower = "lower-is-better"  # type: ignore[assignment]  # shadows str.lower; the name reads as the YAML value
     none = "none"  # context indicator: no good or bad direction
 
 

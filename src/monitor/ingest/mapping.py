@@ -130,7 +130,7 @@ def resolve(header: str, lookup: Lookup, survey: Survey) -> tuple[Question, str 
 def map_columns(survey: Survey, table: RawTable, questions: list[Question] | None = None) -> ColumnMap:
     """Map a table's columns to `questions` (the survey's top level, or a repeat's children)."""
     top_level = questions is None
-    questions = [q for q in (survey.questions if top_level else questions) if q.type != QuestionType.repeat]
+    questions = [q for q in (survey.questions if questions is None else questions) if q.type != QuestionType.repeat]
     lookup = Lookup(questions)
     result = ColumnMap()
     claims: dict[tuple[str, str | None], list[int]] = {}

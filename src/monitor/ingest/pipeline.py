@@ -30,7 +30,7 @@ from monitor.ingest.mapping import ColumnMap, check_instrument, map_columns, nor
 from monitor.ingest.readers import RawTable, read_export
 from monitor.ingest.report import ImportReport
 from monitor.ingest.validate import Problem, Territories, Validated, validate
-from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response, Setting
+from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response, Setting, table_of
 from monitor.store.oversight import approved_waves
 
 log = logging.getLogger(__name__)
@@ -154,10 +154,10 @@ def import_file(
 def is_demo_database(engine: Engine) -> bool:
     """Whether the database holds the synthetic demo (real answers must never mix with invented ones)."""
     with engine.connect() as connection:
-        marked = connection.execute(select(Setting.__table__.c.value).where(Setting.__table__.c.key == "synthetic")).scalar()
+        marked = connection.execute(select(table_of(Setting).c.value).where(table_of(Setting).c.key == "synthetic")).scalar()
         if marked == "true":
             return True
-        column = ImportBatch.__table__.c
+        column = table_of(ImportBatch).c
         return connection.execute(select(column.id).where(column.synthetic.is_(True)).limit(1)).scalar() is not None
 
 
@@ -461,7 +461,7 @@ def _deduplicate(engine: Engine, instrument_id: str, rows: Rows) -> tuple[Rows, 
         first.setdefault(external, position)
     stored: set[str] = set()
     ids = list(first)
-    column = Response.__table__.c
+    column = table_of(Response).c
     with engine.connect() as connection:
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start:start + IN_CHUNK]
@@ -479,7 +479,8 @@ def _rejected_rows(table: RawTable, problems: list[Problem], oblasts: pd.Series)
     numbers = table.row_numbers()
     rows = []
     for p in problems:
-        params = {k: redact.text(v) if isinstance(v, str) else v for k, v in p.params.items() if not k.startswith("_")}
+        params: dict[str, Any] = {k: redact.text(v) if isinstance(v, str) else v
+                                  for k, v in p.params.items() if not k.startswith("_")}
         found = issue(p.code, **params)
         row = p.params.get("_row") or int(numbers.at[p.index])
         owner = p.params.get("_owner", p.index)
@@ -496,7 +497,7 @@ def _rejected_rows(table: RawTable, problems: list[Problem], oblasts: pd.Series)
 
 
 def _batch_with_sha(engine: Engine, survey_id: str, sha256: str) -> int | None:
-    column = ImportBatch.__table__.c
+    column = table_of(ImportBatch).c
     with engine.connect() as connection:
         return connection.execute(
             select(column.id).where(column.instrument_id == survey_id, column.sha256 == sha256).limit(1)
@@ -528,7 +529,9 @@ def write_plan(engine: Engine, framework: Framework, survey: Survey, report: Imp
         )
         session.add(batch)
         session.flush()
-        batch_id = int(batch.id)  # type: ignore[arg-type]
+        if batch.id is None:  # flush() gave the row its id; without one nothing below could point at it
+            raise RuntimeError("the import batch got no id")
+        batch_id = batch.id
         if before is not None:
             before(session)
         connection = session.connection()
@@ -537,11 +540,11 @@ def write_plan(engine: Engine, framework: Framework, survey: Survey, report: Imp
         else:
             _insert_rows_core(connection, survey.id, batch_id, plan.rows, synthetic, progress)
         if plan.children:
-            column = Response.__table__.c
+            column = table_of(Response).c
             ids = {external: id_ for external, id_ in session.execute(
                 select(column.external_id, column.id).where(column.batch_id == batch_id, column.parent_id.is_(None))
             )}
-            responses = insert(Response.__table__)
+            responses = insert(table_of(Response))
             rows = [{**child, "batch_id": batch_id, "parent_id": ids[external]}
                     for external, listed in plan.children.items() for child in listed]
             for start in range(0, len(rows), CHUNK):
@@ -566,7 +569,7 @@ def _insert_rows_sqlite(connection: Any, instrument_id: str, batch_id: int, rows
     serialisation (the documents are the plan's bytes), dates through the dialect's own bind processors
     so the stored text is exactly what SQLAlchemy writes. Same transaction as the batch row."""
     dialect = connection.dialect
-    column = Response.__table__.c
+    column = table_of(Response).c
     as_date = column.period_date.type.bind_processor(dialect) or (lambda v: v)
     as_stamp = column.submitted_at.type.bind_processor(dialect) or (lambda v: v)
     flag = 1 if synthetic else 0
@@ -598,7 +601,7 @@ def _insert_rows_sqlite(connection: Any, instrument_id: str, batch_id: int, rows
 def _insert_rows_core(connection: Any, instrument_id: str, batch_id: int, rows: Rows, synthetic: bool,
                       progress: Progress | None) -> None:
     """Other backends (PostgreSQL): SQLAlchemy Core executemany (psycopg batches it), chunk by chunk."""
-    responses = insert(Response.__table__)
+    responses = insert(table_of(Response))
     total = len(rows)
     for start in range(0, total, CHUNK):
         end = min(start + CHUNK, total)
@@ -613,7 +616,7 @@ def _insert_rows_core(connection: Any, instrument_id: str, batch_id: int, rows: 
 
 
 def _upsert_instrument(session: Session, framework: Framework, survey: Survey) -> None:
-    values = {
+    values: dict[str, Any] = {
         "definition_hash": definition_hash(framework, survey), "title_uk": survey.title.uk,
         "title_en": survey.title.en, "respondent": str(survey.respondent),
         "definition": survey.model_dump(mode="json"),

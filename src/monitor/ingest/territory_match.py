@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, NamedTuple
 
@@ -337,8 +338,8 @@ class TerritoryMatcher:
         if _CODE_LIKE.match(_code_form(raw)):
             # A code with a digit too many or too few: offer the nearest codes, never pick one.
             in_scope = self._in_scope_filter(level, oblast, raion)
-            codes = [c for c, u in self._units.items() if u.level == level and in_scope(c)]
-            near = process.extract(_code_form(raw), codes, scorer=fuzz.ratio, limit=3)
+            same_level = [c for c, u in self._units.items() if u.level == level and in_scope(c)]
+            near = process.extract(_code_form(raw), same_level, scorer=fuzz.ratio, limit=3)
             return self._choice(base, [c for c, _s, _p in near], "unknown", 0.0, {c: float(s) for c, s, _p in near})
 
         in_scope = self._in_scope_filter(level, oblast, raion)
@@ -424,7 +425,7 @@ class TerritoryMatcher:
             pool = self._fuzzy_pool[pool_key] = (keys, codes)
         return pool
 
-    def _in_scope_filter(self, level: str, oblast: str | None, raion: str | None):  # type: ignore[no-untyped-def]
+    def _in_scope_filter(self, level: str, oblast: str | None, raion: str | None) -> Callable[[str], bool]:
         units = self._units
         if level == "oblast":
             return lambda code: True

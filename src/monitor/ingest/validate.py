@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from monitor import expr, redact
-from monitor.errors import issue
+from monitor.errors import Issue, issue
 from monitor.framework.models import Question, QuestionType, Survey
 from monitor.ingest import coerce
 from monitor.ingest.mapping import ColumnMap, choice_index
@@ -75,7 +75,7 @@ def validate(
 ) -> Validated:
     top_level = questions is None
     questions_in = questions
-    questions = [q for q in (survey.questions if top_level else questions)
+    questions = [q for q in (survey.questions if questions is None else questions)
                  if q.type != QuestionType.repeat and not q.personal]
     index = table.rows.index
     withhold = survey.respondent == "survivor"
@@ -228,7 +228,7 @@ def validate(
     if problems:
         rejected.loc[list({p.index for p in problems})] = True
     answers = {name: values for name, values in typed.items()
-               if (q := survey.question(name)) is not None and q.type != QuestionType.territory}
+               if (found := survey.question(name)) is not None and found.type != QuestionType.territory}
     return Validated(answers, codes, rejected, refused, problems, fuzzy)
 
 
@@ -395,5 +395,5 @@ def _is_false(result: pd.Series) -> pd.Series:
     return pd.Series(np.asarray((values == False).fillna(False), dtype=bool), index=result.index)  # noqa: E712
 
 
-def problem_issue(problem: Problem):  # type: ignore[no-untyped-def]
+def problem_issue(problem: Problem) -> Issue:
     return issue(problem.code, **problem.params)

@@ -137,11 +137,6 @@ class ReportContext:
         return figures.with_titles(frame, self.framework, self.lang)
 
 
-# The old name, only so that branches written before the rename (issue #16) still import; new code
-# uses ReportContext. Delete once no module imports `Context`.
-Context = ReportContext
-
-
 def baseline_cell(ctx: ReportContext, indicator: Indicator) -> tuple[Cell, bool]:
     """The framework's baseline, else the first wave's combined result (marked †)."""
     base = indicator.baseline

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 
 from monitor.oversight.report import tracker_table
-from monitor.reports.context import Context, header_row, number_cell, pct_cell, text_cell
+from monitor.reports.context import ReportContext, header_row, number_cell, pct_cell, text_cell
 from monitor.reports.model import Cell, Paragraph, Section, Table
 
 
-def tracker_section(ctx: Context, engine: Engine) -> list[Section]:
+def tracker_section(ctx: ReportContext, engine: Engine) -> list[Section]:
     table = tracker_table(engine, ctx.lang, ctx.period, list(ctx.oblasts))
     section = Section("requests", ctx.t("reports.section.requests"))
     section.blocks.append(Paragraph(ctx.t("reports.requests.intro")))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -163,3 +163,14 @@ class SourceSubmission(SQLModel, table=True):
     content_hash: str = Field(max_length=64, description="Hash of the answers of the version taken")
     pending_hash: str | None = Field(default=None, max_length=64, description="Hash of an edit reported, not applied")
     seen_at: datetime = Field(default_factory=utcnow)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a table model, for bulk inserts and column expressions.
+
+    SQLModel sets `__table__` when the class is created but does not declare it, so `Model.__table__`
+    does not type-check; the mapper's table is the same object, typed."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):  # a table model always maps one Table; a view or a join would not
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table

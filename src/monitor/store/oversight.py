@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Column, UniqueConstraint, select
 from sqlalchemy.orm import Session
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from monitor.store.models import JSONType, utcnow
 
@@ -139,8 +139,8 @@ def approved_waves(session: Session, instrument_id: str, waves: Iterable[str | N
     if not wanted:
         return {}
     rows = session.execute(
-        select(MonitoringRound.id, MonitoringRound.wave, MonitoringRound.instruments).where(
-            MonitoringRound.state == "approved", MonitoringRound.wave.in_(wanted)  # type: ignore[attr-defined]
+        select(col(MonitoringRound.id), col(MonitoringRound.wave), col(MonitoringRound.instruments)).where(
+            col(MonitoringRound.state) == "approved", col(MonitoringRound.wave).in_(wanted)
         )
     ).all()
     return {wave: round_id for round_id, wave, instruments in sorted(rows) if instrument_id in (instruments or [])}

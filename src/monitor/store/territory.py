@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from monitor.geo import LEVELS, reference_dir
-from monitor.store.models import Territory
+from monitor.store.models import Territory, table_of
 
 # Verkhovna Rada resolution No. 3650-IX of 17.07.2020 "Про утворення та ліквідацію районів" created
 # the 18 raions these hromadas belong to; it is the first day the whole hierarchy existed.
@@ -88,7 +88,7 @@ def reference_rows(directory: Path | None = None) -> list[dict[str, Any]]:
     by_oblast = population.groupby("oblast_katottg")["p"].sum(min_count=1)
 
     def unit(**values: Any) -> dict[str, Any]:
-        row = {c: None for c in COLUMNS}
+        row: dict[str, Any] = dict.fromkeys(COLUMNS)
         row.update(values, former_names=former.get(values["code"], []), valid_from=REFORM_2020, valid_to=None)
         return row
 
@@ -125,7 +125,7 @@ def load_reference(engine: Engine, directory: Path | None = None) -> int:
     A second call inserts nothing; it updates names, populations and former names that changed in the CSVs.
     """
     rows = reference_rows(directory)
-    table = Territory.__table__
+    table = table_of(Territory)
     with Session(engine) as session, session.begin():
         existing = {
             (r.code, r.valid_from): r
@@ -148,7 +148,7 @@ def load_reference(engine: Engine, directory: Path | None = None) -> int:
 @lru_cache(maxsize=64)
 def _frame(url: str, on: date) -> pd.DataFrame:
     engine = _ENGINES[url]
-    table = Territory.__table__
+    table = table_of(Territory)
     query = (
         select(*[table.c[c] for c in COLUMNS])
         .where(table.c.valid_from <= on, or_(table.c.valid_to.is_(None), table.c.valid_to > on))

@@ -119,7 +119,8 @@ def _odk_flat(record: dict[str, Any]) -> Flat:
     row: dict[str, str] = {}
     repeats: dict[str, list[dict[str, str]]] = {}
     key = text(record.get("__id"))
-    system = record.get("__system") if isinstance(record.get("__system"), dict) else {}
+    raw_system = record.get("__system")
+    system: dict[str, Any] = raw_system if isinstance(raw_system, dict) else {}
     row["SubmissionDate"] = text(system.get("submissionDate"))
     row["KEY"] = key
     _odk_walk(record, "", row, repeats, key)
@@ -150,7 +151,8 @@ def _odk_walk(node: dict[str, Any], prefix: str, row: dict[str, str], repeats: d
 
 
 def odk_submission(record: dict[str, Any], flat: Flat) -> Submission:
-    system = record.get("__system") if isinstance(record.get("__system"), dict) else {}
+    raw_system = record.get("__system")
+    system: dict[str, Any] = raw_system if isinstance(raw_system, dict) else {}
     key = flat.row.get("KEY", "")
     version = flat.row.get("meta/instanceID") or key
     deprecated = flat.row.get("meta/deprecatedID", "")

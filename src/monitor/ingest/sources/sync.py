@@ -33,7 +33,7 @@ from monitor.ingest.sources.config import SourceSpec, read_token
 from monitor.ingest.sources.flatten import Flat, Submission, flatten, to_table
 from monitor.ingest.sources.http import Limits
 from monitor.ingest.sources.registry import get_source, save_state
-from monitor.store.models import Response, SourceSubmission, utcnow
+from monitor.store.models import Response, SourceSubmission, table_of, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +315,7 @@ def _sort(engine: Engine, survey: Survey, spec: SourceSpec, flats: list[Flat], s
 
 
 def _tracked(engine: Engine, spec: SourceSpec, keys: list[str]) -> dict[str, dict[str, Any]]:
-    column = SourceSubmission.__table__.c  # type: ignore[attr-defined]
+    column = table_of(SourceSubmission).c
     out: dict[str, dict[str, Any]] = {}
     with engine.connect() as connection:
         for start in range(0, len(keys), IN_CHUNK):
@@ -328,7 +328,7 @@ def _tracked(engine: Engine, spec: SourceSpec, keys: list[str]) -> dict[str, dic
 
 
 def _stored(engine: Engine, instrument: str, ids: list[str], connection: Any = None) -> set[str]:
-    column = Response.__table__.c  # type: ignore[attr-defined]
+    column = table_of(Response).c
     found: set[str] = set()
     ids = [i for i in dict.fromkeys(ids) if i]
 
@@ -350,19 +350,24 @@ def _record(session: Session, survey: Survey, spec: SourceSpec, found: _Sorted, 
     """The page's bookkeeping, in the transaction that wrote its answers."""
     connection = session.connection()
     taken = [s for _, s in found.take]
-    stored = _stored(session.get_bind(), survey.id, [s.external_id or "" for s in taken], connection)
+    bind = session.get_bind()
+    stored = _stored(bind if isinstance(bind, Engine) else bind.engine, survey.id, [s.external_id or "" for s in taken], connection)
     keys = [s.server_key for s in taken + found.versions + [s for s, _ in found.pending]]
     rows: dict[str, SourceSubmission] = {}
-    column = SourceSubmission.__table__.c  # type: ignore[attr-defined]
+    column = table_of(SourceSubmission).c
     for start in range(0, len(keys), IN_CHUNK):
         for row in session.execute(select(SourceSubmission).where(
                 column.source_id == spec.id, column.server_key.in_(keys[start:start + IN_CHUNK]))).scalars():
             rows[row.server_key] = row
 
+    if spec.id is None:  # a spec is stored (and has its id) before it is ever synced
+        raise ValueError(f"source {spec.name} has no id")
+    source_id = spec.id
+
     def row_for(sub: Submission) -> SourceSubmission:
         row = rows.get(sub.server_key)
         if row is None:
-            row = SourceSubmission(source_id=spec.id, server_key=sub.server_key[:128], status="imported",
+            row = SourceSubmission(source_id=source_id, server_key=sub.server_key[:128], status="imported",
                                    version=sub.version[:128], content_hash=sub.answers_hash)
             rows[sub.server_key] = row
             session.add(row)
@@ -385,7 +390,7 @@ def _record(session: Session, survey: Survey, spec: SourceSpec, found: _Sorted, 
 
 
 def _delete_response(session: Session, instrument: str, external_id: str) -> None:
-    column = Response.__table__.c  # type: ignore[attr-defined]
+    column = table_of(Response).c
     parent = select(column.id).where(column.instrument_id == instrument, column.external_id == external_id,
                                      column.parent_id.is_(None)).scalar_subquery()
     session.execute(delete(Response).where(column.parent_id == parent))

@@ -6,7 +6,7 @@ Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds `sqlmodel`; importing the submodule lets mypy see sqlmodel.sql
 from alembic import op
 from sqlalchemy.dialects import postgresql
 

@@ -6,7 +6,7 @@ Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds `sqlmodel`; importing the submodule lets mypy see sqlmodel.sql
 from alembic import op
 
 revision = "0005_security"
