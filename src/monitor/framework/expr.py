@@ -58,6 +58,9 @@ Evaluation semantics
   ``'on_time'``, ``'late'`` or ``'pending'`` (not ended and ``as_of`` not past the deadline), missing when
   the start (or the deadline) is unknown. request-status counts working days (Law No. 2939-VI art. 20),
   step-status calendar days (Procedure 417).
+* ``subsistence-minimum(category, date)`` is the subsistence minimum in UAH for a category code
+  (child_under_6, child_6_17, able_bodied, lost_capacity) on a date, from :attr:`Context.subsistence`
+  (monitor.subsistence); missing where the table has no row for them.
 * ``/`` and ``div`` are the same floating division (XPath ``div``, not integer division); division by
   zero gives missing. ``mod`` is the truncated remainder (sign of the dividend, ``numpy.fmod``).
 * ``if(c, a, b)`` takes ``b`` where ``c`` is false *or missing* (as in XLSForm). ``coalesce`` takes the
@@ -226,6 +229,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     # 'on_time' / 'late' / 'pending', missing where a term cannot be judged.
     "request-status": (8, 8),
     "step-status": (4, 4),
+    # The subsistence minimum for a category on a date (monitor.subsistence, a sourced reference table).
+    "subsistence-minimum": (2, 2),
     "if": (3, 3),
     "coalesce": (2, None),
     "is-empty": (1, 1),
@@ -875,6 +880,8 @@ class Context:
     # monitor.deadlines.WorkCalendar: working days for working-days() and request-status() (the engine
     # sets the Ukrainian calendar; without one working-days() counts Mon-Fri minus `holidays`)
     calendar: Any = None
+    # monitor.subsistence.SubsistenceTable for subsistence-minimum() (the engine loads data/reference's table)
+    subsistence: Any = None
     # select_multiple columns; informational: selected()/count-selected() tokenise any column anyway
     multi: frozenset[str] = frozenset()
     current: str | None = None  # column that "." refers to
@@ -1305,6 +1312,12 @@ class _Evaluator:
             return self.wrap_num(self.ctx.calendar.working_days(a, b))
         if func == "request-status":
             return self.request_status(args)
+        if func == "subsistence-minimum":
+            if self.ctx.subsistence is None:
+                raise ValueError("subsistence-minimum() needs the reference table (Context.subsistence)")
+            categories = np.broadcast_to(np.asarray(self.broadcast(self.codes_of(args[0])), dtype=object), (self.n,))
+            days = np.broadcast_to(np.asarray(self.dates(self.compute(args[1]))).astype("datetime64[D]"), (self.n,))
+            return self.wrap_num(self.ctx.subsistence.lookup(categories, days))
         if func == "step-status":
             start, end, as_of = (np.asarray(self.dates(self.compute(a))).astype("datetime64[D]") for a in args[:3])
             days = np.broadcast_to(np.asarray(self.num(self.compute(args[3])), dtype="float64"), start.shape)
@@ -1394,6 +1407,12 @@ class _Evaluator:
         )
         return self.wrap_text(deadlines.verdicts(np.broadcast_to(answered, (self.n,)),
                                                  np.broadcast_to(as_of, (self.n,)), deadline))
+
+    def codes_of(self, node: Node) -> Any:
+        """A choice column's codes as text (a literal stays a literal)."""
+        if isinstance(node, Name | Current):
+            return self.codes(self.column_name(node))
+        return self.compute(node)
 
     def wrap_text(self, values: np.ndarray) -> pd.Series:
         return pd.Series(np.broadcast_to(values, (self.n,)), index=self.index, dtype="str")
