@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CLEAN = ["cli", "i18n", "privacy", "geo.py", "redact.py", "secret.py"]
+CLEAN = ["cli", "i18n", "privacy", "geo.py", "redact.py", "secret.py", "deadlines.py", "subsistence.py"]
 
 
 @pytest.mark.slow
