@@ -184,3 +184,27 @@ def test_rules_are_checked_with_their_line(tmp_path: Path) -> None:
     assert codes == ["duplicate-rule", "unknown-question"], [(i.code, i.message_en) for i in issues]
     unknown = next(i for i in issues if i.code == "unknown-question")
     assert "dayz" in unknown.message_en and "days" in unknown.message_en and unknown.message_uk != unknown.message_en
+
+
+# The request log (R01 counts from receipt): each date after the one it follows, with its row named.
+REQUEST_RULES = [
+    ("receipt-not-before-sending", "date_received", {"date_received": "2022-03-01"}),
+    ("answer-not-before-receipt", "date_answered", {"date_received": "2022-03-04", "date_answered": "2022-03-03"}),
+    ("appeal-not-before-request", "appeal_date", {"appeal": "court", "appeal_date": "2022-03-01"}),
+]
+
+
+@pytest.mark.parametrize(("rule", "column", "dates"), REQUEST_RULES, ids=[r[0] for r in REQUEST_RULES])
+def test_a_request_dated_backwards_is_rejected_with_its_row(
+    engine, tmp_path: Path, rule: str, column: str, dates: dict[str, str],  # type: ignore[no-untyped-def]
+) -> None:
+    good = {"wave": "2022", "oblast": "Кіровоградська", "interviewer_org": "ГО", "addressee_body": "nssu_regional",
+            "date_sent": "2022-03-02", "date_received": "2022-03-02", "date_answered": "2022-03-09",
+            "extension_notice": "no", "completeness": "full", "channel": "email", "appeal": "none"}
+    path = tmp_path / "requests.csv"
+    pd.DataFrame([good, {**good, **dates}]).to_csv(path, index=False)
+    report = import_file(engine, FRAMEWORK, "information-requests", path)
+    broken = [r for r in report.rejected_rows if r["code"] == "ingest-validation-rule"]
+    assert [(r["row"], r["column"]) for r in broken] == [(3, column)], report.rejected_rows
+    assert rule in broken[0]["message_en"] and broken[0]["message_uk"]
+    assert report.accepted == 1
