@@ -42,8 +42,10 @@ __all__ = [
 ]
 
 MARTIAL_LAW_FROM = date(2022, 2, 24)
-ON_TIME, LATE, PENDING = "on_time", "late", "pending"
 Verdict = Literal["on_time", "late", "pending"]
+ON_TIME: Verdict = "on_time"
+LATE: Verdict = "late"
+PENDING: Verdict = "pending"
 
 # The span the calendar covers; a date outside it has no working-day count (missing, never a guess).
 _FIRST_YEAR, _LAST_YEAR = 2010, 2035

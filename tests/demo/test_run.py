@@ -56,7 +56,8 @@ def test_demo_loads_every_instrument_with_deliberate_errors(db_url: str, tmp_pat
     assert all(row["code"].endswith("territory-unknown") for row in officials_2021.rejected_rows)
     assert {row["code"] for row in by_file["hromada-officials_2022_kobo-csv.csv"].rejected_rows} == {"ingest-constraint"}
     assert {row["code"] for row in by_file["job-seekers_2022_google-forms-en.csv"].rejected_rows} == {"ingest-required"}
-    assert by_file["status-procedure_2022_odk-central.zip"].repeat_rows > 20
+    # real volumes (47-64 status grants a year in all Ukraine): a handful of cases in four oblasts, not hundreds
+    assert 5 <= by_file["status-procedure_2022_odk-central.zip"].repeat_rows <= 40
     assert sum(r.consent_refused for r in reports) > 0
 
     stored = _count(engine, Response)

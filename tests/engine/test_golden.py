@@ -62,3 +62,14 @@ def test_golden(demo_engine, regen_golden, level, period, disaggregate) -> None:
         have = pd.read_csv(pd.io.common.StringIO(got), dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(have, want)
     assert got == expected
+
+
+@pytest.mark.parametrize(("level", "period"), [("oblast", "year"), ("raion", "year"), ("all", "wave"), ("oblast", "quarter")])
+def test_s06_never_exceeds_100_percent_on_the_demo(demo_engine, level, period) -> None:  # type: ignore[no-untyped-def]
+    """S06 is a cohort (paid on time among the people granted status): its numerator is part of its
+    denominator at every level and period, with or without disaggregation."""
+    engine, framework = demo_engine
+    got = compute(engine, framework, level=level, period=period, indicators=["S06", "S06A"], disaggregate=True)
+    assert not got.empty
+    assert (got["numerator"] <= got["denominator"]).all()
+    assert (got["value"].dropna() <= 1).all()

@@ -106,7 +106,7 @@ def test_counts() -> None:
         ("H07", "hromada-officials", "sum"),
         ("S01", "status-procedure", "share"),
         ("S02", "status-procedure", "duration"),
-        ("S06", "status-procedure", "ratio"),
+        ("S06", "status-procedure", "share"),  # a cohort of the people granted status (#10 item 3)
         ("P01", "police", "ratio"),
         ("E01", "employment-centres", "share"),
         ("E02", "job-seekers", "share"),
@@ -332,12 +332,13 @@ def _evaluate(framework: Framework, text: str, rows: list[dict]) -> list[bool]:
     [
         ({"days_to_decision": 10, "application_date": None, "decision_date": None}, True),
         ({"days_to_decision": 11, "application_date": None, "decision_date": None}, False),
-        # days computed from the dates when SP-Q07 is empty
+        # judged on the dates when both are known (SP-Q07 may be empty)
         ({"days_to_decision": None, "application_date": "2021-03-01", "decision_date": "2021-03-09"}, True),
         ({"days_to_decision": None, "application_date": "2021-03-01", "decision_date": "2021-03-31"}, False),
     ],
 )
 def test_s01_numerator(framework: Framework, row: dict, on_time: bool) -> None:
+    row = {"decision": "granted", "date": "2021-12-20", **row}  # `date`: the day the case list was filled in
     assert _evaluate(framework, framework.indicators["S01"].numerator, [row]) == [on_time]
 
 

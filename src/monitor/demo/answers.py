@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from monitor import deadlines, expr
+from monitor import deadlines, expr, subsistence
 from monitor.demo.story import (
     CHERNIVTSI,
     KHARKIV,
@@ -36,6 +36,7 @@ from monitor.demo.story import (
     story_of,
 )
 from monitor.framework.models import Question, QuestionType, Survey
+from monitor.geo import reference_dir
 
 LEVELS = ("oblast", "raion", "hromada")
 # Choices that exclude every other tick in a select_multiple ("none", "prefer not to say").
@@ -496,16 +497,19 @@ def _fix_hromada(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ct
 
 
 def _fix_status(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:
+    """Each case walks the steps of Procedure 417 in order, as the list stood on the form's date (mid to late
+    December): a step not taken by then is open, so the indicators see pending and late cases."""
     rng, n = ctx.rng, len(frame)
+    filled = np.datetime64(f"{ctx.year}-12-15") + rng.integers(0, 8, n).astype("timedelta64[D]")
+    filled = np.minimum(filled, np.datetime64(date.today()) - np.timedelta64(1, "D"))
+    if "date" in frame:
+        frame["date"] = filled.astype("datetime64[ns]")
+        lag = rng.integers(0, 3, n) * 86400 + rng.integers(8 * 3600, 19 * 3600, n)
+        frame["_submitted_at"] = pd.to_datetime(filled) + pd.to_timedelta(lag, unit="s")
     cases = repeats.get("cases")
     if cases is not None and len(cases):
+        _case_steps(cases, filled[cases.attrs["parent_row"]], ctx)
         parent = cases.attrs["parent_row"]
-        applied = _dates(ctx.year, len(cases), rng) - np.timedelta64(20, "D")
-        decided = cases["decision"].isin(["granted", "refused"]).to_numpy()
-        days = pd.to_numeric(cases.get("days_to_decision"), errors="coerce").to_numpy(float)
-        days = np.where(np.isnan(days), 10, days)
-        cases["application_date"] = applied
-        cases["decision_date"] = np.where(decided, applied + days.astype("timedelta64[D]"), np.datetime64("NaT"))
         for name, value in (("applications_total", None), ("granted_count", "granted"), ("refused_count", "refused"),
                             ("pending_count", "pending"), ("withdrawn_count", "withdrawn")):
             hit = np.ones(len(cases), bool) if value is None else (cases["decision"] == value).to_numpy()
@@ -515,6 +519,81 @@ def _fix_status(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx
     on_time = rng.binomial(paid, max(0.05, 0.65 - 0.2 * ctx.wave_index))
     for name, values in (("paid_count", paid), ("payments_total", paid), ("paid_within_30_days", on_time)):
         _set(frame, name, values.astype(object))
+
+
+def _case_steps(cases: pd.DataFrame, filled: np.ndarray, ctx: _Ctx) -> None:
+    rng, k = ctx.rng, len(cases)
+    nat = np.datetime64("NaT")
+
+    def after(start: np.ndarray, median: float, sigma: float = 0.6) -> np.ndarray:
+        days = np.maximum(np.round(median * np.exp(rng.normal(0, sigma, k))), 0).astype("timedelta64[D]")
+        return start + days
+
+    def by_then(day: np.ndarray) -> np.ndarray:
+        return np.where(day <= filled, day, nat)
+
+    start = np.datetime64(f"{ctx.year}-01-05")
+    span = np.maximum((filled - start).astype(int) - 10, 1)
+    applied = start + (rng.random(k) * span).astype(int).astype("timedelta64[D]")
+    slower = 1.8 ** ctx.wave_index  # after the invasion the files took longer (TIP 2023, docs/domain)
+    kind = np.array(["held", "not_required", "not_possible"], dtype=object)[
+        rng.choice(3, size=k, p=[0.85, 0.12, 0.03])]
+    interviewed = after(applied, 2 * slower)
+    kind = np.where((kind == "held") & (interviewed > filled), "not_yet", kind)
+    police_asked = by_then(after(applied, 1, 0.5))
+    police_answered = by_then(after(police_asked, 7 * slower))
+    ready = np.maximum(np.where(kind == "held", interviewed, applied), np.where(np.isnat(police_answered), applied, police_answered))
+    file_sent = by_then(after(ready, 2))
+    days = pd.to_numeric(cases.get("days_to_decision"), errors="coerce").to_numpy(float)
+    days = np.where(np.isnan(days), 10, days)
+    decided = np.maximum(applied + days.astype("timedelta64[D]"), file_sent + np.timedelta64(1, "D"))
+    decision = cases["decision"].to_numpy(object).copy()
+    closes = np.isin(decision, ["granted", "refused"])
+    late_open = closes & (np.isnat(file_sent) | (decided > filled))
+    decision[late_open] = "pending"
+    closes &= ~late_open
+    certificate = by_then(after(decided, 3, 0.5))
+    granted = decision == "granted"
+    cases["decision"] = decision
+    cases["application_date"] = applied.astype("datetime64[ns]")
+    _set(cases, "interview", kind)
+    _set(cases, "interview_date", np.where(kind == "held", interviewed, nat).astype("datetime64[ns]"))
+    _set(cases, "police_check_requested_date", police_asked.astype("datetime64[ns]"))
+    _set(cases, "police_check_answered_date", police_answered.astype("datetime64[ns]"))
+    _set(cases, "file_sent_date", file_sent.astype("datetime64[ns]"))
+    cases["decision_date"] = np.where(closes, decided, nat).astype("datetime64[ns]")
+    if "days_to_decision" in cases:
+        cases["days_to_decision"] = np.where(closes, (decided - applied).astype(int), None).astype(object)
+    deciders = np.where(rng.random(k) < (0.15 if ctx.wave_index == 0 else 0.7), "nssu", "msp").astype(object)
+    _set(cases, "decided_by", np.where(closes, deciders, None))
+    _set(cases, "certificate_date", np.where(granted, certificate, nat).astype("datetime64[ns]"))
+    for name in ("refusal_reason",):
+        if name in cases:
+            cases[name] = np.where(decision == "refused", cases[name].to_numpy(object), None)
+    _case_payments(cases, granted, certificate, filled, after, by_then, ctx)
+
+
+def _case_payments(cases: pd.DataFrame, granted: np.ndarray, certificate: np.ndarray, filled: np.ndarray,
+                   after: Callable[..., np.ndarray], by_then: Callable[[np.ndarray], np.ndarray], ctx: _Ctx) -> None:
+    """The one-time assistance of each person granted status: most apply soon after the certificate; payment
+    slower after the invasion; a few paid one minimum instead of three (the 2013 rule), for S06A to find."""
+    if "payment_applied_date" not in cases:
+        return
+    rng, k = ctx.rng, len(cases)
+    nat = np.datetime64("NaT")
+    child = (cases["applicant_age_group"] == "0_17").to_numpy() if "applicant_age_group" in cases else np.zeros(k, bool)
+    category = np.where(child, np.where(rng.random(k) < 0.3, "child_under_6", "child_6_17"),
+                        np.where(rng.random(k) < 0.1, "lost_capacity", "able_bodied")).astype(object)
+    applies = granted & ~np.isnat(certificate) & (rng.random(k) < 0.85 - 0.1 * ctx.wave_index)
+    applied = np.where(applies, by_then(after(np.where(np.isnat(certificate), filled, certificate), 5)), nat)
+    paid = by_then(after(applied, 20 * 1.7**ctx.wave_index, 0.5))
+    minimum = subsistence.load_table(reference_dir() / "subsistence_minimum.csv").lookup(category, applied)
+    times = np.where(rng.random(k) < 0.08, 1.0, 3.0)
+    amount = np.where(np.isnat(paid) | np.isnan(minimum), np.nan, times * minimum)
+    _set(cases, "person_category", np.where(granted, category, None))
+    _set(cases, "payment_applied_date", applied.astype("datetime64[ns]"))
+    _set(cases, "payment_date", paid.astype("datetime64[ns]"))
+    _set(cases, "payment_amount", np.where(np.isnan(amount), None, amount).astype(object))
 
 
 def _fix_police(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:

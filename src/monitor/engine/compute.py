@@ -33,7 +33,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
-from monitor import deadlines, expr
+from monitor import deadlines, expr, subsistence
 from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import FrameMemo, ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
@@ -42,7 +42,8 @@ from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator, QuestionType, Survey
-from monitor.framework.params import CALENDAR_PARAM, unverified_parameters
+from monitor.framework.params import CALENDAR_PARAM, SUBSISTENCE_PARAM, unverified_parameters
+from monitor.geo import reference_dir
 from monitor.i18n import t
 
 Derived = TypeVar("Derived")
@@ -320,7 +321,8 @@ def context_key(ctx: expr.Bindings) -> tuple[Any, ...]:
     params = orjson.dumps(ctx.params, option=orjson.OPT_SORT_KEYS, default=str)
     dated = orjson.dumps(ctx.dated, option=orjson.OPT_SORT_KEYS, default=str)
     calendar = ctx.calendar.key if ctx.calendar is not None else None
-    return (params, tuple(ctx.holidays), frozenset(ctx.multi), ctx.current, dated, calendar)
+    table = ctx.subsistence.key if ctx.subsistence is not None else None
+    return (params, tuple(ctx.holidays), frozenset(ctx.multi), ctx.current, dated, calendar, table)
 
 
 def memo_row_values(
@@ -443,7 +445,14 @@ def _context(framework: Framework, surveys: Iterable[Survey]) -> expr.Bindings:
         q.name for s in surveys for q in s.all_questions() if q.type == QuestionType.select_multiple
     )
     return expr.Bindings(params=params, holidays=tuple(holidays) if isinstance(holidays, list) else (), multi=multi,
-                        dated=framework.dated_params(), calendar=working_calendar(params))
+                         dated=framework.dated_params(), calendar=working_calendar(params),
+                         subsistence=subsistence_table(params))
+
+
+def subsistence_table(params: dict[str, object]) -> subsistence.SubsistenceTable | None:
+    """The subsistence-minimum table the framework names (a file of data/reference), if any."""
+    name = params.get(SUBSISTENCE_PARAM)
+    return subsistence.load_table(reference_dir() / str(name)) if name else None
 
 
 def working_calendar(params: dict[str, object]) -> deadlines.WorkCalendar | None:
@@ -566,6 +575,19 @@ def indicator_groups(framework: Framework, indicator_ids: Iterable[str]) -> dict
     return groups
 
 
+def reported_rows(frame: pd.DataFrame, memo: FrameMemo, survey: Survey, repeat: str | None,
+                  ctx: expr.Bindings) -> tuple[pd.DataFrame, FrameMemo]:
+    """Only the repeat rows the instrument's reporting level sent (survey.reports): a case list from another
+    level would count the same people twice, so the engine counts none of it (the import refuses it too)."""
+    reporting = survey.reported_by(repeat)
+    if reporting is None or frame.empty:
+        return frame, memo
+    keep = expr.truthy(expr.evaluate(_parse(reporting.reported_by), frame, ctx)).to_numpy(bool)
+    if keep.all():
+        return frame, memo
+    return frame.loc[keep].reset_index(drop=True), FrameMemo()
+
+
 def own_periods(frame: pd.DataFrame, memo: FrameMemo, period_date: str | None,
                 ctx: expr.Bindings) -> tuple[pd.DataFrame, FrameMemo]:
     """The frame with `period_date` taken from the indicator's expression where it gives a date (the
@@ -640,6 +662,7 @@ def compute(
     for (survey, _repeat, members), (frame, memo) in zip(todo, _frames_ahead(source, todo), strict=True):
         if frame.empty:
             continue
+        frame, memo = reported_rows(frame, memo, survey, _repeat, ctx)
         frame, memo = own_periods(frame, memo, members[0].period_date, ctx)
         _add_builtins(frame, territories, _referenced(members), memo)
         prepared = prepare(frame, level, granularity, waves, oblasts, memo)

@@ -38,6 +38,7 @@ from monitor.engine.compute import (
     indicator_groups,
     memo_row_values,
     own_periods,
+    reported_rows,
 )
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
 from monitor.engine.periods import Granularity, period_keys
@@ -163,6 +164,7 @@ def contributions(
         frame, memo = load_frame_memo(source, survey, repeat)
         if frame.empty:
             continue
+        frame, memo = reported_rows(frame, memo, survey, repeat, ctx)
         frame, memo = own_periods(frame, memo, period_date, ctx)
         _add_builtins(frame, territories, _referenced(members), memo)
         keys: dict[str, object] = {}

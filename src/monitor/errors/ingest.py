@@ -110,6 +110,11 @@ register("ingest-date-out-of-range", I, "'{question}' is outside the accepted da
          "Перевірте порядок дня й місяця (ДД.ММ.РРРР) та рік.")
 register("ingest-repeat-orphan", I, "Row of '{table}' points to a submission that is not in the main table.",
          "Рядок '{table}' посилається на відповідь, якої немає в основній таблиці.")
+register("ingest-reported-by-other-level", I,
+         "This submission carries rows of '{repeat}', which only {rule} reports: {message_en}.",
+         "Ця відповідь містить рядки '{repeat}', які подає лише {rule}: {message_uk}.",
+         "Send the case list from the body the instrument names, or remove it from this submission.",
+         "Подайте перелік від органу, який визначає анкета, або вилучіть його з цієї відповіді.")
 register("ingest-repeat-rejected", I, "A row of repeat '{table}' was rejected, so the whole submission is held back.",
          "Рядок повторюваної групи '{table}' відхилено, тому всю відповідь не прийнято.")
 register("demo-real-data", "demo",

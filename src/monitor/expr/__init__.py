@@ -63,6 +63,9 @@ Evaluation semantics
   ``'on_time'``, ``'late'`` or ``'pending'`` (not ended and ``as_of`` not past the deadline), missing when
   the start (or the deadline) is unknown. request-status counts working days (Law No. 2939-VI art. 20),
   step-status calendar days (Procedure 417).
+* ``subsistence-minimum(category, date)`` is the subsistence minimum in UAH for a category code
+  (child_under_6, child_6_17, able_bodied, lost_capacity) on a date, from :attr:`Bindings.subsistence`
+  (monitor.subsistence); missing where the table has no row for them.
 * ``/`` and ``div`` are the same floating division (XPath ``div``, not integer division); division by
   zero gives missing. ``mod`` is the truncated remainder (sign of the dividend, ``numpy.fmod``).
 * ``if(c, a, b)`` takes ``b`` where ``c`` is false *or missing* (as in XLSForm). ``coalesce`` takes the

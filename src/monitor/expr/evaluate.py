@@ -46,6 +46,8 @@ class Bindings:
     # monitor.deadlines.WorkCalendar: working days for working-days() and request-status() (the engine
     # sets the Ukrainian calendar; without one working-days() counts Mon-Fri minus `holidays`)
     calendar: Any = None
+    # monitor.subsistence.SubsistenceTable for subsistence-minimum() (the engine loads data/reference's table)
+    subsistence: Any = None
     # select_multiple columns; informational: selected()/count-selected() tokenise any column anyway
     multi: frozenset[str] = frozenset()
     current: str | None = None  # column that "." refers to
@@ -476,6 +478,12 @@ class _Evaluator:
             return self.wrap_num(self.ctx.calendar.working_days(a, b))
         if func == "request-status":
             return self.request_status(args)
+        if func == "subsistence-minimum":
+            if self.ctx.subsistence is None:
+                raise ValueError("subsistence-minimum() needs the reference table (Bindings.subsistence)")
+            categories = np.broadcast_to(np.asarray(self.broadcast(self.codes_of(args[0])), dtype=object), (self.n,))
+            days = np.broadcast_to(np.asarray(self.dates(self.compute(args[1]))).astype("datetime64[D]"), (self.n,))
+            return self.wrap_num(self.ctx.subsistence.lookup(categories, days))
         if func == "step-status":
             start, end, as_of = (np.asarray(self.dates(self.compute(a))).astype("datetime64[D]") for a in args[:3])
             days = np.broadcast_to(np.asarray(self.num(self.compute(args[3])), dtype="float64"), start.shape)
@@ -568,6 +576,12 @@ class _Evaluator:
         )
         return self.wrap_text(deadlines.verdicts(np.broadcast_to(answered, (self.n,)),
                                                  np.broadcast_to(as_of, (self.n,)), deadline))
+
+    def codes_of(self, node: nodes.Node) -> Any:
+        """A choice column's codes as text (a literal stays a literal)."""
+        if isinstance(node, nodes.Name | nodes.Current):
+            return self.codes(self.column_name(node))
+        return self.compute(node)
 
     def wrap_text(self, values: np.ndarray) -> pd.Series:
         return pd.Series(np.broadcast_to(values, (self.n,)), index=self.index, dtype="str")

@@ -136,6 +136,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     # 'on_time' / 'late' / 'pending', missing where a term cannot be judged.
     "request-status": (8, 8),
     "step-status": (4, 4),
+    # The subsistence minimum for a category on a date (monitor.subsistence, a sourced reference table).
+    "subsistence-minimum": (2, 2),
     "if": (3, 3),
     "coalesce": (2, None),
     "is-empty": (1, 1),

@@ -108,7 +108,7 @@ class XPath:
             case "days":
                 # Dates are midnights; rounding absorbs the hour a daylight-saving change adds or removes.
                 return f"round(decimal-date-time({args[1]}) - decimal-date-time({args[0]}), 0)"
-            case "working-days" | "request-status" | "step-status":
+            case "working-days" | "request-status" | "step-status" | "subsistence-minimum":
                 raise Untranslatable(f"{node.func}() has no XPath equivalent")
             case "is-empty":
                 return f"{args[0]} = ''"

@@ -18,7 +18,7 @@ from monitor.framework.models import (
     Survey,
     TerritoryLevel,
 )
-from monitor.framework.params import CALENDAR_FUNCTIONS, HOLIDAYS_PARAM
+from monitor.framework.params import FUNCTION_PARAMS
 from monitor.framework.yamlsrc import YamlDoc
 
 BUILTIN_FIELDS = {"_population", "_wave", "_oblast", "_raion", "_hromada", "_hromada_type"}
@@ -218,6 +218,15 @@ def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | Non
                                where=f"validation_rules[{ri}].{side}", doc=doc,
                                loc=("validation_rules", ri, side), settings=settings)
 
+    for ri, reporting in enumerate(survey.reports):
+        if reporting.repeat not in {r.name for r in survey.repeats()}:
+            out.append(issue("unknown-repeat", path=doc.path, line=doc.line(("reports", ri, "repeat")),
+                             indicator=f"{survey.id}/reports", repeat=reporting.repeat, survey=survey.id))
+            continue
+        out += _RowScope(survey, None).check(reporting.reported_by, owner=f"Survey '{survey.id}'",
+                                              where=f"reports[{ri}].reported_by", doc=doc,
+                                              loc=("reports", ri, "reported_by"), settings=settings)
+
     named = {
         "territory_question": (survey.territory_question, {QuestionType.territory.value}),
         "wave_question": (survey.wave_question, SELECTS | {QuestionType.text.value, QuestionType.integer.value}),
@@ -392,14 +401,17 @@ def check_indicator(
             warned.add(ref.param)  # once per parameter: S02 takes one from it four times
             out.append(issue("unverified-parameter", path=doc.path, line=line, owner=f"Indicator '{ident}'",
                              param=ref.param, source=parameter.source))
-    calendar = declared.get(HOLIDAYS_PARAM)
     texts = [t for t in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value) if t]
-    if calendar is not None and not calendar.verified and any(f in t for t in texts for f in CALENDAR_FUNCTIONS):
-        # working-days() / request-status() count against the calendar: their results depend on its rule too.
-        field = next(f for f in ("filter", "numerator", "denominator", "value")
-                     if any(name in (getattr(indicator, f) or "") for name in CALENDAR_FUNCTIONS))
+    for function, name in FUNCTION_PARAMS.items():
+        parameter = declared.get(name)
+        if parameter is None or parameter.verified or name in warned or not any(function in t for t in texts):
+            continue
+        # working-days() / request-status() count on the calendar, subsistence-minimum() reads a reference
+        # table: results depend on the parameter that governs them.
+        warned.add(name)
+        field = next(f for f in ("filter", "numerator", "denominator", "value") if function in (getattr(indicator, f) or ""))
         out.append(issue("unverified-parameter", path=doc.path, line=doc.line((field,)), owner=f"Indicator '{ident}'",
-                         param=HOLIDAYS_PARAM, source=calendar.source))
+                         param=name, source=parameter.source))
     if settings is None or settings.pirs_required:
         missing = indicator.pirs.missing() if indicator.pirs is not None else [*PIRS_TEXT_FIELDS, "last_review"]
         if missing:

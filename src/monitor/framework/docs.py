@@ -47,6 +47,7 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.Question,
     models.Choice,
     models.ValidationRule,
+    models.Reporting,
     models.Expectation,
     models.Indicator,
     models.Baseline,
@@ -92,6 +93,10 @@ FUNCTION_DOCS: dict[str, tuple[str, str, str]] = {
     "step-status": ("step-status(start, end, as_of, days)",
                     "'on_time', 'late' or 'pending' for a step with a deadline of `days` calendar days after `start`",
                     "'on_time', 'late' або 'pending' для етапу зі строком `days` календарних днів від `start`"),
+    "subsistence-minimum": ("subsistence-minimum(category, date)",
+                            "The subsistence minimum (UAH) for a category on a date, from "
+                            "data/reference/subsistence_minimum.csv (parameter subsistence_minimum_table)",
+                            "Прожитковий мінімум (грн) для категорії на дату, з довідкової таблиці"),
     "if": ("if(c, a, b)", "`a` where `c` is true, else `b` (also when `c` is unknown)",
            "`a`, якщо `c` істинне, інакше `b` (також коли `c` невідоме)"),
     "coalesce": ("coalesce(a, b, ...)", "The first argument that is not empty", "Перший непорожній аргумент"),

@@ -131,6 +131,16 @@ class ValidationRule(Strict):
     )
 
 
+class Reporting(Strict):
+    """Which level of body reports a part of an instrument (a repeat such as the case list), so that an oblast
+    body and a raion body never both count the same people. A submission from another level that carries
+    rows of the repeat is rejected at import, and the engine counts no such row."""
+
+    repeat: Identifier = Field(description="The repeat this rule is about, e.g. cases")
+    reported_by: str = Field(description="Expression over the submission's answers, e.g. body = 'raion_administration'")
+    message: Text = Field(description="Why only this level reports it, for the person fixing the file")
+
+
 class Expectation(Strict):
     """Coverage: which units are expected to answer, once per wave."""
 
@@ -166,8 +176,16 @@ class Survey(Strict):
     validation_rules: list[ValidationRule] = Field(
         default_factory=list, description="Rules across fields, checked per row at import (DHIS2 validation rules)"
     )
+    reports: list[Reporting] = Field(
+        default_factory=list,
+        description="Which level of body reports which repeat (no person counted by two levels)",
+    )
     source: str | None = Field(default=None, description="Where the instrument comes from (docs/domain/ page)")
     proposal: bool = Field(default=True, description="True while the instrument is a proposal [P]")
+
+    def reported_by(self, repeat: str | None) -> Reporting | None:
+        """The reporting rule of a repeat, if the instrument declares one."""
+        return next((r for r in self.reports if r.repeat == repeat), None) if repeat else None
 
     def all_questions(self) -> list[Question]:
         out: list[Question] = []

@@ -22,6 +22,10 @@ from monitor.framework.models import Framework, FrameworkSettings, Indicator, Pa
 CALENDAR_PARAM = "martial_law_holidays_suspended_from"
 CALENDAR_FUNCTIONS = frozenset({"working-days", "request-status"})
 HOLIDAYS_PARAM = CALENDAR_PARAM  # the former name (a list of holidays in framework.yaml)
+# subsistence-minimum() reads the reference table this parameter names (and vouches for, or not).
+SUBSISTENCE_PARAM = "subsistence_minimum_table"
+# The parameter each such function depends on: results using the function carry its verified flag.
+FUNCTION_PARAMS = {**dict.fromkeys(CALENDAR_FUNCTIONS, CALENDAR_PARAM), "subsistence-minimum": SUBSISTENCE_PARAM}
 
 _YEAR = re.compile(r"^(\d{4})$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")
@@ -124,8 +128,7 @@ def parameters_of(indicator: Indicator) -> set[str]:
     for text in _expressions(indicator):
         node = expr.parse(text)
         names |= expr.params(node)
-        if any(isinstance(n, expr.Call) and n.func in CALENDAR_FUNCTIONS for n in expr.walk(node)):
-            names.add(HOLIDAYS_PARAM)
+        names |= {FUNCTION_PARAMS[n.func] for n in expr.walk(node) if isinstance(n, expr.Call) and n.func in FUNCTION_PARAMS}
     names |= {ref.param for ref in param_refs(indicator).values()}
     names |= {ref.param for ref in indicator.param_refs.values()}
     return names

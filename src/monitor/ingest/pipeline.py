@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from monitor import redact
+from monitor import expr, redact
 from monitor.errors import Issue, MonitorError, issue
 from monitor.framework.models import Framework, Question, QuestionType, Survey
 from monitor.ingest import coerce
@@ -225,6 +225,7 @@ def plan_import(engine: Engine, framework: Framework, survey: Survey, table: Raw
             report.issues.append(issue("ingest-unknown-repeat", path=name, table=child_name, survey=survey.id))
             continue
         child_rows[repeat.name] = _children(survey, repeat, table, child, territories, params, problems, rejected)
+    _reported_by_other_level(survey, checked.answers, table.rows.index, child_rows, params, problems, rejected)
 
     protect_answers(survey, checked.answers)
     kept = ~rejected & ~checked.consent_refused
@@ -311,6 +312,26 @@ def _repeat_for(survey: Survey, table_name: str) -> Question | None:
         if key in names or any(n.startswith(key) and len(key) >= 25 for n in names) or key.split("-")[-1] in names:
             return repeat
     return None
+
+
+def _reported_by_other_level(survey: Survey, answers: dict[str, pd.Series], index: pd.Index,
+                             child_rows: dict[str, dict[Any, list[dict[str, Any]]]], params: dict[str, Any],
+                             problems: list[Problem], rejected: pd.Series) -> None:
+    """A submission whose repeat rows another level reports (survey.reports) is rejected: an oblast body's
+    case list would count the people a raion administration already counts."""
+    for reporting in survey.reports:
+        owners = [label for label, rows in (child_rows.get(reporting.repeat) or {}).items() if rows]
+        if not owners:
+            continue
+        frame = pd.DataFrame({name: values.reindex(index) for name, values in answers.items()}, index=index)
+        allowed = expr.truthy(expr.evaluate(expr.parse(reporting.reported_by), frame, expr.Bindings(params=params)))
+        for label in owners:
+            if not bool(allowed.at[label]):
+                rejected.at[label] = True
+                problems.append(Problem(label, reporting.repeat, None, "ingest-reported-by-other-level", {
+                    "repeat": reporting.repeat, "rule": reporting.reported_by,
+                    "message_en": reporting.message.en, "message_uk": reporting.message.uk,
+                }))
 
 
 def _children(survey: Survey, repeat: Question, parent: RawTable, child: RawTable, territories: Territories,
