@@ -135,3 +135,28 @@ def test_the_page_in_english_has_no_ukrainian_labels(world) -> None:  # type: ig
     assert not at.exception
     assert any("sent" in str(v) for d in at.dataframe for v in d.value.to_numpy().ravel())
     assert all(not any("\u0400" <= c <= "\u04ff" for c in tab.label) for tab in at.tabs)
+
+
+def upload_and_import(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.get("file_uploader")[0].upload(name, content, "text/csv").run()
+    at.button(key="ov_sheet_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_spreadsheet_through_the_page_all_or_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    from oversight_kit import table_state
+
+    broken = "recommendation,status,date,evidence\nREC-35-01,acknowledged,2021-11-22,Лист\nREC-35-01,forgotten,2022-01-10,\n"
+    good = "recommendation,status,date,evidence\nREC-35-01,acknowledged,2021-11-22,Лист\nREC-35-01,implemented,2022-09-30,Візит\n"
+    at = open_page("coord35")
+    before = {k: v for k, v in table_state(world).items() if k != "auditlog"}
+    at = upload_and_import(at, "statuses-broken.csv", broken.encode())
+    assert at.error and {k: v for k, v in table_state(world).items() if k != "auditlog"} == before
+    problems = next(d.value for d in at.dataframe if "Що не так" in d.value.columns)
+    assert 3 in set(problems["Рядок"]) and "forgotten" in " ".join(problems["Що не так"])
+    at = upload_and_import(at, "statuses.csv", good.encode())
+    assert any("додано 2" in s.value for s in at.success)
+    assert recommendations(world).iloc[0]["status"] == "implemented"
+    at = upload_and_import(at, "statuses-again.csv", good.encode())
+    assert any("додано 0" in s.value for s in at.success)

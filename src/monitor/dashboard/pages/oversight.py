@@ -177,6 +177,44 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
             _save(lambda: door.add_recommendation_as(engine, user, recommendation), raw["key"], lang)
 
 
+def sheet_tab(view: View, engine: Any, user: Any, fw: Any) -> None:
+    """Upload a loop spreadsheet (the hardened upload path), see every problem, then import all or nothing;
+    and the export, which imports back."""
+    from monitor.auth import oversight as door
+    from monitor.auth import uploads
+    from monitor.dashboard.login import client_ip
+    from monitor.oversight.sheets import export_bytes
+
+    lang = view.lang
+    st.caption(t("oversight.page.sheet_caption", lang))
+    upload = st.file_uploader(t("oversight.page.sheet_upload", lang), type=["xlsx", "csv"], key="ov_sheet")
+    if upload is not None:
+        if "ov_folder" not in st.session_state:
+            st.session_state["ov_folder"] = str(uploads.private_folder())
+        try:
+            path = uploads.receive_upload(engine, user, st.session_state["ov_folder"], upload.name,
+                                          upload.getvalue(), ip=client_ip())
+            if st.button(t("oversight.page.sheet_import", lang), key="ov_sheet_go"):
+                report = door.import_sheets_as(engine, user, path, set(fw.indicators), ip=client_ip())
+                if report.status == "refused":
+                    st.error(t("oversight.page.sheet_refused", lang))
+                    shown = report.rows()
+                    st.dataframe(pd.DataFrame({
+                        t("oversight.page.row", lang): shown["row"],
+                        t("oversight.page.column", lang): shown["column"],
+                        t("oversight.page.problem", lang): shown["message_en" if lang == "en" else "message_uk"],
+                    }), hide_index=True, key="ov_sheet_problems")
+                else:
+                    st.success(t("oversight.page.sheet_done", lang, added=sum(report.added.values()),
+                                 unchanged=sum(report.unchanged.values())))
+        except MonitorError as error:
+            for problem in error.issues:
+                st.error(layout.issue_text(problem, lang))
+    st.download_button(t("oversight.page.sheet_export", lang), export_bytes(engine, lang), file_name="oversight.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="ov_export", icon=":material/download:", on_click="ignore")
+
+
 def render() -> None:
     view = current()
     lang = view.lang
@@ -205,6 +243,8 @@ def render() -> None:
     if "form" in names:
         with tabs[3]:
             form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw)
+            st.divider()
+            sheet_tab(view, engine, user, fw)
 
 
 if __name__ == "__main__":
