@@ -160,3 +160,28 @@ def test_a_spreadsheet_through_the_page_all_or_nothing(world) -> None:  # type: 
     assert recommendations(world).iloc[0]["status"] == "implemented"
     at = upload_and_import(at, "statuses-again.csv", good.encode())
     assert any("додано 0" in s.value for s in at.success)
+
+
+def test_a_request_through_the_form_gets_its_state(world) -> None:  # type: ignore[no-untyped-def]
+    from monitor.oversight.tracker import requests
+
+    at = open_page("coord35")
+    at.text_input(key="ov_rq_key").input("Q-35-02")
+    at.text_input(key="ov_rq_round").input("R2021")
+    at.text_input(key="ov_rq_body").input("kirovohrad-nssu")
+    at.text_input(key="ov_rq_subject").input("Виплати одноразової допомоги")
+    at.date_input(key="ov_rq_sent").set_value(date(2021, 8, 18))
+    at.date_input(key="ov_rq_received").set_value(date(2021, 8, 19))
+    at.checkbox(key="ov_rq_replied").check()
+    at.date_input(key="ov_rq_reply").set_value(date(2021, 8, 30))
+    at.selectbox(key="ov_rq_outcome").set_value("partial")
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:ov_request_form")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    row = requests(world, as_of=date(2021, 9, 6)).set_index("key").loc["Q-35-02"]
+    assert (row["state"], row["days_overdue"], row["extension_date"]) == ("late", 3, None)
+    at.text_input(key="ov_rq_key").input("Q-53-01")
+    at.text_input(key="ov_rq_body").input("poltava-nssu")  # another oblast: the guard refuses
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:ov_request_form")).click()
+    at.run()
+    assert any("forbidden" in e.value for e in at.error)

@@ -177,6 +177,43 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
             _save(lambda: door.add_recommendation_as(engine, user, recommendation), raw["key"], lang)
 
 
+def request_form(view: View, engine: Any, user: Any) -> None:
+    """Record a public-information request (the tracker computes its deadline and state)."""
+    from monitor.auth import oversight as door
+    from monitor.oversight.tracker import CHANNELS, OUTCOMES
+
+    lang = view.lang
+    with st.form("ov_request_form"):
+        st.markdown(f"**{t('oversight.page.form_request', lang)}**")
+        replied = st.checkbox(t("oversight.page.replied", lang), key="ov_rq_replied")
+        extended = st.checkbox(t("oversight.page.extended", lang), key="ov_rq_extended")
+        raw: dict[str, Any] = {
+            "key": st.text_input(t("oversight.column.key", lang), key="ov_rq_key", max_chars=64),
+            "round": st.text_input(t("oversight.column.round", lang), key="ov_rq_round", max_chars=32),
+            "body": st.text_input(t("oversight.column.body", lang), key="ov_rq_body", max_chars=48),
+            "subject": st.text_input(t("oversight.column.subject", lang), key="ov_rq_subject", max_chars=500),
+            "channel": st.selectbox(t("oversight.column.channel", lang), list(CHANNELS), key="ov_rq_channel",
+                                    format_func=lambda c: t(f"oversight.channel.{c}", lang)),
+            "date_sent": st.date_input(t("oversight.column.date_sent", lang), key="ov_rq_sent", format="DD.MM.YYYY"),
+            "date_received": st.date_input(t("oversight.column.date_received", lang), key="ov_rq_received",
+                                           format="DD.MM.YYYY"),
+            "extension_date": st.date_input(t("oversight.column.extension_date", lang), key="ov_rq_extension",
+                                            format="DD.MM.YYYY"),
+            "reply_date": st.date_input(t("oversight.column.reply_date", lang), key="ov_rq_reply", format="DD.MM.YYYY"),
+            "outcome": st.selectbox(t("oversight.column.outcome", lang), list(OUTCOMES), key="ov_rq_outcome",
+                                    format_func=lambda o: t(f"oversight.outcome.{o}", lang)),
+            "refusal_ground": st.text_input(t("oversight.column.refusal_ground", lang), key="ov_rq_ground"),
+        }
+        if st.form_submit_button(t("oversight.page.save", lang)):
+            # Dates and an outcome count only when the boxes say so: a form always has some date in a field.
+            if not replied:
+                raw.update(reply_date="", outcome="", refusal_ground="")
+            if not extended:
+                raw["extension_date"] = ""
+            request = raw
+            _save(lambda: door.add_request_as(engine, user, request), raw["key"], lang)
+
+
 def sheet_tab(view: View, engine: Any, user: Any, fw: Any) -> None:
     """Upload a loop spreadsheet (the hardened upload path), see every problem, then import all or nothing;
     and the export, which imports back."""
@@ -243,6 +280,7 @@ def render() -> None:
     if "form" in names:
         with tabs[3]:
             form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw)
+            request_form(view, engine, user)
             st.divider()
             sheet_tab(view, engine, user, fw)
 
