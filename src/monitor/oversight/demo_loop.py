@@ -142,7 +142,6 @@ REQUESTS: tuple[tuple[str, int, int | None, str | None, bool, str | None], ...] 
 
 def _requests(engine: Engine, rng: random.Random) -> int:
     count = 0
-    holidays = tracker.placeholder_holidays()
     for oblast_prefix, slug in SLUGS.items():
         for wave, sent in (("2021", date(2021, 8, 16)), ("2022", date(2022, 8, 15))):
             for i, (subject, to_receipt, reply_days, outcome, extended, ground) in enumerate(REQUESTS):
@@ -150,10 +149,10 @@ def _requests(engine: Engine, rng: random.Random) -> int:
                     continue  # not every oblast got every request
                 received = sent + timedelta(days=to_receipt)
                 body = f"{slug}-social" if i % 2 == 0 else f"{slug}-nssu"
-                extension = tracker.working_deadline(received, 3, holidays) if extended else None
+                extension = tracker.working_deadline(received, 3) if extended else None
                 reply = None
                 if reply_days is not None:
-                    reply = tracker.working_deadline(received, reply_days + rng.randrange(0, 3), holidays)
+                    reply = tracker.working_deadline(received, reply_days + rng.randrange(0, 3))
                 tracker.add_request(engine, {
                     "key": f"DEMO-Q-{wave}-{oblast_prefix}-{i + 1}", "round": f"R{wave}", "body": body,
                     "subject": f"(демо) {subject}", "channel": ("email", "post", "portal")[i % 3],

@@ -98,7 +98,7 @@ def timeline_tab(view: View, engine: Any, recs: pd.DataFrame, fw: Any) -> None:
     for item in found.to_dict("records"):
         text = item["text_en"] if lang == "en" else item["text_uk"]
         links = ", ".join(
-            f"[{ind} · {layout.plain(label(fw.indicators[ind].title, lang)) if ind in fw.indicators else ind}]"
+            f"[{layout.plain(ind)} · {layout.plain(label(fw.indicators[ind].title, lang)) if ind in fw.indicators else ''}]"
             f"({indicator_link(ind, item['oblast_code'], lang)})"
             for ind in item["indicators"]
         )
