@@ -117,10 +117,14 @@ def test_a_coordinator_walks_a_recommendation_to_implemented(world) -> None:  # 
 
 
 def test_overdue_requests_show_their_days(world) -> None:  # type: ignore[no-untyped-def]
+    from monitor.oversight.tracker import working_deadline
+
+    deadline = working_deadline(date(2021, 8, 19), 5)  # the project's calendar (tests/oversight/test_tracker.py)
     at = open_page("coord35")
     at.date_input(key="ov_as_of").set_value(date(2021, 9, 6)).run()
     row = cells(at, "ov_overdue_requests")
-    assert "Q-35-01" in row and "2021-08-27" in row and "10" in row and "без відповіді" in row
+    assert "Q-35-01" in row and str(deadline) in row and "без відповіді" in row
+    assert str((date(2021, 9, 6) - deadline).days) in row
 
 
 def test_another_oblasts_coordinator_cannot_record_it(world) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +139,54 @@ def test_the_page_in_english_has_no_ukrainian_labels(world) -> None:  # type: ig
     assert not at.exception
     assert any("sent" in str(v) for d in at.dataframe for v in d.value.to_numpy().ravel())
     assert all(not any("\u0400" <= c <= "\u04ff" for c in tab.label) for tab in at.tabs)
+
+
+def upload_and_import(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.get("file_uploader")[0].upload(name, content, "text/csv").run()
+    at.button(key="ov_sheet_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_spreadsheet_through_the_page_all_or_nothing(world) -> None:  # type: ignore[no-untyped-def]
+    from oversight_kit import table_state
+
+    broken = "recommendation,status,date,evidence\nREC-35-01,acknowledged,2021-11-22,Лист\nREC-35-01,forgotten,2022-01-10,\n"
+    good = "recommendation,status,date,evidence\nREC-35-01,acknowledged,2021-11-22,Лист\nREC-35-01,implemented,2022-09-30,Візит\n"
+    at = open_page("coord35")
+    before = {k: v for k, v in table_state(world).items() if k != "auditlog"}
+    at = upload_and_import(at, "statuses-broken.csv", broken.encode())
+    assert at.error and {k: v for k, v in table_state(world).items() if k != "auditlog"} == before
+    problems = next(d.value for d in at.dataframe if "Що не так" in d.value.columns)
+    assert 3 in set(problems["Рядок"]) and "forgotten" in " ".join(problems["Що не так"])
+    at = upload_and_import(at, "statuses.csv", good.encode())
+    assert any("додано 2" in s.value for s in at.success)
+    assert recommendations(world).iloc[0]["status"] == "implemented"
+    at = upload_and_import(at, "statuses-again.csv", good.encode())
+    assert any("додано 0" in s.value for s in at.success)
+
+
+def test_a_request_through_the_form_gets_its_state(world) -> None:  # type: ignore[no-untyped-def]
+    from monitor.oversight.tracker import requests
+
+    at = open_page("coord35")
+    at.text_input(key="ov_rq_key").input("Q-35-02")
+    at.text_input(key="ov_rq_round").input("R2021")
+    at.text_input(key="ov_rq_body").input("kirovohrad-nssu")
+    at.text_input(key="ov_rq_subject").input("Виплати одноразової допомоги")
+    at.date_input(key="ov_rq_sent").set_value(date(2021, 8, 18))
+    at.date_input(key="ov_rq_received").set_value(date(2021, 8, 19))
+    at.checkbox(key="ov_rq_replied").check()
+    at.date_input(key="ov_rq_reply").set_value(date(2021, 8, 30))
+    at.selectbox(key="ov_rq_outcome").set_value("partial")
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:ov_request_form")).click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    row = requests(world, as_of=date(2021, 9, 6)).set_index("key").loc["Q-35-02"]
+    assert row["state"] == "late" and row["days_overdue"] == (date(2021, 8, 30) - row["deadline"]).days > 0
+    assert row["extension_date"] is None
+    at.text_input(key="ov_rq_key").input("Q-53-01")
+    at.text_input(key="ov_rq_body").input("poltava-nssu")  # another oblast: the guard refuses
+    next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:ov_request_form")).click()
+    at.run()
+    assert any("forbidden" in e.value for e in at.error)

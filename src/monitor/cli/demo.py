@@ -49,6 +49,9 @@ def demo(
     )
     if refused:
         raise typer.Exit(1)
+    from monitor.oversight.demo_loop import load_demo_loop
+
+    load_demo_loop(engine, loaded, seed)  # the oversight loop of both rounds, on the demo's own results
     from monitor.cli.privacy import prepare_public_tables
 
     prepare_public_tables(engine, loaded)

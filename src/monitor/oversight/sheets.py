@@ -337,11 +337,20 @@ def export_frames(engine: Engine, lang: str = "uk") -> dict[str, pd.DataFrame]:
 
 def export_xlsx(engine: Engine, path: Path | str, lang: str = "uk", template: bool = False) -> Path:
     """Write the loop (or, with `template`, only the headers) to an XLSX workbook, one sheet per kind."""
+    path = Path(path)
+    path.write_bytes(export_bytes(engine, lang, template))
+    return path
+
+
+def export_bytes(engine: Engine, lang: str = "uk", template: bool = False) -> bytes:
+    """The workbook of `export_xlsx`, in memory (the dashboard's download)."""
+    import io
+
     import xlsxwriter
 
-    path = Path(path)
+    buffer = io.BytesIO()
     frames = export_frames(engine, lang)
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#eceff1"})
     dated = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for kind, frame in frames.items():
@@ -361,4 +370,4 @@ def export_xlsx(engine: Engine, path: Path | str, lang: str = "uk", template: bo
                         sheet.write_string(row, col, str(value))
         sheet.freeze_panes(1, 0)
     workbook.close()
-    return path
+    return buffer.getvalue()

@@ -5,10 +5,10 @@ within 5 working days from receipt of the request; the body may extend that to 2
 written notice sent within the 5 (docs/domain/public-information.md). Art. 22 lists the grounds for
 refusal (`refusal_ground` records the one cited).
 
-The working-day calendar is in ONE place, `working_deadline`. Until the R01 deadline function of the
-indicator work lands (branch `cases`: the `holidays` package's Ukrainian calendar, with the Labour
-Code art. 67 transfers), it counts against the framework's `public_holidays` parameter, which is
-flagged unverified there; `working_deadline` is the one function to switch to theirs.
+The working-day calendar is chosen in ONE place, `working_deadline`: the R01 deadline function of the
+indicator work (`monitor.deadlines`, branch `cases`: the `holidays` package's Ukrainian calendar with
+the Labour Code art. 67 transfers and working Saturdays) as soon as it is merged; until then the
+framework's `public_holidays` parameter, flagged unverified there.
 """
 
 from __future__ import annotations
@@ -52,15 +52,23 @@ def placeholder_holidays() -> tuple[date, ...]:
 def working_deadline(received: date, working_days: int, holidays: Iterable[date] | None = None) -> date:
     """The last day of a term of `working_days` working days counted from `received`.
 
-    The term starts the day after receipt (the day of receipt is not counted), skips Saturdays, Sundays and
-    holidays, and ends on its last working day. The one place the calendar is read: replace the body
-    with a call to the R01 deadline function (branch `cases`) once it is merged.
+    The term starts the day after receipt (the day of receipt is not counted), skips days off, and ends
+    on its last working day. The one place the calendar is chosen: `holidays` given (tests, a what-if) →
+    Saturdays, Sundays and those days; otherwise the project's Ukrainian calendar, `monitor.deadlines`
+    (the R01 deadline function of branch `cases`: the `holidays` package, art. 67 transfers, working
+    Saturdays, martial law) once it is merged, and until then the framework's `public_holidays`.
     """
-    days = placeholder_holidays() if holidays is None else tuple(holidays)
+    if holidays is None:
+        try:
+            from monitor.deadlines import ukrainian_calendar  # type: ignore[import-not-found]
+        except ImportError:  # branch `cases` not merged yet: the documented placeholder
+            holidays = placeholder_holidays()
+        else:
+            return ukrainian_calendar().add_working_days_to(received, working_days)  # type: ignore[no-any-return]
     # roll='backward' lands a receipt on a day off on the working day before it, so the count starts on the
     # first working day after the receipt either way.
     result = np.busday_offset(np.datetime64(received, "D"), working_days, roll="backward",
-                              holidays=[np.datetime64(d, "D") for d in days])
+                              holidays=[np.datetime64(d, "D") for d in holidays])
     return pd.Timestamp(result).date()
 
 
@@ -76,7 +84,7 @@ def track(received: date, extension_date: date | None, reply_date: date | None, 
           as_of: date, holidays: Iterable[date] | None = None) -> Tracked:
     """Deadline, state and days overdue of one request on `as_of` (calendar days past the deadline); a reply
     dated after `as_of` had not come yet."""
-    calendar = placeholder_holidays() if holidays is None else tuple(holidays)
+    calendar = None if holidays is None else tuple(holidays)
     first = working_deadline(received, ANSWER_DAYS, calendar)
     # An extension counts only when its notice came within the first term (art. 20(4)).
     extended = extension_date is not None and extension_date <= first
@@ -168,7 +176,7 @@ def requests(engine: Engine, as_of: date | None = None, oblasts: Collection[str]
              holidays: Iterable[date] | None = None) -> pd.DataFrame:
     """Every request with its deadline, state and days overdue on `as_of` (today by default)."""
     as_of = as_of or date.today()
-    calendar = placeholder_holidays() if holidays is None else tuple(holidays)
+    calendar = None if holidays is None else tuple(holidays)
     query = select(InformationRequest).order_by(InformationRequest.date_received, InformationRequest.key)
     if oblasts is not None:
         query = query.where(InformationRequest.oblast_code.in_(sorted(oblasts)))  # type: ignore[union-attr]

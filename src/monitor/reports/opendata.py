@@ -111,10 +111,10 @@ RECOMMENDATION_FIELDS: dict[str, tuple[str, str]] = {
     "findings": ("string", "Keys of the findings it answers, ';'-separated"),
     "text_uk": ("string", "The recommendation in Ukrainian"),
     "text_en": ("string", "The recommendation in English"),
-    "date_sent": ("date", "Date sent"),
-    "due_date": ("date", "Date the body was asked to act by"),
+    "date_sent": ("string", "Date sent (YYYY-MM-DD)"),
+    "due_date": ("string", "Date the body was asked to act by (YYYY-MM-DD)"),
     "status": ("string", "sent | acknowledged | accepted | partly-implemented | implemented | rejected | no-answer"),
-    "status_date": ("date", "Date of that status"),
+    "status_date": ("string", "Date of that status (YYYY-MM-DD)"),
     "overdue": ("boolean", "Past its due date and neither implemented nor rejected"),
     "evidence": ("string", "What shows the status (a letter, an order, a visit)"),
 }

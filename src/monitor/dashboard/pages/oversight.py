@@ -98,7 +98,7 @@ def timeline_tab(view: View, engine: Any, recs: pd.DataFrame, fw: Any) -> None:
     for item in found.to_dict("records"):
         text = item["text_en"] if lang == "en" else item["text_uk"]
         links = ", ".join(
-            f"[{ind} · {layout.plain(label(fw.indicators[ind].title, lang)) if ind in fw.indicators else ind}]"
+            f"[{layout.plain(ind)} · {layout.plain(label(fw.indicators[ind].title, lang)) if ind in fw.indicators else ''}]"
             f"({indicator_link(ind, item['oblast_code'], lang)})"
             for ind in item["indicators"]
         )
@@ -177,6 +177,81 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
             _save(lambda: door.add_recommendation_as(engine, user, recommendation), raw["key"], lang)
 
 
+def request_form(view: View, engine: Any, user: Any) -> None:
+    """Record a public-information request (the tracker computes its deadline and state)."""
+    from monitor.auth import oversight as door
+    from monitor.oversight.tracker import CHANNELS, OUTCOMES
+
+    lang = view.lang
+    with st.form("ov_request_form"):
+        st.markdown(f"**{t('oversight.page.form_request', lang)}**")
+        replied = st.checkbox(t("oversight.page.replied", lang), key="ov_rq_replied")
+        extended = st.checkbox(t("oversight.page.extended", lang), key="ov_rq_extended")
+        raw: dict[str, Any] = {
+            "key": st.text_input(t("oversight.column.key", lang), key="ov_rq_key", max_chars=64),
+            "round": st.text_input(t("oversight.column.round", lang), key="ov_rq_round", max_chars=32),
+            "body": st.text_input(t("oversight.column.body", lang), key="ov_rq_body", max_chars=48),
+            "subject": st.text_input(t("oversight.column.subject", lang), key="ov_rq_subject", max_chars=500),
+            "channel": st.selectbox(t("oversight.column.channel", lang), list(CHANNELS), key="ov_rq_channel",
+                                    format_func=lambda c: t(f"oversight.channel.{c}", lang)),
+            "date_sent": st.date_input(t("oversight.column.date_sent", lang), key="ov_rq_sent", format="DD.MM.YYYY"),
+            "date_received": st.date_input(t("oversight.column.date_received", lang), key="ov_rq_received",
+                                           format="DD.MM.YYYY"),
+            "extension_date": st.date_input(t("oversight.column.extension_date", lang), key="ov_rq_extension",
+                                            format="DD.MM.YYYY"),
+            "reply_date": st.date_input(t("oversight.column.reply_date", lang), key="ov_rq_reply", format="DD.MM.YYYY"),
+            "outcome": st.selectbox(t("oversight.column.outcome", lang), list(OUTCOMES), key="ov_rq_outcome",
+                                    format_func=lambda o: t(f"oversight.outcome.{o}", lang)),
+            "refusal_ground": st.text_input(t("oversight.column.refusal_ground", lang), key="ov_rq_ground"),
+        }
+        if st.form_submit_button(t("oversight.page.save", lang)):
+            # Dates and an outcome count only when the boxes say so: a form always has some date in a field.
+            if not replied:
+                raw.update(reply_date="", outcome="", refusal_ground="")
+            if not extended:
+                raw["extension_date"] = ""
+            request = raw
+            _save(lambda: door.add_request_as(engine, user, request), raw["key"], lang)
+
+
+def sheet_tab(view: View, engine: Any, user: Any, fw: Any) -> None:
+    """Upload a loop spreadsheet (the hardened upload path), see every problem, then import all or nothing;
+    and the export, which imports back."""
+    from monitor.auth import oversight as door
+    from monitor.auth import uploads
+    from monitor.dashboard.login import client_ip
+    from monitor.oversight.sheets import export_bytes
+
+    lang = view.lang
+    st.caption(t("oversight.page.sheet_caption", lang))
+    upload = st.file_uploader(t("oversight.page.sheet_upload", lang), type=["xlsx", "csv"], key="ov_sheet")
+    if upload is not None:
+        if "ov_folder" not in st.session_state:
+            st.session_state["ov_folder"] = str(uploads.private_folder())
+        try:
+            path = uploads.receive_upload(engine, user, st.session_state["ov_folder"], upload.name,
+                                          upload.getvalue(), ip=client_ip())
+            if st.button(t("oversight.page.sheet_import", lang), key="ov_sheet_go"):
+                report = door.import_sheets_as(engine, user, path, set(fw.indicators), ip=client_ip())
+                if report.status == "refused":
+                    st.error(t("oversight.page.sheet_refused", lang))
+                    shown = report.rows()
+                    st.dataframe(pd.DataFrame({
+                        t("oversight.page.row", lang): shown["row"],
+                        t("oversight.page.column", lang): shown["column"],
+                        t("oversight.page.problem", lang): shown["message_en" if lang == "en" else "message_uk"],
+                    }), hide_index=True, key="ov_sheet_problems")
+                else:
+                    st.success(t("oversight.page.sheet_done", lang, added=sum(report.added.values()),
+                                 unchanged=sum(report.unchanged.values())))
+        except MonitorError as error:
+            for problem in error.issues:
+                st.error(layout.issue_text(problem, lang))
+    st.download_button(t("oversight.page.sheet_export", lang), export_bytes(engine, lang), file_name="oversight.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key="ov_export", icon=":material/download:", on_click="ignore")
+
+
 def render() -> None:
     view = current()
     lang = view.lang
@@ -205,6 +280,9 @@ def render() -> None:
     if "form" in names:
         with tabs[3]:
             form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw)
+            request_form(view, engine, user)
+            st.divider()
+            sheet_tab(view, engine, user, fw)
 
 
 if __name__ == "__main__":
