@@ -480,6 +480,19 @@ def _decorate(results: pd.DataFrame, framework: Framework, level: str) -> pd.Dat
     info = pd.DataFrame.from_dict(meta, orient="index")
     info.index.name = "indicator"
     results = results.join(info, on="indicator")
+    # A sampling interval means something only for a probability sample (Survey.design): a census of bodies
+    # has no sampling error and a convenience sample no sampling model. Without an interval, add_change
+    # gives no significance test either.
+    sampled = {i: bool(framework.survey_of(framework.indicators[i]) is not None
+                       and framework.survey_of(framework.indicators[i]).inferential)  # type: ignore[union-attr]
+               for i in meta}
+    no_sampling = ~results["indicator"].map(sampled).fillna(False).to_numpy(bool)
+    if no_sampling.any():
+        for column in ("ci_low", "ci_high", "se"):
+            if column in results:
+                results.loc[no_sampling, column] = np.nan
+        if "ci_method" in results:
+            results.loc[no_sampling, "ci_method"] = ""
     results["level"] = level
     parent = {"hromada": results["raion_code"], "raion": results["oblast_code"]}.get(level)
     if parent is not None:

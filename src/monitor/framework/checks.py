@@ -146,6 +146,8 @@ class _RowScope(_Scope):
 
 def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | None) -> list[Issue]:
     out: list[Issue] = []
+    if survey.design is None:
+        out.append(issue("survey-design-missing", path=doc.path, line=doc.line(("id",)), survey=survey.id))
     seen: set[str] = set()
     for qi, question in enumerate(survey.questions):
         for ci, q in [(None, question)] + [(i, child) for i, child in enumerate(question.questions)]:

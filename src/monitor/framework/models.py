@@ -69,6 +69,14 @@ class Respondent(StrEnum):
     public = "public"
 
 
+class SurveyDesign(StrEnum):
+    """How the answers of an instrument were chosen: what its statistics may claim."""
+
+    census = "census"  # every unit of a known list is asked (bodies, hromadas, every request sent)
+    convenience = "convenience"  # whoever could be reached: describes the respondents, not a population
+    probability = "probability"  # units drawn at random with known chances: intervals and tests mean something
+
+
 class Choice(Strict):
     value: str = Field(min_length=1, description="Code stored in the database and written in XLSForms")
     label: Text
@@ -156,6 +164,14 @@ class Survey(Strict):
         default=False, description="Must be false for survivor instruments: no names, contacts, ids are stored"
     )
     min_n: int = Field(default=5, ge=1, description="Results from fewer answers are suppressed")
+    design: SurveyDesign | None = Field(
+        default=None,
+        description=(
+            "census, convenience or probability: sampling intervals and significance tests only for a "
+            "probability sample; a census shows non-response (answers received of expected) instead. "
+            "Empty: undeclared (monitor validate warns; intervals are computed as for a simple random sample)"
+        ),
+    )
     earliest_date: date = Field(
         default=date(2021, 1, 1),
         description="Date answers before this day are refused (the monitoring starts in 2021); after the day of import always",
@@ -168,6 +184,11 @@ class Survey(Strict):
     )
     source: str | None = Field(default=None, description="Where the instrument comes from (docs/domain/ page)")
     proposal: bool = Field(default=True, description="True while the instrument is a proposal [P]")
+
+    @property
+    def inferential(self) -> bool:
+        """Whether sampling intervals and significance tests mean something for this instrument's answers."""
+        return self.design in (None, SurveyDesign.probability.value)
 
     def all_questions(self) -> list[Question]:
         out: list[Question] = []

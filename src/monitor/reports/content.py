@@ -22,11 +22,10 @@ from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.privacy import public_results as public_results_of
-from monitor.reports import findings, narrative, pirs, text, texts, wording
+from monitor.reports import design, findings, narrative, pirs, text, texts, wording
 from monitor.reports import format as fmt
 from monitor.reports.context import (
     ALL,
-    CI_KEY,
     LANGS,
     Context,
     change_cell,
@@ -231,7 +230,7 @@ def coverage_section(ctx: Context, cov: pd.DataFrame) -> Section:
     return section
 
 
-def methodology_section(ctx: Context) -> Section:
+def methodology_section(ctx: Context, cov: pd.DataFrame) -> Section:
     fw = ctx.framework
     section = Section("methodology", ctx.t("reports.section.methodology"))
     official = min((s.min_n for s in fw.surveys.values() if s.respondent != "survivor"), default=5)
@@ -240,6 +239,8 @@ def methodology_section(ctx: Context) -> Section:
         section.blocks.append(Paragraph(ctx.t(f"reports.method.{key}_title"), "subheading"))
         section.blocks.append(Paragraph(ctx.t(f"reports.method.{key}", official=official,
                                               survivor=fw.settings.survivor_min_n)))
+        if key == "intervals":
+            section.blocks.append(Paragraph(ctx.t("reports.design.rule")))
     section.blocks.append(Paragraph(ctx.t("reports.method.parameters_title"), "subheading"))
     params: list[list[Cell]] = []
     for param in fw.settings.parameters.values():
@@ -260,12 +261,13 @@ def methodology_section(ctx: Context) -> Section:
         surveys.append([text_cell(survey.code, bold=True), text_cell(survey.title.get(ctx.lang)),
                         text_cell(wording.respondent(survey.respondent, ctx.lang)),
                         text_cell(wording.survey_unit(survey.unit, ctx.lang)),
+                        text_cell(design.design_label(ctx, survey)),
                         Cell(str(survey.min_n), float(survey.min_n), "integer")])
     section.blocks.append(Table("instruments", ctx.t("reports.col.survey"),
                                 header_row(ctx.t("reports.col.id"), ctx.t("reports.col.survey"),
                                         ctx.t("reports.col.respondent"), ctx.t("reports.col.survey_unit"),
-                                        ctx.t("reports.col.min_n")),
-                                surveys, [1, 6, 2.2, 1.8, 1]))
+                                        ctx.t("reports.col.design"), ctx.t("reports.col.min_n")),
+                                surveys, [1, 5.2, 2.2, 1.6, 1.8, 1]))
     section.blocks.append(Paragraph(ctx.t("reports.method.indicators_title"), "subheading"))
     if any(ind.pirs is not None for ind in ctx.indicators()):
         section.blocks.append(Paragraph(ctx.t("reports.pirs.intro")))
@@ -285,7 +287,7 @@ def methodology_section(ctx: Context) -> Section:
             ctx.t(f"reports.type.{ind.type}"), wording.unit(ind.unit, ctx.lang),
             ctx.t(f"reports.direction_text.{ind.direction}"),
             ctx.t(f"reports.level.{ind.level}")])))
-        items.append((ctx.t("reports.method.interval"), ctx.t(f"reports.ci.{CI_KEY.get(str(ind.type), 'none')}")))
+        items.append((ctx.t("reports.method.interval"), design.uncertainty_text(ctx, ind, cov)))
         if survey is not None:
             items.append((ctx.t("reports.method.instrument"),
                           f"{survey.title.get(ctx.lang)} ({wording.respondent(survey.respondent, ctx.lang)})"))
@@ -436,7 +438,7 @@ def build_content(
         *oblast_sections(ctx),
         coverage_section(ctx, cov),
         *narrative.recommendations_sections(ctx, engine),
-        methodology_section(ctx),
+        methodology_section(ctx, cov),
         provenance_section(ctx, prov, generated_line, codes),
     ]
     return Report(
