@@ -453,6 +453,16 @@ def _referenced(indicators: Iterable[Indicator]) -> set[str]:
     return names
 
 
+FINENESS = {"hromada": 0, "raion": 1, "oblast": 2, "all": 3}
+
+
+def too_fine(indicator: Indicator, level: str) -> bool:
+    """Whether `level` is finer than the indicator's finest_level: no result there, not even a suppressed one
+    (an official's own answer at hromada level would name the person who gave it)."""
+    finest = indicator.finest_level
+    return finest is not None and FINENESS.get(level, 3) < FINENESS[str(finest)]
+
+
 def min_n_of(framework: Framework, indicator: Indicator) -> int:
     survey = framework.survey_of(indicator)
     base = framework.min_n(indicator) if survey is not None else (indicator.min_n or 1)
@@ -619,6 +629,8 @@ def compute(
         if prepared.ncells == 0:
             continue
         for indicator in members:
+            if too_fine(indicator, level):
+                continue
             parts.append(indicator_results(indicator, survey, prepared, ctx, disaggregate, memo, ctx_key))
     if not parts and not any(framework.indicators[i].type == "index" for i in needed):
         return empty_results()

@@ -317,6 +317,13 @@ class Indicator(Strict):
     type: IndicatorType
     level: ResultLevel = ResultLevel.outcome
     repeat: Identifier | None = Field(default=None, description="Compute over the rows of this repeat")
+    finest_level: TerritoryLevel | None = Field(
+        default=None,
+        description=(
+            "Finest territory level its results are computed and published at (e.g. raion: one official's own "
+            "answer is not shown per hromada). Empty: the survey's territory level"
+        ),
+    )
     filter: str | None = Field(default=None, description="Expression: which answers are in scope")
     numerator: str | None = None
     denominator: str | None = None
