@@ -262,6 +262,13 @@ class Thresholds(Strict):
     amber: Number
 
 
+class IndexMix(StrEnum):
+    """What an index does when a component has no published score in a cell."""
+
+    reweighted = "reweighted"  # the others' weights are rescaled; the mix differs between cells
+    fixed = "fixed"  # computed only where every component counted is present, else no value (incomplete)
+
+
 class Component(Strict):
     indicator: Identifier
     weight: float = Field(gt=0)
@@ -342,6 +349,14 @@ class Indicator(Strict):
     thresholds: Thresholds | None = None
     min_n: int | None = Field(default=None, ge=1, description="Defaults to the survey's min_n")
     components: list[Component] = Field(default_factory=list, description="Index only")
+    index_mix: IndexMix = Field(
+        default=IndexMix.reweighted,
+        description=(
+            "Index only. fixed: a value only where every component counted is present (else no value, the "
+            "missing ones in index_missing), so two values, and a change between them, compare like for like; "
+            "reweighted: a missing component's weight is shared among the others"
+        ),
+    )
     parameter_date: str | None = Field(
         default=None,
         description=(
