@@ -111,3 +111,11 @@ register("survey-design-missing", F,
          "Додайте `design:` до опитувальника: census, якщо опитано кожну одиницю відомого переліку; convenience, "
          "якщо відповідали ті, кого вдалося охопити; probability — лише для випадкової вибірки з відомими ймовірностями.",
          severity="warning")
+register("question-feeds-nothing", F,
+         "Survey '{survey}': question '{question}' feeds no indicator and does not say why it is collected.",
+         "Опитувальник '{survey}': питання '{question}' не використовує жоден індикатор, і не сказано, навіщо його збирають.",
+         "Use it in an indicator, drop it from the instrument (with the reason in a YAML comment), or give "
+         "`kept_for: {uk: ..., en: ...}` saying why it is collected.",
+         "Використайте його в індикаторі, вилучіть з інструмента (з причиною в коментарі YAML) або додайте "
+         "`kept_for: {uk: ..., en: ...}` з поясненням, навіщо його збирають.",
+         severity="warning")

@@ -106,6 +106,14 @@ class Question(Strict):
         ),
     )
     group: str | None = Field(default=None, description="Kobo/ODK group path, e.g. `status`")
+    kept_for: Text | None = Field(
+        default=None,
+        description=(
+            "Why the item is collected although no indicator uses it (e.g. the verbatim answer an indicator's "
+            "coded item comes from, context for the narrative); without it monitor validate warns "
+            "question-feeds-nothing: use the item or drop it"
+        ),
+    )
     aliases: list[str] = Field(default_factory=list, description="Other column headers that mean this question")
     questions: list[Question] = Field(default_factory=list, description="Child questions (repeat only)")
 
