@@ -315,7 +315,7 @@ def methodology_section(ctx: Context, cov: pd.DataFrame) -> Section:
         if ind.proposal:
             items.append((ctx.t("reports.method.status_label"), ctx.t("reports.method.proposal")))
         section.blocks.append(Definition(f"def-{ind.id}", f"{ind.id}. {ind.title.get(ctx.lang)}", items))
-        sheet = pirs.sheet_block(ind, ctx.lang)
+        sheet = pirs.sheet_block(fw, ind, ctx.lang)
         if sheet is not None:
             section.blocks.append(sheet)
     return section
