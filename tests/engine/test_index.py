@@ -68,3 +68,43 @@ def test_index_with_no_component_is_no_data(make_engine, add_responses, framewor
     add_responses(engine, "hs", _hs([{"focal": "yes"}]))  # n = 1 < min_n 3: both hs components suppressed
     row = compute(engine, framework, indicators=["idx"]).iloc[0]
     assert row["status"] == "no-data" and row["index_missing"] == "share_focal,share_medical,sv_informed"
+
+
+@pytest.mark.parametrize(
+    ("survivors", "value", "missing"),
+    [
+        (None, None, "sv_informed"),  # a component missing: incomplete, no value (never re-weighted)
+        ((6, 12), (2 * 75 + 50 + 50) / 4, ""),  # every component present: the same mix everywhere
+        ((3, 5), None, "sv_informed"),  # suppressed survivors: incomplete too
+    ],
+)
+def test_fixed_mix_index_only_where_every_component_is_present(make_engine, add_responses, framework_factory,
+                                                              survivors, value, missing) -> None:  # type: ignore[no-untyped-def]
+    framework = framework_factory()
+    framework.indicators["idx"] = framework.indicators["idx"].model_copy(update={"index_mix": "fixed"})
+    engine = make_engine()
+    add_responses(engine, "hs", HS_ROWS)
+    if survivors:
+        add_responses(engine, "sv", _sv(*survivors))
+    row = compute(engine, framework, indicators=["idx"]).iloc[0]
+    assert row["index_missing"] == missing
+    if value is None:
+        assert row["value"] != row["value"] and row["status"] == "no-data"  # NaN: incomplete
+    else:
+        assert row["value"] == pytest.approx(value)
+
+
+def test_fixed_mix_leaves_an_unverified_component_out_of_the_mix(make_engine, add_responses, framework_factory) -> None:  # type: ignore[no-untyped-def]
+    from monitor.framework.models import Parameter
+
+    framework = framework_factory()
+    framework.indicators["idx"] = framework.indicators["idx"].model_copy(update={"index_mix": "fixed"})
+    # share_medical now depends on an unverified parameter: out of the mix, so the index is complete without it
+    framework.indicators["share_medical"] = framework.indicators["share_medical"].model_copy(
+        update={"numerator": "selected(services, 'medical') and param('flag') = 1"})
+    framework.settings.parameters["flag"] = Parameter(value=1, label=Text(uk="x", en="x"), verified=False, source="t")
+    engine = make_engine()
+    add_responses(engine, "hs", HS_ROWS)
+    add_responses(engine, "sv", _sv(6, 12))
+    row = compute(engine, framework, indicators=["idx"]).iloc[0]
+    assert row["value"] == pytest.approx((2 * 75 + 50) / 3) and row["index_missing"] == "share_medical"

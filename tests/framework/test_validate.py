@@ -243,3 +243,26 @@ def test_pirs_message_in_ukrainian_and_switch_off(tmp_path: Path) -> None:
     (root / "framework.yaml").write_text(FRAMEWORK + "pirs_required: false\n", encoding="utf-8")
     code, lines = run_validate(root)
     assert code == 0 and not any("pirs-missing" in line for line in lines)
+
+
+def test_question_feeding_no_indicator_must_say_why(tmp_path: Path) -> None:
+    # 'staff' and 'days' feed no indicator of the valid framework; header questions (hromada, wave, date,
+    # consent) never count
+    code, lines = run_validate(write(tmp_path, valid_files()))
+    found = sorted(line.split(": question-feeds-nothing")[0].rsplit("/", 1)[-1] for line in lines
+                   if "question-feeds-nothing" in line)
+    assert code == 0 and found == ["officials.yaml:16", "officials.yaml:17"]
+    files = valid_files()
+    files["surveys/officials.yaml"] = SURVEY.replace(
+        "label: {uk: Дні, en: Days}}", "label: {uk: Дні, en: Days}, kept_for: {uk: Контекст, en: Context}}")
+    _code, lines = run_validate(write(tmp_path / "kept", files))
+    assert [line for line in lines if "question-feeds-nothing" in line and "'days'" in line] == []
+    assert any("question-feeds-nothing" in line and "'staff'" in line for line in lines)
+
+
+def test_shipped_instruments_say_why_an_unused_item_is_collected() -> None:
+    """The review's rule: an item feeding no indicator is used, dropped, or says why it is kept (kept_for)."""
+    from monitor.framework.loader import load_framework
+
+    _framework, issues = load_framework()
+    assert [f"{i.path}:{i.line}" for i in issues if i.code == "question-feeds-nothing"] == []

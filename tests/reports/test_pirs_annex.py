@@ -46,7 +46,7 @@ def test_pdf_annex_has_one_pirs_per_indicator(built, framework, lang: str) -> No
         assert flat_annex.count(flat(t(f"reports.pirs.{name}", lang))) >= len(framework.indicators), name
     for ident, ind in framework.indicators.items():
         for name in ("definition", "limitations", "target_rationale"):
-            words = field_text(ind.pirs, name, lang)[:60]
+            words = field_text(framework, ind.pirs, name, lang)[:60]
             assert flat(words) in flat_annex, (ident, name)
 
 
@@ -73,7 +73,8 @@ def test_opendata_pirs_csv_has_every_field_of_every_indicator(built, framework) 
     for ident, ind in framework.indicators.items():
         for name in FIELDS:
             row = by_key[(ident, name)]
-            assert row["text_uk"] == field_text(ind.pirs, name, "uk") and row["text_en"] == field_text(ind.pirs, name, "en")
+            assert row["text_uk"] == field_text(framework, ind.pirs, name, "uk") and \
+                row["text_en"] == field_text(framework, ind.pirs, name, "en")
     import json
 
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))

@@ -475,6 +475,16 @@ def _referenced(indicators: Iterable[Indicator]) -> set[str]:
     return names
 
 
+FINENESS = {"hromada": 0, "raion": 1, "oblast": 2, "all": 3}
+
+
+def too_fine(indicator: Indicator, level: str) -> bool:
+    """Whether `level` is finer than the indicator's finest_level: no result there, not even a suppressed one
+    (an official's own answer at hromada level would name the person who gave it)."""
+    finest = indicator.finest_level
+    return finest is not None and FINENESS.get(level, 3) < FINENESS[str(finest)]
+
+
 def min_n_of(framework: Framework, indicator: Indicator) -> int:
     survey = framework.survey_of(indicator)
     base = framework.min_n(indicator) if survey is not None else (indicator.min_n or 1)
@@ -502,6 +512,19 @@ def _decorate(results: pd.DataFrame, framework: Framework, level: str) -> pd.Dat
     info = pd.DataFrame.from_dict(meta, orient="index")
     info.index.name = "indicator"
     results = results.join(info, on="indicator")
+    # A sampling interval means something only for a probability sample (Survey.design): a census of bodies
+    # has no sampling error and a convenience sample no sampling model. Without an interval, add_change
+    # gives no significance test either.
+    sampled = {i: bool(framework.survey_of(framework.indicators[i]) is not None
+                       and framework.survey_of(framework.indicators[i]).inferential)  # type: ignore[union-attr]
+               for i in meta}
+    no_sampling = ~results["indicator"].map(sampled).fillna(False).to_numpy(bool)
+    if no_sampling.any():
+        for column in ("ci_low", "ci_high", "se"):
+            if column in results:
+                results.loc[no_sampling, column] = np.nan
+        if "ci_method" in results:
+            results.loc[no_sampling, "ci_method"] = ""
     results["level"] = level
     parent = {"hromada": results["raion_code"], "raion": results["oblast_code"]}.get(level)
     if parent is not None:
@@ -669,6 +692,8 @@ def compute(
         if prepared.ncells == 0:
             continue
         for indicator in members:
+            if too_fine(indicator, level):
+                continue
             parts.append(indicator_results(indicator, survey, prepared, ctx, disaggregate, memo, ctx_key))
     if not parts and not any(framework.indicators[i].type == "index" for i in needed):
         return empty_results()

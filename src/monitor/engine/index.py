@@ -4,9 +4,11 @@ A component's score:
 - share: value × 100 when higher is better (or no direction), (1 − value) × 100 when lower is better;
 - index: its own value (already 0-100);
 - any other type: % of target capped at 100 (no target for the period: no score).
-A component that is missing, suppressed, has no score, or depends on an unverified parameter while
-the framework's index_excludes_unverified is on (the default), is re-weighted away (the others' weights are
-rescaled to sum to 1) and listed in `index_missing`; it is never counted as 0. With no component
+A component that depends on an unverified parameter while the framework's index_excludes_unverified
+is on (the default) is left out everywhere: it is not part of the mix until verified. A component that is
+missing, suppressed or has no score in a cell is listed in `index_missing` and never counted as 0; with
+`index_mix: fixed` the cell then gets no value (incomplete: a value always rests on the same mix, so values
+and changes compare like for like); with `reweighted` the others' weights are rescaled to sum to 1. With no component
 at all the row is 'no-data'. n is the smallest n among the components used (the weakest base).
 Only totals (dimension '') are scored: an index is not disaggregated.
 """
@@ -56,6 +58,14 @@ def index_rows(indicator: Indicator, results: pd.DataFrame, exclude_unverified: 
     n_used = np.where(present, ns.to_numpy(float), np.nan)
     n = np.where(present.any(axis=1), np.nanmin(np.where(present, n_used, np.inf), axis=1), 0)
     missing = [",".join(i for i, p in zip(ids, row, strict=True) if not p) for row in present]
+    if str(indicator.index_mix) == "fixed":
+        # The mix: every component but those left out everywhere as unverified (a framework rule, not data).
+        excluded = set()
+        if exclude_unverified and "unverified" in totals:
+            excluded = set(totals.loc[totals["unverified"].fillna(False).astype(bool).to_numpy(), "indicator"])
+        counted = np.array([i not in excluded for i in ids], dtype=bool)
+        complete = (present | ~counted).all(axis=1)
+        value = np.where(complete, value, np.nan)
     info = (
         totals.sort_values("n", ascending=False)
         .groupby(CELL, sort=False)[[c for c in cell_info if c not in CELL]]

@@ -18,7 +18,10 @@ change stay empty. Significance at 95%:
   overlap, which is conservative at about 99.4% when the widths are similar);
 - mean: Welch's difference over the combined standard errors (normal approximation);
 - median, duration: the two order-statistic intervals do not overlap (conservative);
-- count, sum, ratio, index: no sampling model, never flagged significant.
+- count, sum, ratio, index: no sampling model, never flagged significant;
+- any type, when the instrument is a census or a convenience sample (Survey.design): the cell has no
+  sampling interval, so no test either (a census of bodies has no sampling error; the uncertainty
+  shown for it is non-response, answers received of expected, in the coverage table).
 """
 
 from __future__ import annotations
@@ -155,6 +158,10 @@ def add_change(results: pd.DataFrame, granularity: Granularity, waves: Sequence[
         apart = (low > prev_high) | (high < prev_low)
     significant[median] = apart[median]
     significant &= ~np.isnan(change)
+    if "ci_method" in results:
+        # Only where the cell has a sampling interval: a census or a convenience sample (Survey.design) gets
+        # none, so no test of a change either (compute._decorate clears the interval).
+        significant &= results["ci_method"].astype(str).to_numpy() != ""
     results["previous_value"] = previous_value
     results["change"] = change
     results["change_significant"] = significant

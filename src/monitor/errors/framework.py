@@ -101,3 +101,21 @@ register("pirs-missing", F,
          "USAID ADS 201 вимагає повного паспорта для кожного індикатора: додайте поля в розділі `pirs:` українською "
          "та англійською (див. docs/framework.md, розділ «PIRS»); якщо факт ще не відомий, так і напишіть (напр., "
          "last_review порожнє, а review_note «ще не перевірено»).")
+register("survey-design-missing", F,
+         "Survey '{survey}' does not declare its design (census, convenience or probability): its results get "
+         "sampling intervals as if it were a simple random sample.",
+         "Опитувальник '{survey}' не вказує дизайн (census, convenience або probability): до його результатів "
+         "додаються вибіркові інтервали, наче це проста випадкова вибірка.",
+         "Add `design:` to the survey: census when every unit of a known list is asked, convenience when whoever "
+         "could be reached answered, probability only for a random sample with known chances.",
+         "Додайте `design:` до опитувальника: census, якщо опитано кожну одиницю відомого переліку; convenience, "
+         "якщо відповідали ті, кого вдалося охопити; probability — лише для випадкової вибірки з відомими ймовірностями.",
+         severity="warning")
+register("question-feeds-nothing", F,
+         "Survey '{survey}': question '{question}' feeds no indicator and does not say why it is collected.",
+         "Опитувальник '{survey}': питання '{question}' не використовує жоден індикатор, і не сказано, навіщо його збирають.",
+         "Use it in an indicator, drop it from the instrument (with the reason in a YAML comment), or give "
+         "`kept_for: {uk: ..., en: ...}` saying why it is collected.",
+         "Використайте його в індикаторі, вилучіть з інструмента (з причиною в коментарі YAML) або додайте "
+         "`kept_for: {uk: ..., en: ...}` з поясненням, навіщо його збирають.",
+         severity="warning")

@@ -146,6 +146,8 @@ class _RowScope(_Scope):
 
 def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | None) -> list[Issue]:
     out: list[Issue] = []
+    if survey.design is None:
+        out.append(issue("survey-design-missing", path=doc.path, line=doc.line(("id",)), survey=survey.id))
     seen: set[str] = set()
     for qi, question in enumerate(survey.questions):
         for ci, q in [(None, question)] + [(i, child) for i, child in enumerate(question.questions)]:
@@ -467,6 +469,39 @@ def check_indicator(
     return out
 
 
+def _used_names(indicators: dict[str, Indicator]) -> dict[str, set[str]]:
+    """survey id -> question names some indicator reads (expressions, disaggregations)."""
+    used: dict[str, set[str]] = {}
+    for indicator in indicators.values():
+        names = used.setdefault(indicator.survey or "", set())
+        names.update(indicator.disaggregate_by)
+        for text in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value,
+                     indicator.parameter_date):
+            if not text:
+                continue
+            try:
+                names |= expr.names(expr.parse(text))
+            except expr.ExprSyntaxError:
+                continue  # reported as expression-syntax by check_indicator
+    return used
+
+
+def check_unused_questions(survey: Survey, doc: YamlDoc, used: set[str]) -> list[Issue]:
+    """An item that feeds no indicator must say why it is collected (kept_for), or be used, or be dropped."""
+    header = {survey.territory_question, survey.wave_question, survey.date_question, survey.consent_question,
+              survey.id_question, "interviewer_org"}
+    out: list[Issue] = []
+    for qi, question in enumerate(survey.questions):
+        for ci, q in [(None, question)] + [(i, child) for i, child in enumerate(question.questions)]:
+            if (q.name in used or q.name in header or q.type in (QuestionType.repeat.value, QuestionType.territory.value)
+                    or q.personal or q.kept_for is not None):
+                continue
+            loc: tuple = ("questions", qi) if ci is None else ("questions", qi, "questions", ci)
+            out.append(issue("question-feeds-nothing", path=doc.path, line=doc.line(loc), survey=survey.id,
+                             question=q.name))
+    return out
+
+
 def cross_check(
     settings: FrameworkSettings | None,
     surveys: dict[str, Survey],
@@ -474,8 +509,10 @@ def cross_check(
     docs: dict[str, YamlDoc],
 ) -> list[Issue]:
     out: list[Issue] = []
+    used = _used_names(indicators)
     for survey_id, survey in surveys.items():
         out += check_survey(survey, docs[f"surveys:{survey_id}"], settings)
+        out += check_unused_questions(survey, docs[f"surveys:{survey_id}"], used.get(survey_id, set()))
     for indicator_id, indicator in indicators.items():
         out += check_indicator(indicator, docs[f"indicators:{indicator_id}"], surveys, indicators, settings)
     return out

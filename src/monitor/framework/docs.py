@@ -69,6 +69,7 @@ ENUMS: list[tuple[str, str]] = [
     ("Direction", "Indicator `direction`"),
     ("ResultLevel", "Indicator `level`"),
     ("RuleOperator", "Validation rule `operator`"),
+    ("SurveyDesign", "Survey `design`"),
 ]
 
 # Every function of the expression language: signature, English, Ukrainian. A test keeps this in step

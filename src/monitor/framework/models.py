@@ -69,6 +69,14 @@ class Respondent(StrEnum):
     public = "public"
 
 
+class SurveyDesign(StrEnum):
+    """How the answers of an instrument were chosen: what its statistics may claim."""
+
+    census = "census"  # every unit of a known list is asked (bodies, hromadas, every request sent)
+    convenience = "convenience"  # whoever could be reached: describes the respondents, not a population
+    probability = "probability"  # units drawn at random with known chances: intervals and tests mean something
+
+
 class Choice(Strict):
     value: str = Field(min_length=1, description="Code stored in the database and written in XLSForms")
     label: Text
@@ -98,6 +106,14 @@ class Question(Strict):
         ),
     )
     group: str | None = Field(default=None, description="Kobo/ODK group path, e.g. `status`")
+    kept_for: Text | None = Field(
+        default=None,
+        description=(
+            "Why the item is collected although no indicator uses it (e.g. the verbatim answer an indicator's "
+            "coded item comes from, context for the narrative); without it monitor validate warns "
+            "question-feeds-nothing: use the item or drop it"
+        ),
+    )
     aliases: list[str] = Field(default_factory=list, description="Other column headers that mean this question")
     questions: list[Question] = Field(default_factory=list, description="Child questions (repeat only)")
 
@@ -166,6 +182,14 @@ class Survey(Strict):
         default=False, description="Must be false for survivor instruments: no names, contacts, ids are stored"
     )
     min_n: int = Field(default=5, ge=1, description="Results from fewer answers are suppressed")
+    design: SurveyDesign | None = Field(
+        default=None,
+        description=(
+            "census, convenience or probability: sampling intervals and significance tests only for a "
+            "probability sample; a census shows non-response (answers received of expected) instead. "
+            "Empty: undeclared (monitor validate warns; intervals are computed as for a simple random sample)"
+        ),
+    )
     earliest_date: date = Field(
         default=date(2021, 1, 1),
         description="Date answers before this day are refused (the monitoring starts in 2021); after the day of import always",
@@ -186,6 +210,11 @@ class Survey(Strict):
     def reported_by(self, repeat: str | None) -> Reporting | None:
         """The reporting rule of a repeat, if the instrument declares one."""
         return next((r for r in self.reports if r.repeat == repeat), None) if repeat else None
+
+    @property
+    def inferential(self) -> bool:
+        """Whether sampling intervals and significance tests mean something for this instrument's answers."""
+        return self.design in (None, SurveyDesign.probability.value)
 
     def all_questions(self) -> list[Question]:
         out: list[Question] = []
@@ -260,6 +289,13 @@ class Thresholds(Strict):
     amber: Number
 
 
+class IndexMix(StrEnum):
+    """What an index does when a component has no published score in a cell."""
+
+    reweighted = "reweighted"  # the others' weights are rescaled; the mix differs between cells
+    fixed = "fixed"  # computed only where every component counted is present, else no value (incomplete)
+
+
 class Component(Strict):
     indicator: Identifier
     weight: float = Field(gt=0)
@@ -315,6 +351,13 @@ class Indicator(Strict):
     type: IndicatorType
     level: ResultLevel = ResultLevel.outcome
     repeat: Identifier | None = Field(default=None, description="Compute over the rows of this repeat")
+    finest_level: TerritoryLevel | None = Field(
+        default=None,
+        description=(
+            "Finest territory level its results are computed and published at (e.g. raion: one official's own "
+            "answer is not shown per hromada). Empty: the survey's territory level"
+        ),
+    )
     filter: str | None = Field(default=None, description="Expression: which answers are in scope")
     numerator: str | None = None
     denominator: str | None = None
@@ -333,6 +376,14 @@ class Indicator(Strict):
     thresholds: Thresholds | None = None
     min_n: int | None = Field(default=None, ge=1, description="Defaults to the survey's min_n")
     components: list[Component] = Field(default_factory=list, description="Index only")
+    index_mix: IndexMix = Field(
+        default=IndexMix.reweighted,
+        description=(
+            "Index only. fixed: a value only where every component counted is present (else no value, the "
+            "missing ones in index_missing), so two values, and a change between them, compare like for like; "
+            "reweighted: a missing component's weight is shared among the others"
+        ),
+    )
     parameter_date: str | None = Field(
         default=None,
         description=(

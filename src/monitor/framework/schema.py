@@ -28,6 +28,7 @@ from monitor.framework.models import (
     ResultLevel,
     RuleOperator,
     Survey,
+    SurveyDesign,
     TerritoryLevel,
 )
 
@@ -180,6 +181,22 @@ ENUM_NOTES: dict[str, dict[str, tuple[str, str]]] = {
         ResultLevel.outcome: ("Результат (що змінилося для людей чи установ)", "Outcome (what changed for people or bodies)"),
         ResultLevel.impact: ("Вплив (довгострокова зміна)", "Impact (long-term change)"),
         ResultLevel.context: ("Контекст (поза впливом програми)", "Context (outside the programme's control)"),
+    },
+    "SurveyDesign": {
+        SurveyDesign.census: (
+            "Суцільне охоплення: опитано кожну одиницю відомого переліку (органи, громади, усі запити); без "
+            "вибіркового інтервалу, невизначеність — невідповіді",
+            "Census: every unit of a known list is asked (bodies, hromadas, every request); no sampling interval, "
+            "the uncertainty is non-response",
+        ),
+        SurveyDesign.convenience: (
+            "Доступна вибірка: відповіли ті, кого вдалося охопити; результат описує лише їх, без інтервалів і тестів",
+            "Convenience sample: whoever could be reached answered; the result describes them only, no interval or test",
+        ),
+        SurveyDesign.probability: (
+            "Імовірнісна вибірка з відомими ймовірностями відбору: 95% інтервали й тести значущості змін",
+            "Probability sample with known chances of selection: 95% intervals and significance tests of changes",
+        ),
     },
     "RuleOperator": {
         RuleOperator.equal_to: ("ліва частина дорівнює правій", "left equals right"),

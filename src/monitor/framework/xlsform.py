@@ -5,7 +5,7 @@ instrument the system reads back; `from_xlsform` reads an XLSForm (ours or anybo
 ready to be written as surveys/<id>.yaml.
 
 What XLSForm cannot say is kept in extra `monitor_*` columns, which KoboToolbox and pyxform ignore:
-the paper code, aliases, the personal-data flag, a group's own name when it had to be renamed, and the
+the paper code, aliases, the personal-data flag, why an item feeding no indicator is kept, a group's own name when it had to be renamed, and the
 original expression when the XPath translation is not a faithful copy (e.g. `param()` replaced by its
 value). Reading our own form back therefore gives the same questions and choices.
 """
@@ -206,6 +206,7 @@ class _Builder:
             out["monitor_aliases"] = ALIAS_SEP.join(question.aliases)
         if question.personal:
             out["monitor_personal"] = "yes"
+        out.update(_texts("monitor_kept_for", question.kept_for))
         return out
 
     def type_of(self, question: Question) -> str:
@@ -274,6 +275,7 @@ def build_xlsform(
 SURVEY_COLUMNS = [
     "type", "name", f"label::{UK}", f"label::{EN}", f"hint::{UK}", f"hint::{EN}", "required", "constraint",
     f"constraint_message::{UK}", f"constraint_message::{EN}", "relevant", "choice_filter", *EXTRA,
+    f"monitor_kept_for::{UK}", f"monitor_kept_for::{EN}",
 ]
 CHOICE_COLUMNS = ["list_name", "name", f"label::{UK}", f"label::{EN}", "oblast", "raion", "monitor_aliases"]
 SETTINGS_COLUMNS = ["form_title", "form_id", "version", "default_language"]
@@ -500,6 +502,9 @@ def _question(
         question["relevant"] = relevant
     if row.get("monitor_personal"):
         question["personal"] = True
+    kept_for = _text(row, "monitor_kept_for")
+    if kept_for:
+        question["kept_for"] = kept_for
     if row.get("monitor_aliases"):
         question["aliases"] = row["monitor_aliases"].split(ALIAS_SEP)
     return question

@@ -24,10 +24,9 @@ from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.oversight.report import open_table
 from monitor.privacy import public_results as public_results_of
-from monitor.reports import findings, narrative, pirs, text, texts, wording
+from monitor.reports import design, findings, narrative, pirs, text, texts, wording
 from monitor.reports.context import (
     ALL,
-    CI_KEY,
     LANGS,
     ReportContext,
     change_cell,
@@ -233,7 +232,7 @@ def coverage_section(ctx: ReportContext, cov: pd.DataFrame) -> Section:
     return section
 
 
-def methodology_section(ctx: ReportContext) -> Section:
+def methodology_section(ctx: ReportContext, cov: pd.DataFrame) -> Section:
     fw = ctx.framework
     section = Section("methodology", ctx.t("reports.section.methodology"))
     official = min((s.min_n for s in fw.surveys.values() if s.respondent != "survivor"), default=5)
@@ -242,6 +241,8 @@ def methodology_section(ctx: ReportContext) -> Section:
         section.blocks.append(Paragraph(ctx.t(f"reports.method.{key}_title"), "subheading"))
         section.blocks.append(Paragraph(ctx.t(f"reports.method.{key}", official=official,
                                               survivor=fw.settings.survivor_min_n)))
+        if key == "intervals":
+            section.blocks.append(Paragraph(ctx.t("reports.design.rule")))
     section.blocks.append(Paragraph(ctx.t("reports.method.parameters_title"), "subheading"))
     params: list[list[Cell]] = []
     for param in fw.settings.parameters.values():
@@ -262,12 +263,13 @@ def methodology_section(ctx: ReportContext) -> Section:
         surveys.append([text_cell(survey.code, bold=True), text_cell(survey.title.get(ctx.lang)),
                         text_cell(wording.respondent(survey.respondent, ctx.lang)),
                         text_cell(wording.survey_unit(survey.unit, ctx.lang)),
+                        text_cell(design.design_label(ctx, survey)),
                         Cell(str(survey.min_n), float(survey.min_n), "integer")])
     section.blocks.append(Table("instruments", ctx.t("reports.col.survey"),
                                 header_row(ctx.t("reports.col.id"), ctx.t("reports.col.survey"),
                                         ctx.t("reports.col.respondent"), ctx.t("reports.col.survey_unit"),
-                                        ctx.t("reports.col.min_n")),
-                                surveys, [1, 6, 2.2, 1.8, 1]))
+                                        ctx.t("reports.col.design"), ctx.t("reports.col.min_n")),
+                                surveys, [1, 5.2, 2.2, 1.6, 1.8, 1]))
     section.blocks.append(Paragraph(ctx.t("reports.method.indicators_title"), "subheading"))
     if any(ind.pirs is not None for ind in ctx.indicators()):
         section.blocks.append(Paragraph(ctx.t("reports.pirs.intro")))
@@ -287,7 +289,7 @@ def methodology_section(ctx: ReportContext) -> Section:
             ctx.t(f"reports.type.{ind.type}"), wording.unit(ind.unit, ctx.lang),
             ctx.t(f"reports.direction_text.{ind.direction}"),
             ctx.t(f"reports.level.{ind.level}")])))
-        items.append((ctx.t("reports.method.interval"), ctx.t(f"reports.ci.{CI_KEY.get(str(ind.type), 'none')}")))
+        items.append((ctx.t("reports.method.interval"), design.uncertainty_text(ctx, ind, cov)))
         if survey is not None:
             items.append((ctx.t("reports.method.instrument"),
                           f"{survey.title.get(ctx.lang)} ({wording.respondent(survey.respondent, ctx.lang)})"))
@@ -315,7 +317,7 @@ def methodology_section(ctx: ReportContext) -> Section:
         if ind.proposal:
             items.append((ctx.t("reports.method.status_label"), ctx.t("reports.method.proposal")))
         section.blocks.append(Definition(f"def-{ind.id}", f"{ind.id}. {ind.title.get(ctx.lang)}", items))
-        sheet = pirs.sheet_block(ind, ctx.lang)
+        sheet = pirs.sheet_block(fw, ind, ctx.lang)
         if sheet is not None:
             section.blocks.append(sheet)
     return section
@@ -456,7 +458,7 @@ def build_content(
         coverage_section(ctx, cov),
         *narrative.recommendations_sections(ctx, engine),
         *tracker_section(ctx, engine),
-        methodology_section(ctx),
+        methodology_section(ctx, cov),
         provenance_section(ctx, prov, generated_line, codes),
     ]
     return Report(

@@ -41,6 +41,10 @@ def value_cell(row: dict[str, Any] | None, lang: str, with_status: bool = True) 
         return Cell(str(row.get("n_display") or "<"), status="suppressed" if with_status else "")
     number = row.get("value")
     if fmt.missing(number):
+        if row.get("type") == "index" and str(row.get("index_missing") or "").strip() not in ("", "nan"):
+            # a fixed-mix index without all its components: say it is incomplete, not that there is no data
+            return Cell(t("reports.index_incomplete", lang, missing=str(row["index_missing"]).replace(",", ", ")),
+                        status=status)
         return Cell(fmt.DASH, status=status)
     unit = row.get("unit")
     return Cell(fmt.value(number, unit, lang), value=float(number), number_format=_number_format(unit, float(number)),

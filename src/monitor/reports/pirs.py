@@ -11,6 +11,7 @@ from typing import Any
 
 from monitor.framework.models import PIRS_TEXT_FIELDS, Framework, Indicator, Pirs
 from monitor.i18n import t
+from monitor.reports import wording
 from monitor.reports.model import Definition
 
 FIELDS = (*PIRS_TEXT_FIELDS, "last_review")
@@ -24,19 +25,23 @@ def review_text(sheet: Pirs, lang: str) -> str:
     return "; ".join(parts) or t("reports.pirs.not_reviewed", lang)
 
 
-def field_text(sheet: Pirs, name: str, lang: str) -> str:
+def field_text(framework: Framework, sheet: Pirs, name: str, lang: str) -> str:
+    """One field as a donor reads it: the framework's words through the same wording as every definition
+    (parameter ids become their labels; internal pointers, [P]/[V] marks and remarks from memory go)."""
     if name == "last_review":
         return review_text(sheet, lang)
     value = getattr(sheet, name)
-    return " ".join(value.get(lang).split()) if value is not None else t("reports.pirs.missing", lang)
+    if value is None:
+        return t("reports.pirs.missing", lang)
+    return wording.clean(wording.with_parameter_labels(value.get(lang), framework, lang))
 
 
-def sheet_block(indicator: Indicator, lang: str) -> Definition | None:
+def sheet_block(framework: Framework, indicator: Indicator, lang: str) -> Definition | None:
     """The indicator's PIRS as an annex block; None when the framework carries none (pirs_required off)."""
     sheet = indicator.pirs
     if sheet is None:
         return None
-    items = [(t(f"reports.pirs.{name}", lang), field_text(sheet, name, lang)) for name in FIELDS]
+    items = [(t(f"reports.pirs.{name}", lang), field_text(framework, sheet, name, lang)) for name in FIELDS]
     title = t("reports.pirs.title", lang, id=indicator.id, title=indicator.title.get(lang))
     return Definition(f"pirs-{indicator.id}", title, items)
 
@@ -50,5 +55,6 @@ def rows(framework: Framework, order: list[str]) -> list[dict[str, Any]]:
             continue
         for name in FIELDS:
             out.append({"indicator": ident, "field": name, "label_en": t(f"reports.pirs.{name}", "en"),
-                        "text_uk": field_text(sheet, name, "uk"), "text_en": field_text(sheet, name, "en")})
+                        "text_uk": field_text(framework, sheet, name, "uk"),
+                        "text_en": field_text(framework, sheet, name, "en")})
     return out
