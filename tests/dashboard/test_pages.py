@@ -181,7 +181,7 @@ def test_hromada_names_sort_the_ukrainian_way() -> None:
 
 
 def test_data_page_tabs(app: AppTest) -> None:
-    at = page(app.run(), "datapage")
+    at = page(app.run(), "data")
     no_exception(at)
     assert len(at.tabs) == 5  # coverage, history, import, framework, collection servers
     assert chart_specs(at)[0]["data"][0]["type"] == "bar"  # coverage
@@ -204,7 +204,7 @@ def test_reports_page_is_in_the_navigation(app: AppTest) -> None:
     assert any(b.key == "report_build" for b in at.button)
 
 
-@pytest.mark.parametrize("module", ["overview", "explorer", "cascade", "hromada", "datapage", "reports"])
+@pytest.mark.parametrize("module", ["overview", "explorer", "cascade", "hromada", "data", "reports"])
 def test_every_page_in_english(app: AppTest, module: str) -> None:
     at = app.run()
     at.sidebar.radio[0].set_value("en").run()

@@ -5,11 +5,11 @@ chart says so in words."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_kit import settle
 
 from monitor.charts import figures
 from monitor.i18n import t
@@ -19,23 +19,7 @@ from colour_check import rgb, shade
 
 pytestmark = pytest.mark.e2e
 POLTAVA = "UA53000000000028050"
-VIEWPORT = {"width": 1280, "height": 900}
 ALLOWED = {rgb(c) for c in figures.STATUS_COLORS.values()}
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def settle(tab: Any) -> None:
-    tab.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=60_000)
-    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000,
-                          polling=200)
-    tab.wait_for_timeout(600)
 
 
 def fills(tab: Any, chart: int, selector: str) -> list[str]:
