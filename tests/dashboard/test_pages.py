@@ -28,6 +28,7 @@ def test_overview_scorecard_banner_and_freshness(app: AppTest) -> None:
     heat = scorecard(at)
     assert len(heat["x"]) == 4  # the four oblasts
     assert "synthetic-banner" in html(at)
+    assert t("dashboard.legend.unverified", "uk") in html(at)  # the legend explains the '*' of unverified values
     assert any(c.value.startswith("Останній імпорт") for c in at.sidebar.caption)
     cells = [cell for row in heat["text"] for cell in row]
     assert any(cell.startswith("<") for cell in cells)  # suppressed cells show the marker...

@@ -21,14 +21,15 @@ def changes_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     moved["_abs"] = moved["change"].abs()
     moved["_sig"] = moved["change_significant"].fillna(False).astype(bool) if "change_significant" in moved else False
     moved = moved.sort_values(["_sig", "_abs"], ascending=[False, False])
+    rows = figures.records(moved)
     return pd.DataFrame(
         {
             t("dashboard.col.indicator", lang): moved["indicator_title"],
-            t("dashboard.col.territory", lang): [layout.territory_name(r, lang) for r in moved.to_dict("records")],
+            t("dashboard.col.territory", lang): [layout.territory_name(r, lang) for r in rows],
             t("dashboard.col.previous", lang): [
                 figures.format_value(v, u, lang) for v, u in zip(moved["previous_value"], moved["unit"], strict=True)
             ],
-            t("dashboard.col.value", lang): [layout.shown_value(r, lang) for r in moved.to_dict("records")],
+            t("dashboard.col.value", lang): [layout.shown_value(r, lang) for r in rows],
             t("dashboard.col.change", lang): [
                 figures.format_change(c, u, lang) for c, u in zip(moved["change"], moved["unit"], strict=True)
             ],
