@@ -19,7 +19,7 @@ from monitor.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-DATA_PAGE = "src/monitor/dashboard/pages/datapage.py"
+DATA_PAGE = "src/monitor/dashboard/pages/data.py"
 NAMES = {"admin": "admin", "coordinator": "coord53", "monitor": "monitor53", "viewer": "donor"}
 
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "ingest" / "sources"))
 from sources_kit import ASSET, KOBO_TOKEN, Stand  # noqa: E402
 
 APP = str(ROOT / "app.py")
-DATA_PAGE = "src/monitor/dashboard/pages/datapage.py"
+DATA_PAGE = "src/monitor/dashboard/pages/data.py"
 NAMES = {"admin": "admin", "coordinator": "coord53", "monitor": "monitor53", "viewer": "donor"}
 
 

@@ -28,6 +28,7 @@ def test_overview_scorecard_banner_and_freshness(app: AppTest) -> None:
     heat = scorecard(at)
     assert len(heat["x"]) == 4  # the four oblasts
     assert "synthetic-banner" in html(at)
+    assert t("dashboard.legend.unverified", "uk") in html(at)  # the legend explains the '*' of unverified values
     assert any(c.value.startswith("Останній імпорт") for c in at.sidebar.caption)
     cells = [cell for row in heat["text"] for cell in row]
     assert any(cell.startswith("<") for cell in cells)  # suppressed cells show the marker...
@@ -181,7 +182,7 @@ def test_hromada_names_sort_the_ukrainian_way() -> None:
 
 
 def test_data_page_tabs(app: AppTest) -> None:
-    at = page(app.run(), "datapage")
+    at = page(app.run(), "data")
     no_exception(at)
     assert len(at.tabs) == 5  # coverage, history, import, framework, collection servers
     assert chart_specs(at)[0]["data"][0]["type"] == "bar"  # coverage
@@ -204,7 +205,7 @@ def test_reports_page_is_in_the_navigation(app: AppTest) -> None:
     assert any(b.key == "report_build" for b in at.button)
 
 
-@pytest.mark.parametrize("module", ["overview", "explorer", "cascade", "hromada", "datapage", "reports"])
+@pytest.mark.parametrize("module", ["overview", "explorer", "cascade", "hromada", "data", "reports"])
 def test_every_page_in_english(app: AppTest, module: str) -> None:
     at = app.run()
     at.sidebar.radio[0].set_value("en").run()

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,16 @@ def browser(chromium_path: str) -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+TAB_VIEWPORT = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Any]:
+    """A fresh Ukrainian-speaking tab of a 1280×900 screen."""
+    context = browser.new_context(viewport=TAB_VIEWPORT, locale="uk-UA")
+    page = context.new_page()
+    yield page
+    context.close()
+

@@ -5,11 +5,11 @@ chart says so in words."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e_kit import settle
 
 from monitor.charts import figures
 from monitor.i18n import t
@@ -19,23 +19,7 @@ from colour_check import rgb, shade
 
 pytestmark = pytest.mark.e2e
 POLTAVA = "UA53000000000028050"
-VIEWPORT = {"width": 1280, "height": 900}
 ALLOWED = {rgb(c) for c in figures.STATUS_COLORS.values()}
-
-
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def settle(tab: Any) -> None:
-    tab.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=60_000)
-    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000,
-                          polling=200)
-    tab.wait_for_timeout(600)
 
 
 def fills(tab: Any, chart: int, selector: str) -> list[str]:
@@ -114,22 +98,30 @@ def test_toolbar_in_ukrainian_and_the_csv_download_equals_the_table(server: str,
     assert not any(title and ("Download" in title or "Zoom" in title or "Reset" in title) for title in titles), titles
     expander = tab.locator('[data-testid="stExpander"]').nth(1)  # map, then ranking
     expander.get_by_text(t("dashboard.chart.table", "uk")).click()
-    button = expander.locator('[data-testid="stDownloadButton"] button')
-    button.wait_for(state="visible", timeout=30_000)
+    csv_button = expander.get_by_role("button", name=t("dashboard.chart.download_csv", "uk"))
+    csv_button.wait_for(state="visible", timeout=30_000)
     settle(tab)
-    path = tmp_path / "ranking.csv"
-    for attempt in range(3):
-        # Under load the first click can land while the expander still opens: try again, never forever.
-        try:
-            with tab.expect_download(timeout=30_000) as info:
-                button.scroll_into_view_if_needed()
-                button.click()
-            info.value.save_as(str(path))
-            break
-        except Exception:
-            if attempt == 2:
-                raise
-    csv = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+    def download(button: Any, path: Path) -> Path:
+        for attempt in range(3):
+            # Under load the first click can land while the expander still opens: try again, never forever.
+            try:
+                with tab.expect_download(timeout=30_000) as info:
+                    button.scroll_into_view_if_needed()
+                    button.click()
+                info.value.save_as(str(path))
+                return path
+            except Exception:
+                if attempt == 2:
+                    raise
+        return path
+
+    csv = pd.read_csv(download(csv_button, tmp_path / "ranking.csv"), dtype=str, keep_default_na=False,
+                      encoding="utf-8-sig")
+    xlsx_button = expander.get_by_role("button", name=t("dashboard.chart.download_xlsx", "uk"))
+    book = pd.read_excel(download(xlsx_button, tmp_path / "ranking.xlsx"), dtype=str, keep_default_na=False,
+                         engine="openpyxl")
+    assert book.equals(csv)  # the workbook holds the same table as the CSV, cell for cell
     bars = tab.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')[1].querySelectorAll('.bars .point text')]
                .map(e => e.textContent)"""

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 SCRIPT = """
-from monitor.dashboard.reports_page import render
+from monitor.dashboard.pages.reports import render
 render()
 """
 

@@ -89,6 +89,14 @@ def with_titles(results: pd.DataFrame, framework: Any, lang: str) -> pd.DataFram
     return out
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")`, column by column: pandas 3 builds records row by row through
+    itertuples (0.05 s for a results frame of a few hundred rows, 13 times per overview run)."""
+    columns = [str(c) for c in frame.columns]
+    values = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA:
         return True
@@ -154,10 +162,21 @@ def _with_symbol(text: str, row: Mapping[str, Any]) -> str:
     return f"{text} {symbol}" if symbol and text else text
 
 
+# The mark of a value that depends on a parameter not yet verified against the law's text (#10):
+# on the value itself wherever it is drawn or listed, explained by the legend.
+UNVERIFIED_MARK = "*"
+
+
+def is_unverified(row: Mapping[str, Any]) -> bool:
+    value = row.get("unverified")
+    return bool(value) and not is_missing(value)
+
+
 def _cell_text(row: Mapping[str, Any], lang: str) -> str:
     if _is_suppressed(row):
         return _n_text(row, lang) if str(row.get("n_display", "")).startswith("<") else t("dashboard.suppressed", lang)
-    return format_value(row.get("value"), row.get("unit"), lang)
+    text = format_value(row.get("value"), row.get("unit"), lang)
+    return f"{text}{UNVERIFIED_MARK}" if text != "—" and is_unverified(row) else text
 
 
 def _status_label(status: Any, lang: str) -> str:
@@ -271,9 +290,10 @@ def hidden_figure(frame: pd.DataFrame, lang: str, height: int = 220) -> go.Figur
 
 
 def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
-    """customdata per row: label, value, n, interval, status, target."""
+    """customdata per row: label, value, n, interval, status, target, indicator title, and the
+    territory code and indicator id a click on the value drills down with (never shown)."""
     rows = []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         rows.append(
             [
                 _territory_label(row, lang),
@@ -282,7 +302,10 @@ def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
                 _interval_text(row, lang) if not _is_suppressed(row) else "—",
                 _status_label(row.get("status"), lang),
                 format_value(row.get("target"), row.get("unit"), lang),
-                _indicator_label(row),
+                _indicator_label(row) + (f" ({UNVERIFIED_MARK} {t('dashboard.unverified', lang)})"
+                                         if is_unverified(row) else ""),
+                str(row.get("territory_code") or ""),
+                str(row.get("indicator") or ""),
             ]
         )
     return rows
@@ -329,39 +352,53 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
     frame = _sorted_indicators(frame)
     columns: list[str] = []
     column_codes: list[str] = []
-    for row in frame.drop_duplicates("territory_code").sort_values("territory_code").to_dict("records"):
+    for row in records(frame.drop_duplicates("territory_code").sort_values("territory_code")):
         column_codes.append(row["territory_code"])
         columns.append(_territory_label(row, lang))
-    by_cell = {(r["indicator"], r["territory_code"]): r for r in frame.to_dict("records")}
+    cells = records(frame)
+    # Every cell's hover text in one pass over the frame (#13: one-row DataFrames per cell were 72 %
+    # of the overview's script time).
+    by_cell = {
+        (r["indicator"], r["territory_code"]): (r, hover)
+        for r, hover in zip(cells, _hover_rows(frame, lang), strict=True)
+    }
 
     y_labels: list[str] = []
     z: list[list[float | None]] = []
     text: list[list[str]] = []
     custom: list[list[list[str]]] = []
+    # The click targets: one invisible marker on each cell (Plotly's heatmaps send no selection
+    # events to Streamlit, streamlit#8760), carrying the cell's indicator and oblast.
+    targets: dict[str, list[Any]] = {"x": [], "y": [], "customdata": []}
     current_theme = None
-    for ind in frame.drop_duplicates("indicator").to_dict("records"):
+    for ind in records(frame.drop_duplicates("indicator")):
         theme = ind.get("theme_title") or ind.get("theme")
         if theme != current_theme:
             current_theme = theme
             y_labels.append(f"<b>{_shorten(str(theme), 60)}</b>")
             z.append([None] * len(column_codes))
             text.append([""] * len(column_codes))
-            custom.append([[""] * 7 for _ in column_codes])
+            custom.append([[""] * 9 for _ in column_codes])
         y_labels.append(_shorten(_indicator_label(ind)))
         z_row, text_row, custom_row = [], [], []
-        for code in column_codes:
-            cell = by_cell.get((ind["indicator"], code))
-            if cell is None:
+        for column, code in zip(columns, column_codes, strict=True):
+            found = by_cell.get((ind["indicator"], code))
+            if found is None:
                 z_row.append(float(_STATUS_ORDER.index("no-data")))
                 text_row.append("")
-                custom_row.append(["", "—", "—", "—", _status_label("no-data", lang), "—", _indicator_label(ind)])
-                continue
-            status = "suppressed" if _is_suppressed(cell) else (cell.get("status") or "none")
-            if status not in _STATUS_ORDER:
-                status = "none"
-            z_row.append(float(_STATUS_ORDER.index(status)))
-            text_row.append(_with_symbol(_cell_text(cell, lang), cell) if status != "no-data" else "")
-            custom_row.append(_hover_rows(pd.DataFrame([cell]), lang)[0])
+                hover = ["", "—", "—", "—", _status_label("no-data", lang), "—", _indicator_label(ind), code,
+                         str(ind["indicator"])]
+            else:
+                cell, hover = found
+                status = "suppressed" if _is_suppressed(cell) else (cell.get("status") or "none")
+                if status not in _STATUS_ORDER:
+                    status = "none"
+                z_row.append(float(_STATUS_ORDER.index(status)))
+                text_row.append(_with_symbol(_cell_text(cell, lang), cell) if status != "no-data" else "")
+            custom_row.append(hover)
+            targets["x"].append(column)
+            targets["y"].append(y_labels[-1])
+            targets["customdata"].append(hover)
         z.append(z_row)
         text.append(text_row)
         custom.append(custom_row)
@@ -391,10 +428,25 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
             hoverongaps=False,
         )
     )
+    fig.add_trace(
+        go.Scatter(
+            **targets,
+            mode="markers",
+            # Transparent squares about a cell's height: hover and click land on them near the value.
+            marker={"symbol": "square", "size": 24, "opacity": 0},
+            # A clicked cell stays as it was drawn (Plotly would dim the others).
+            selected={"marker": {"opacity": 0}},
+            unselected={"marker": {"opacity": 0}},
+            hovertemplate=_hovertemplate(lang),
+            showlegend=False,
+            name="",
+            meta={"role": "drill"},
+        )
+    )
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": 11})
     fig.update_xaxes(side="top", automargin=True, tickfont={"size": 12})
     _base_layout(fig, height=max(260, 26 * len(y_labels) + 60), lang=lang)
-    fig.update_layout(meta={"columns": column_codes})
+    fig.update_layout(meta={"columns": column_codes}, hovermode="closest")
     return fig
 
 
@@ -540,9 +592,9 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
     ordered = pd.concat([shown, rest])
     unit = frame["unit"].iloc[0] if "unit" in frame.columns else None
     scale = _scale(unit)
-    labels = [_territory_label(r, lang) for r in ordered.to_dict("records")]
+    labels = [_territory_label(r, lang) for r in records(ordered)]
     values, colors, texts, err_plus, err_minus = [], [], [], [], []
-    for row in ordered.to_dict("records"):
+    for row in records(ordered):
         hidden = row["_suppressed"] or row["_missing"]
         value = 0.0 if hidden else float(row["value"]) * scale
         values.append(value)
@@ -603,7 +655,7 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
     periods = sorted(frame["period"].astype(str).unique())
     fig = go.Figure()
     for order, (code, group) in enumerate(frame.groupby("territory_code", sort=True)):
-        rows = group.to_dict("records")
+        rows = records(group)
         identity = identity_color(rows[0].get("oblast_code") or code, order)
         y, plus, minus, texts = [], [], [], []
         for row in rows:
@@ -674,7 +726,7 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
     frame = frame.sort_values(["dimension", "dimension_value", "territory_code"])
     fig = go.Figure()
     for order, (code, group) in enumerate(frame.groupby("territory_code", sort=True)):
-        rows = group.to_dict("records")
+        rows = records(group)
         identity = identity_color(rows[0].get("oblast_code") or code, order)
         dims = [labels.get(str(r["dimension"]), str(r["dimension"])) for r in rows]
         vals = [
@@ -806,7 +858,7 @@ def coverage_bar(coverage: pd.DataFrame, lang: str, titles: Mapping[str, str] | 
     frame = coverage.sort_values(["survey", "territory_code"])
     fig = go.Figure()
     for order, (code, group) in enumerate(frame.groupby("territory_code", sort=True)):
-        rows = group.to_dict("records")
+        rows = records(group)
         shares = [0.0 if is_missing(r.get("share")) else float(r["share"]) * 100 for r in rows]
         fig.add_trace(
             go.Bar(
@@ -841,7 +893,7 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
     if all_hidden(frame):
         return hidden_figure(frame, lang, height=280)
     frame = frame.sort_values("territory_code")
-    rows = frame.to_dict("records")
+    rows = records(frame)
     unit = rows[0].get("unit")
     scale = _scale(unit)
     hidden = [_is_suppressed(r) or is_missing(r.get("value")) for r in rows]
@@ -910,7 +962,7 @@ def chart_table(kind: str, results: pd.DataFrame, lang: str, *, level: str | Non
         return pd.DataFrame(columns=list(columns.values()))
     labels = labels or {}
     out = []
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         dim = str(row.get("dimension") or "")
         value = str(row.get("dimension_value") or "")
         out.append(

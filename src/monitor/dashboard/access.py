@@ -26,9 +26,9 @@ from monitor.store.models import ImportBatch
 
 
 def _engine() -> Any:
-    from monitor.dashboard import data
+    from monitor.dashboard import reads
 
-    return data.engine(data.db_url())
+    return reads.engine(reads.db_url())
 
 
 def login_required() -> bool:
@@ -93,7 +93,7 @@ def audience() -> str:
     """A key naming what the current person may see, used to cache scoped results per person kind.
 
     'public' for the open demo and for roles without detail; 'internal' for admins; for a
-    coordinator 'coordinator:UA53,...' (detail for their oblasts only). `data.results` turns the key
+    coordinator 'coordinator:UA53,...' (detail for their oblasts only). `reads.results` turns the key
     back into a person for `monitor.auth.guard.results_for`.
     """
     user = current_user()

@@ -4,13 +4,21 @@ traffic-light legend, print styles and the rendering of suppressed values in tab
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from monitor.charts.figures import STATUS_COLORS, STATUS_SYMBOLS, format_value, is_missing, table_csv
+from monitor.charts.figures import (
+    STATUS_COLORS,
+    STATUS_SYMBOLS,
+    UNVERIFIED_MARK,
+    format_value,
+    is_missing,
+    table_csv,
+)
 from monitor.i18n import t
 
 # Print layout: no sidebar, header or toolbar; charts and tables keep their width on A4.
@@ -30,6 +38,7 @@ PRINT_CSS = """
 .legend-chip { display:inline-block; padding:.05rem .5rem; margin:0 .35rem .2rem 0; border-radius:3px; color:white;
   font-size:.82rem; }
 .attribution { font-size:.75rem; color:#666; }
+.legend-note { font-size:.82rem; color:#37474f; margin-left:.35rem; }
 </style>
 """
 
@@ -97,7 +106,8 @@ def legend(lang: str) -> None:
         f"{(STATUS_SYMBOLS[s] + ' ') if s in STATUS_SYMBOLS else ''}{t(f'dashboard.status.{s}', lang)}</span>"
         for s in ("green", "amber", "red", "none", "suppressed", "no-data")
     )
-    st.html(f"<div>{chips}</div>")
+    unverified = f'<span class="legend-note">{UNVERIFIED_MARK} {t("dashboard.legend.unverified", lang)}</span>'
+    st.html(f"<div>{chips}{unverified}</div>")
 
 
 def shown_value(row: pd.Series | dict[str, Any], lang: str) -> str:
@@ -199,22 +209,60 @@ def chart_config(lang: str, filename: str = "chart") -> dict[str, Any]:
     return config
 
 
-def chart(fig: Any, key: str, table: pd.DataFrame | None = None, lang: str | None = None) -> None:
+def chart(
+    fig: Any,
+    key: str,
+    table: pd.DataFrame | None = None,
+    lang: str | None = None,
+    on_click: Callable[[dict[str, Any]], None] | None = None,
+    scope: str = "",
+) -> None:
     """Plotly chart at container width, offline, in the chosen language, with its table one click away.
 
     `table` is what the chart shows (monitor.charts.figures.chart_table: suppression as drawn); the
     expander under the chart lists it and downloads exactly that as CSV.
+    `on_click(point)` runs (as a callback, before the next run) when a value is clicked: Streamlit's
+    point selection, one point at a time. `scope` names what the chart shows (a level, a raion): a new
+    scope is a new chart, so a click made on the last one is not taken as made on this one.
     """
     lang = lang or _lang()
-    st.plotly_chart(fig, key=key, config=chart_config(lang, key))
+    if on_click is None:
+        st.plotly_chart(fig, key=key, config=chart_config(lang, key))
+    else:
+        widget = f"{key}-{scope}" if scope else key
+
+        def clicked() -> None:
+            event = st.session_state.get(widget) or {}
+            points = (event.get("selection") or {}).get("points") or []
+            if points:
+                on_click(dict(points[0]))
+
+        st.plotly_chart(fig, key=widget, config=chart_config(lang, key), on_select=clicked, selection_mode="points")
     if table is None:
         return
     with st.expander(t("dashboard.chart.table", lang), icon=":material/table:"):
         st.dataframe(table, hide_index=True, key=f"{key}_table")
-        st.download_button(
+        buttons = st.container(horizontal=True, gap="small")
+        buttons.download_button(
             t("dashboard.chart.download_csv", lang), table_csv(table), file_name=f"{key}.csv", mime="text/csv",
             key=f"{key}_csv", icon=":material/download:", on_click="ignore",
         )
+        buttons.download_button(
+            t("dashboard.chart.download_xlsx", lang), _xlsx(table, key), file_name=f"{key}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore",
+        )
+        # The picture: Plotly's own toolbar button (labelled in Ukrainian by PLOTLY_UK), at twice the
+        # screen resolution and named after the chart.
+        st.caption(t("dashboard.chart.png_hint", lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _xlsx(table: pd.DataFrame, title: str) -> bytes:
+    """A chart table's workbook, built once per table (a rerun with the same table reuses it)."""
+    from monitor.dashboard.downloads import table_xlsx
+
+    return table_xlsx(table, title)
 
 
 def _lang() -> str:

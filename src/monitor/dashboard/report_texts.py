@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from monitor.dashboard import access, data
+from monitor.dashboard import access, reads
 from monitor.i18n import t
 from monitor.reports.tables import NARRATIVE_KINDS
 
@@ -28,7 +28,7 @@ def _audit(url: str, what: str, detail: dict[str, Any]) -> None:
     try:
         from monitor.auth.audit import record
 
-        record(data.engine(url), _author(), "edit-report-text", target=what, detail=detail)
+        record(reads.engine(url), _author(), "edit-report-text", target=what, detail=detail)
     except Exception:
         return
 
@@ -37,7 +37,7 @@ def _audit(url: str, what: str, detail: dict[str, Any]) -> None:
 def _review(url: str, fp: str, root: str | None, period: str) -> dict[str, Any]:
     from monitor.reports.content import review_items
 
-    return review_items(data.engine(url), data.framework(root), period)
+    return review_items(reads.engine(url), reads.framework(root), period)
 
 
 def render_editor(url: str, fp: str, period: str, lang: str) -> None:
@@ -46,14 +46,14 @@ def render_editor(url: str, fp: str, period: str, lang: str) -> None:
         return
     from monitor.reports import texts
 
-    engine = data.engine(url)
-    root = data.framework_root()
+    engine = reads.engine(url)
+    root = reads.framework_root()
     st.subheader(t("reports.edit.title", lang, period=period))
     st.caption(t("reports.edit.caption", lang))
     tab_story, tab_findings, tab_notes = st.tabs([t("reports.edit.tab_narrative", lang),
                                                   t("reports.edit.tab_findings", lang),
                                                   t("reports.edit.tab_notes", lang)])
-    synthetic = data.framework(root) is not None and _synthetic(engine)
+    synthetic = reads.framework(root) is not None and _synthetic(engine)
     with tab_story:
         with st.form(f"report_story_{period}"):
             values: dict[tuple[str, str], str] = {}

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from monitor.dashboard import access, data, layout, state
+from monitor.dashboard import access, layout, reads, state
 from monitor.i18n import LANGS, t
 
 LANG_NAMES = {"uk": "Українська", "en": "English"}
 
 
 def oblast_options(url: str, fp: str) -> tuple[list[str], dict[str, dict[str, str]]]:
-    terr = data.territories(url, fp)
+    terr = reads.territories(url, fp)
     oblasts = terr[terr["level"] == "oblast"].sort_values("code")
     names = {row["code"]: {"uk": row["name_uk"], "en": row["name_en"]} for row in oblasts.to_dict("records")}
     return ["", *names], names
@@ -22,7 +22,7 @@ def render() -> None:
     side = st.sidebar
     state.radio(side, "lang", t("dashboard.filter.lang", state.lang()), list(LANGS), format_func=LANG_NAMES.get)
     lang = state.lang()
-    url, fp = data.context()
+    url, fp = reads.context()
     side.markdown(f"**{t('dashboard.filter.header', lang)}**")
     codes, names = oblast_options(url, fp)
     state.select(
@@ -36,10 +36,10 @@ def render() -> None:
         side, "gran", t("dashboard.filter.gran", lang), list(state.GRANULARITIES),
         format_func=lambda g: t(f"dashboard.gran.{g}", lang),
     )
-    periods = data.periods(url, fp, state.get("gran"), access.audience())
+    periods = reads.periods(url, fp, state.get("gran"), access.audience())
     # Newest first: the latest period is what people want to see when they open the dashboard.
     state.select(side, "period", t("dashboard.filter.period", lang), list(reversed(periods)) or [""])
-    fw = data.framework(data.framework_root())
+    fw = reads.framework(reads.framework_root())
     themes = sorted(fw.settings.themes, key=lambda th: th.order)
     theme_titles = {th.id: getattr(th.title, lang) for th in themes}
     state.select(
@@ -49,7 +49,7 @@ def render() -> None:
         ["", *theme_titles],
         format_func=lambda th: theme_titles.get(th) or t("dashboard.filter.all_themes", lang),
     )
-    facts = data.facts(url, fp)
+    facts = reads.facts(url, fp)
     layout.freshness(facts["last_import"], lang, side)
     side.caption(t("dashboard.share_link", lang))
     access.account_box(side)

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from monitor.dashboard import access, data, layout
+from monitor.dashboard import access, layout, reads
 from monitor.errors import Issue
 from monitor.i18n import t
 
@@ -21,7 +21,7 @@ def render(view: Any, fw: Any) -> None:
     from monitor.ingest.sources.registry import list_sources
 
     lang = view.lang
-    engine = data.engine(view.url)
+    engine = reads.engine(view.url)
     sources = list_sources(engine)
     st.subheader(t("sources.panel", lang))
     st.caption(t("sources.panel_help", lang))
@@ -53,7 +53,7 @@ def render(view: Any, fw: Any) -> None:
     if st.button(t("sources.sync_now", lang), key="sources_sync"):
         with st.spinner(t("sources.sync_now", lang)):
             report = _sync(engine, fw, chosen)
-        data.clear()
+        reads.clear()
         for found in report.issues:
             (st.error if found.level == "error" else st.warning)(layout.issue_text(found, lang))
         if not report.failed:

@@ -16,10 +16,11 @@ import streamlit as st
 
 from monitor.i18n import DEFAULT_LANG, LANGS
 
-KEYS: tuple[str, ...] = ("lang", "oblast", "gran", "period", "theme", "indicator", "level", "hromada")
+KEYS: tuple[str, ...] = ("lang", "oblast", "raion", "gran", "period", "theme", "indicator", "level", "hromada")
 DEFAULTS: dict[str, str] = {
     "lang": DEFAULT_LANG,
     "oblast": "",  # '' = all four oblasts
+    "raion": "",  # '' = the whole oblast (a raion is chosen by clicking it on the explorer's map or ranking)
     "gran": "wave",
     "period": "",  # '' = the latest period with data
     "theme": "",  # '' = every theme
@@ -32,22 +33,45 @@ MAP_LEVELS: tuple[str, ...] = ("raion", "hromada")
 _VIEW = "view"
 
 
+def _from_url() -> dict[str, str]:
+    seeded = dict(DEFAULTS)
+    for key in KEYS:
+        value = st.query_params.get(key)
+        if isinstance(value, str) and value and len(value) <= 64:
+            seeded[key] = value
+    if seeded["lang"] not in LANGS:
+        seeded["lang"] = DEFAULT_LANG
+    if seeded["gran"] not in GRANULARITIES:
+        seeded["gran"] = DEFAULTS["gran"]
+    if seeded["level"] not in MAP_LEVELS:
+        seeded["level"] = DEFAULTS["level"]
+    return seeded
+
+
 def view() -> dict[str, str]:
     """The current view (created from the URL on a session's first run)."""
     if _VIEW not in st.session_state:
-        seeded = dict(DEFAULTS)
-        for key in KEYS:
-            value = st.query_params.get(key)
-            if isinstance(value, str) and value and len(value) <= 64:
-                seeded[key] = value
-        if seeded["lang"] not in LANGS:
-            seeded["lang"] = DEFAULT_LANG
-        if seeded["gran"] not in GRANULARITIES:
-            seeded["gran"] = DEFAULTS["gran"]
-        if seeded["level"] not in MAP_LEVELS:
-            seeded["level"] = DEFAULTS["level"]
-        st.session_state[_VIEW] = seeded
+        st.session_state[_VIEW] = _from_url()
     return st.session_state[_VIEW]
+
+
+def follow_history() -> None:
+    """After the browser's back or forward button the URL is the truth: the view is read from it again.
+
+    Only then: a click in the page navigation also arrives with an empty query string, and there the
+    view in the session must survive. Streamlit marks a run caused by the browser's history
+    (`is_history_navigation` on the run's context, set from the frontend's popstate handler).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None and getattr(ctx, "is_history_navigation", False):
+        st.session_state[_VIEW] = _from_url()
+
+
+def url_params() -> dict[str, str]:
+    """The view as URL parameters: only what differs from the defaults, so links stay short."""
+    return {k: v for k, v in view().items() if v and v != DEFAULTS.get(k)}
 
 
 def get(key: str) -> str:
@@ -69,7 +93,7 @@ def write_url(page: str = "") -> None:
     holds the old parameters, so after a page switch the parameters are sent again even when the
     server sees no difference.
     """
-    wanted = {k: v for k, v in view().items() if v and v != DEFAULTS.get(k)}
+    wanted = url_params()
     current = {k: st.query_params.get(k) for k in st.query_params}
     switched = st.session_state.get("_page") != page
     st.session_state["_page"] = page

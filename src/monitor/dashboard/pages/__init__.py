@@ -18,7 +18,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("explorer", "indicator", "dashboard.page.explorer", ":material/query_stats:"),
     ("cascade", "cascade", "dashboard.page.cascade", ":material/filter_alt:"),
     ("hromada", "hromada", "dashboard.page.hromada", ":material/location_city:"),
-    ("datapage", "data", "dashboard.page.data", ":material/database:"),
+    ("data", "data", "dashboard.page.data", ":material/database:"),
     ("oversight", "oversight", "oversight.page.nav", ":material/gavel:"),
     ("reports", "reports", "reports.page.title", ":material/description:"),
 )
@@ -26,6 +26,11 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 
 def page_file(module: str) -> Path:
     return HERE / f"{module}.py"
+
+
+def url_path(module: str) -> str:
+    """The URL path a page module is listed under ('' for an unknown one)."""
+    return next((path for name, path, _, _ in PAGES if name == module), "")
 
 
 # (module, url path, title key, icon) of pages reachable by URL but not listed in the navigation.

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts import figures
-from monitor.dashboard import data, layout
+from monitor.dashboard import layout, reads
 from monitor.dashboard.pages.common import current, has_answers, select
 from monitor.i18n import t
 
@@ -38,7 +38,7 @@ def render() -> None:
     layout.page_header(t("dashboard.cascade.title", lang), t("dashboard.cascade.caption", lang))
     if not has_answers(view):
         return
-    frame = select(data.cascade(view.url, view.fp, view.gran), view, theme=False)
+    frame = select(reads.cascade(view.url, view.fp, view.gran), view, theme=False)
     layout.chart(figures.cascade(frame, lang), key="cascade")
     if frame["suppressed"].any() if not frame.empty else False:
         st.caption(t("dashboard.suppressed_note", lang))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from monitor.dashboard import access, data, state
+from monitor.dashboard import access, reads, state
 from monitor.i18n import t
 
 
@@ -26,7 +26,7 @@ class View:
 
 
 def current() -> View:
-    url, fp = data.context()
+    url, fp = reads.context()
     return View(
         url=url,
         fp=fp,

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts import figures
-from monitor.dashboard import data, layout, state
+from monitor.dashboard import drill, layout, reads, state
 from monitor.dashboard.pages.common import current, has_answers, select
 from monitor.i18n import label, t
 
@@ -59,7 +59,7 @@ def definition(indicator: Any, framework: Any, lang: str) -> None:
 def render() -> None:
     view = current()
     lang = view.lang
-    fw = data.framework(data.framework_root())
+    fw = reads.framework(reads.framework_root())
     layout.page_header(t("dashboard.explorer.title", lang))
     if not has_answers(view):
         return
@@ -76,11 +76,27 @@ def render() -> None:
     chosen = state.select(st, "indicator", t("dashboard.explorer.indicator", lang), ids, format_func=titles.get)
     indicator = fw.indicators[chosen]
     definition(indicator, fw, lang)
+    from monitor.framework.params import unverified_parameters
 
-    oblast_frame = data.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang)
+    layout.legend(lang)
+    # Named by their labels (the settings' parameter titles), never by their YAML keys.
+    params = fw.settings.parameters
+    unverified = sorted(label(params[p].label, lang) for p in unverified_parameters(fw, chosen) if p in params)
+    if unverified:
+        st.warning(t("dashboard.explorer.unverified", lang, params="; ".join(unverified), mark=figures.UNVERIFIED_MARK),
+                   icon=":material/rule:")
+
+    oblast_frame = reads.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang)
     mine = oblast_frame[oblast_frame["indicator"] == chosen]
 
     levels = map_levels(indicator, fw)
+    terr = reads.territories(view.url, view.fp)
+    raion = chosen_raion(terr, view.oblast)
+    drill.breadcrumb(terr, lang, view.oblast, raion)
+
+    def open_territory(point: dict[str, Any]) -> None:
+        drill.open_territory(drill.clicked_code(point), terr, levels)
+
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{t('dashboard.explorer.map', lang)}**")
@@ -96,23 +112,32 @@ def render() -> None:
         if level == "oblast":
             level_frame = mine
         else:
-            level_frame = data.titled(view.url, view.fp, level, view.gran, view.audience, lang, True)
+            level_frame = reads.titled(view.url, view.fp, level, view.gran, view.audience, lang, True)
             level_frame = level_frame[level_frame["indicator"] == chosen]
         on_map = select(level_frame, view, theme=False)
         from monitor.geo import geojson
 
-        layout.chart(figures.choropleth(on_map, geojson(level), level, lang, attribution=False), key="map",
-                     table=figures.chart_table("map", on_map, lang, level=level), lang=lang)
+        shapes = geojson(level)
+        if raion and level == "hromada":
+            # A raion chosen by a click: its hromadas only, on the map and in the ranking.
+            hromadas = terr[terr["level"] == "hromada"]
+            inside = set(hromadas.loc[hromadas.apply(drill.raion_of, axis=1) == raion, "code"])
+            on_map = on_map[on_map["territory_code"].isin(inside)]
+            shapes = {**shapes, "features": [f for f in shapes.get("features", []) if f.get("id") in inside]}
+        st.caption(t("dashboard.drill.map_hint" if level != "hromada" else "dashboard.drill.hromada_hint", lang))
+        layout.chart(figures.choropleth(on_map, shapes, level, lang, attribution=False), key="map",
+                     table=figures.chart_table("map", on_map, lang, level=level), lang=lang,
+                     on_click=open_territory, scope=f"{level}-{view.oblast}-{raion}")
         layout.attribution(lang)
     with right:
         st.markdown(f"**{t('dashboard.explorer.ranking', lang)}**")
         ranked = on_map
         if level == "hromada" and not view.oblast:
             # 217 hromadas do not fit a laptop screen: rank raions until an oblast is chosen.
-            raions = data.titled(view.url, view.fp, "raion", view.gran, view.audience, lang, True)
+            raions = reads.titled(view.url, view.fp, "raion", view.gran, view.audience, lang, True)
             ranked = select(raions[raions["indicator"] == chosen], view, theme=False)
         layout.chart(figures.ranking(ranked, lang), key="ranking", table=figures.chart_table("ranking", ranked, lang),
-                     lang=lang)
+                     lang=lang, on_click=open_territory, scope=f"{level}-{view.oblast}-{raion}")
 
     left, right = st.columns(2)
     with left:
@@ -129,6 +154,18 @@ def render() -> None:
                      table=figures.chart_table("breakdown", parts, lang, labels=names), lang=lang)
     if pd.Series(on_map.get("suppressed", [])).any() or pd.Series(mine.get("suppressed", [])).any():
         st.caption(t("dashboard.suppressed_note", lang))
+
+
+def chosen_raion(territories: pd.DataFrame, oblast: str) -> str:
+    """The raion a click chose, if it lies in the oblast still chosen (the sidebar may have moved on)."""
+    raion = state.get("raion")
+    if not raion:
+        return ""
+    found = territories[(territories["code"] == raion) & (territories["level"] == "raion")]
+    if found.empty or not oblast or str(found.iloc[0]["oblast_code"]) != oblast:
+        state.put("raion", "")
+        return ""
+    return raion
 
 
 def breakdown_labels(indicator: Any, framework: Any, frame: pd.DataFrame, lang: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts import figures
-from monitor.dashboard import access, data, layout, state
+from monitor.dashboard import access, drill, layout, reads, state
 from monitor.dashboard.pages.common import current, has_answers, select
 from monitor.i18n import label, t
 
@@ -95,8 +95,8 @@ def answers_table(answers: pd.DataFrame, framework: Any, lang: str) -> pd.DataFr
 def render() -> None:
     view = current()
     lang = view.lang
-    fw = data.framework(data.framework_root())
-    terr = data.territories(view.url, view.fp)
+    fw = reads.framework(reads.framework_root())
+    terr = reads.territories(view.url, view.fp)
     hromadas = terr[terr["level"] == "hromada"]
     if view.oblast:
         hromadas = hromadas[hromadas["oblast_code"] == view.oblast]
@@ -112,6 +112,7 @@ def render() -> None:
     name_col = "name_en" if lang == "en" else "name_uk"
     raion = by_code[name_col].get(info.get("raion_code") or info.get("parent_code"), "")
     oblast = by_code[name_col].get(info["oblast_code"], "")
+    drill.breadcrumb(terr, lang, info["oblast_code"], drill.raion_of(info), leaf=names[code], page="explorer")
     layout.page_header(f"{t('dashboard.hromada.title', lang)}: {names[code]}")
     population = info.get("population")
     st.caption(
@@ -122,10 +123,10 @@ def render() -> None:
     )
     if not has_answers(view):
         return
-    hromada_frame = data.titled(view.url, view.fp, "hromada", view.gran, view.audience, lang, True)
+    hromada_frame = reads.titled(view.url, view.fp, "hromada", view.gran, view.audience, lang, True)
     mine = select(hromada_frame[hromada_frame["territory_code"] == code], view, oblast=False)
     oblast_frame = select(
-        data.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang, True), view, oblast=False
+        reads.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang, True), view, oblast=False
     )
     st.markdown(f"**{t('dashboard.hromada.indicators', lang)}**")
     table = comparison(mine, oblast_frame, info["oblast_code"], lang)
@@ -137,7 +138,7 @@ def render() -> None:
     st.markdown(f"**{t('dashboard.hromada.answers', lang)}**")
     # Answers one by one are detail: only for people allowed to see responses in this oblast.
     allowed = access.can("view-responses", info["oblast_code"])
-    answers = data.hromada_answers(view.url, view.fp, code) if allowed else pd.DataFrame()
+    answers = reads.hromada_answers(view.url, view.fp, code) if allowed else pd.DataFrame()
     if view.gran == "wave" and view.period and not answers.empty:
         answers = answers[answers["wave"].astype(str) == view.period]
     if answers.empty:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from monitor.dashboard import access, data, layout
+from monitor.dashboard import access, layout, reads
 from monitor.dashboard.pages.common import View, current
 from monitor.errors import MonitorError
 from monitor.i18n import label, t
@@ -256,8 +256,8 @@ def render() -> None:
     view = current()
     lang = view.lang
     layout.page_header(t("oversight.page.title", lang), t("oversight.page.caption", lang))
-    engine = data.engine(view.url)
-    fw = data.framework(data.framework_root())
+    engine = reads.engine(view.url)
+    fw = reads.framework(reads.framework_root())
     as_of = st.date_input(t("oversight.page.as_of", lang), value=date.today(), key="ov_as_of", format="DD.MM.YYYY")
     recs = summary.recommendations_view(engine, as_of, lang, _scope(view))
     bodies = sorted(set(recs["body"])) if not recs.empty else []

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts import figures
-from monitor.dashboard import data, layout
+from monitor.dashboard import drill, layout, reads
 from monitor.dashboard.pages.common import View, coverage_in_view, current, has_answers, select
 from monitor.i18n import t
 
@@ -21,14 +21,15 @@ def changes_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     moved["_abs"] = moved["change"].abs()
     moved["_sig"] = moved["change_significant"].fillna(False).astype(bool) if "change_significant" in moved else False
     moved = moved.sort_values(["_sig", "_abs"], ascending=[False, False])
+    rows = figures.records(moved)
     return pd.DataFrame(
         {
             t("dashboard.col.indicator", lang): moved["indicator_title"],
-            t("dashboard.col.territory", lang): [layout.territory_name(r, lang) for r in moved.to_dict("records")],
+            t("dashboard.col.territory", lang): [layout.territory_name(r, lang) for r in rows],
             t("dashboard.col.previous", lang): [
                 figures.format_value(v, u, lang) for v, u in zip(moved["previous_value"], moved["unit"], strict=True)
             ],
-            t("dashboard.col.value", lang): [layout.shown_value(r, lang) for r in moved.to_dict("records")],
+            t("dashboard.col.value", lang): [layout.shown_value(r, lang) for r in rows],
             t("dashboard.col.change", lang): [
                 figures.format_change(c, u, lang) for c, u in zip(moved["change"], moved["unit"], strict=True)
             ],
@@ -40,7 +41,7 @@ def changes_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def coverage_metrics(view: View) -> None:
     """Share of expected answers received per oblast in the selected wave (all instruments)."""
     try:
-        cov = data.coverage(view.url, view.fp)
+        cov = reads.coverage(view.url, view.fp)
     except ImportError:
         return
     if cov.empty:
@@ -51,7 +52,7 @@ def coverage_metrics(view: View) -> None:
     if cov.empty:
         return
     st.markdown(f"**{t('dashboard.overview.coverage_wave', view.lang, wave=wave)}**")
-    terr = data.territories(view.url, view.fp)
+    terr = reads.territories(view.url, view.fp)
     names = terr.set_index("code")["name_en" if view.lang == "en" else "name_uk"].to_dict()
     totals = cov.groupby("territory_code")[["expected", "received"]].sum()
     columns = st.columns(2)
@@ -73,11 +74,12 @@ def render() -> None:
     layout.page_header(t("dashboard.overview.title", lang), t("dashboard.overview.caption", lang))
     if not has_answers(view):
         return
-    frame = data.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang, True)
+    frame = reads.titled(view.url, view.fp, "oblast", view.gran, view.audience, lang, True)
     shown = select(frame, view)
     layout.legend(lang)
+    st.caption(t("dashboard.drill.scorecard_hint", lang))
     layout.chart(figures.scorecard(shown, lang), key="scorecard", table=figures.chart_table("scorecard", shown, lang),
-                 lang=lang)
+                 lang=lang, on_click=drill.open_cell)
     if shown.get("suppressed", pd.Series(dtype=bool)).any():
         st.caption(t("dashboard.suppressed_note", lang))
 

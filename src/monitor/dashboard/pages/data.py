@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from monitor.auth import uploads
 from monitor.charts import figures
-from monitor.dashboard import access, data, layout, sources_panel
+from monitor.dashboard import access, layout, reads, rules, sources_panel
 from monitor.dashboard.pages.common import View, coverage_in_view, current
 from monitor.errors import MonitorError, render_issue
 from monitor.i18n import label, t
@@ -19,7 +20,7 @@ from monitor.i18n import label, t
 def coverage_tab(view: View, fw: Any) -> None:
     lang = view.lang
     st.caption(t("dashboard.data.coverage_caption", lang))
-    cov = data.coverage(view.url, view.fp)
+    cov = reads.coverage(view.url, view.fp)
     if cov.empty:
         st.info(t("dashboard.no_data", lang))
         return
@@ -53,7 +54,7 @@ def coverage_tab(view: View, fw: Any) -> None:
 
 def history_tab(view: View, fw: Any) -> None:
     lang = view.lang
-    batches = data.batches(view.url, view.fp)
+    batches = reads.batches(view.url, view.fp)
     if batches.empty:
         st.info(t("dashboard.data.no_batches", lang))
         return
@@ -78,7 +79,7 @@ def history_tab(view: View, fw: Any) -> None:
     if not access.can("view-rejected-rows"):
         return
     user = access.current_user()
-    engine = data.engine(view.url)
+    engine = reads.engine(view.url)
     with_rejects = batches[batches["rejected"] > 0]
     if user is not None:
         # Signed in: only the batches the guard lets this person see (their own imports or oblasts).
@@ -93,16 +94,18 @@ def history_tab(view: View, fw: Any) -> None:
     names = {r["id"]: f"#{r['id']} · {r['file_name']} ({r['rejected']})" for r in with_rejects.to_dict("records")}
     batch_id = st.selectbox(t("dashboard.data.pick_batch", lang), options, format_func=names.get, key="batch_pick")
     if user is None:  # the open demo: every batch is synthetic
-        rows = data.rejected_rows(view.url, view.fp, int(batch_id))
+        rows = reads.rejected_rows(view.url, view.fp, int(batch_id))
     else:
         from monitor.auth import guard
         from monitor.dashboard.login import client_ip
 
         rows = guard.rejected_rows(engine, user, int(batch_id), ip=client_ip())
-    st.dataframe(rejected_frame(rows, lang), hide_index=True, key="rejected")
+    instrument = with_rejects.loc[with_rejects["id"] == batch_id, "instrument_id"]
+    survey = fw.surveys.get(str(instrument.iloc[0])) if not instrument.empty else None
+    st.dataframe(rejected_frame(rows, lang, survey), hide_index=True, key="rejected")
 
 
-def rejected_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+def rejected_frame(rows: pd.DataFrame, lang: str, survey: Any = None) -> pd.DataFrame:
     if rows.empty:
         return rows
     return pd.DataFrame(
@@ -110,25 +113,36 @@ def rejected_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("dashboard.col.row", lang): rows["row_number"] if "row_number" in rows else rows.get("row"),
             t("dashboard.col.column", lang): rows["column"],
             t("dashboard.col.answer", lang): rows["value"],
+            t("dashboard.col.message", lang): [readable(str(m), survey, lang) for m in rows[f"message_{lang}"]],
             t("dashboard.col.code", lang): rows["code"],
-            t("dashboard.col.message", lang): rows[f"message_{lang}"],
         }
     )
 
 
+@st.fragment
 def import_tab(view: View, fw: Any) -> None:
-    """Upload → dry run listing every problem → confirm with a progress bar. Nothing is written before confirm."""
+    """Upload → dry run listing every problem → confirm, with the steps shown as they run. Nothing is
+    written before confirm. A fragment: choosing a file or checking it reruns this form, not the page."""
     lang = view.lang
     if not access.can_import():
         st.info(t("dashboard.data.not_allowed", lang))
         return
+    done = st.session_state.pop("imp_done", None)
+    if done:
+        st.success(done)
     surveys = {s.id: label(s.title, lang) for s in fw.surveys.values()}
     survey_id = st.selectbox(t("dashboard.data.survey", lang), list(surveys), format_func=surveys.get, key="imp_survey")
     upload = st.file_uploader(t("dashboard.data.upload", lang), type=[s.lstrip(".") for s in uploads.ALLOWED],
                               key="imp_file")
     if upload is None:
         return
-    engine = data.engine(view.url)
+    engine = reads.engine(view.url)
+    earlier = reads.imported_batch(view.url, view.fp, survey_id, hashlib.sha256(upload.getvalue()).hexdigest())
+    if earlier is not None:
+        # The same file (byte for byte) was imported for this instrument: say so, offer nothing to press.
+        st.info(t("dashboard.data.already_imported", lang, batch=earlier["id"],
+                  when=layout.format_when(earlier["imported_at"], lang)))
+        return
     # Through the hardened path only (size, type by content, safe name, private per-session folder, no
     # planted link followed); a signed-in person's upload is also authorised and audited.
     if "imp_folder" not in st.session_state:
@@ -147,35 +161,37 @@ def import_tab(view: View, fw: Any) -> None:
             st.error(layout.issue_text(problem, lang))
         return
     run = importer(view.url)
+    survey = fw.surveys[survey_id]
     if st.button(t("dashboard.data.check", lang), key="imp_check"):
-        report = run(survey_id, path, dry_run=True)
+        with st.status(t("dashboard.data.checking", lang), expanded=False) as status:
+            report = run(survey_id, path, dry_run=True)
+            status.update(label=t("dashboard.data.checked", lang), state="complete")
         st.session_state["imp_preview"] = (upload.name, survey_id, report)
     preview = st.session_state.get("imp_preview")
     if not preview or preview[0] != upload.name or preview[1] != survey_id:
         return
     report = preview[2]
-    show_report(report, lang)
+    show_report(report, survey, lang)
+    if report.status == "already-imported":
+        return  # the message above says which batch holds it; nothing to import again
     if report.refused:
         st.error(t("dashboard.data.refused", lang))
         return
     if st.button(t("dashboard.data.confirm", lang), type="primary", key="imp_confirm"):
-        bar = st.progress(0.0, text=t("dashboard.data.importing", lang))
+        with st.status(t("dashboard.data.importing", lang), expanded=True) as status:
+            st.write(t("dashboard.data.step_write", lang, rows=report.rows))
+            final = run(survey_id, path)
+            path.unlink(missing_ok=True)  # the upload is not kept once imported (the database holds the answers)
+            st.session_state.pop("imp_preview", None)
+            reads.clear()
+            if final.accepted:
+                # The protected set is built now, once, so no viewer's page or report waits for it later.
+                from monitor.privacy import protected_set
 
-        def progress(done: int, total: int) -> None:
-            bar.progress(min(1.0, done / total) if total else 1.0, text=t("dashboard.data.importing", lang))
-
-        final = run(survey_id, path, progress=progress)
-        bar.progress(1.0)
-        path.unlink(missing_ok=True)  # the upload is not kept once imported (the database holds the answers)
-        st.session_state.pop("imp_preview", None)
-        data.clear()
-        if final.accepted:
-            # The protected set is built now, once, so no viewer's page or report waits for it later.
-            from monitor.privacy import protected_set
-
-            with st.spinner(t("dashboard.data.protecting", lang)):
+                st.write(t("dashboard.data.protecting", lang))
                 protected_set(engine, fw)
-        st.success(t("dashboard.data.done", lang, accepted=final.accepted, rejected=final.rejected))
+            status.update(label=t("dashboard.data.done", lang, accepted=final.accepted, rejected=final.rejected),
+                          state="complete")
         if final.rejected_rows:
             out = final.write_rejected_csv(path.parent / f"rejected-{path.stem}.csv")
             content = out.read_bytes()
@@ -183,6 +199,11 @@ def import_tab(view: View, fw: Any) -> None:
             st.download_button(
                 t("dashboard.data.download_rejected", lang), content, file_name=out.name, mime="text/csv"
             )
+        else:
+            # The whole page (history, coverage, the other pages' figures) shows the new data.
+            st.session_state["imp_done"] = t("dashboard.data.done", lang, accepted=final.accepted,
+                                             rejected=final.rejected)
+            st.rerun(scope="app")
 
 
 def importer(url: str) -> Any:
@@ -196,17 +217,21 @@ def importer(url: str) -> Any:
 
     def run(survey_id: str, path: Path, **options: Any) -> Any:
         options.pop("progress", None)  # a callback cannot cross into the worker; the bar shows start and end
-        return import_in_worker(url, data.framework_root(), user_id, survey_id, path, ip=client_ip(), **options)
+        return import_in_worker(url, reads.framework_root(), user_id, survey_id, path, ip=client_ip(), **options)
 
     return run
 
 
-def show_report(report: Any, lang: str) -> None:
+def show_report(report: Any, survey: Any, lang: str) -> None:
+    """The dry run as a coordinator reads it: counts that add up to the rows read, then every problem
+    naming the question by its label."""
+    counted = report.accepted + report.rejected + report.duplicates + report.consent_refused
     st.info(
         t(
             "dashboard.data.preview", lang, rows=report.rows, accepted=report.accepted, rejected=report.rejected,
-            duplicates=report.duplicates,
+            duplicates=report.duplicates, refused=report.consent_refused,
         )
+        + (t("dashboard.data.preview_other", lang, other=report.rows - counted) if counted != report.rows else "")
     )
     if report.dropped_columns:
         st.caption(t("dashboard.data.dropped", lang, columns=", ".join(report.dropped_columns)))
@@ -217,12 +242,28 @@ def show_report(report: Any, lang: str) -> None:
     st.markdown(f"**{t('dashboard.data.problems', lang, count=len(issues) + len(report.rejected_rows))}**")
     if issues:
         st.dataframe(
-            pd.DataFrame({t("dashboard.col.message", lang): [render_issue(i, lang) for i in issues]}),
+            pd.DataFrame({t("dashboard.col.message", lang): [readable(render_issue(i, lang), survey, lang) for i in issues]}),
             hide_index=True,
             key="imp_issues",
         )
     if report.rejected_rows:
-        st.dataframe(rejected_frame(pd.DataFrame(report.rejected_rows), lang), hide_index=True, key="imp_rejected")
+        st.dataframe(rejected_frame(pd.DataFrame(report.rejected_rows), lang, survey), hide_index=True,
+                     key="imp_rejected")
+
+
+def readable(message: str, survey: Any, lang: str) -> str:
+    """A message about a question, naming it by its label ('«Кількість звернень»', not 'HS-Q04' or
+    'n_requests') and a rule without a message by what it asks ('не менше 0', not '. >= 0')."""
+    if survey is None:
+        return message
+    for q in survey.all_questions():
+        name = f"«{label(q.label, lang)}»"
+        for token in (f"'{q.name}'", f"«{q.name}»", f"'{q.code}'" if q.code else None):
+            if token:
+                message = message.replace(token, name)
+        if q.constraint and not q.constraint_message:
+            message = message.replace(q.constraint, rules.describe(q.constraint, lang))
+    return message
 
 
 def framework_tab(view: View, fw: Any) -> None:
@@ -292,7 +333,7 @@ def audit_tab(view: View) -> None:
     from monitor.dashboard import login
 
     user = access.current_user()
-    engine = data.engine(view.url)
+    engine = reads.engine(view.url)
     entries = guard.audit_entries(engine, user, limit=500, ip=login.client_ip())
     rows = [
         {"at": e.at, "actor": e.actor, "action": e.action, "target": e.target, "outcome": e.outcome}
@@ -305,7 +346,7 @@ def audit_tab(view: View) -> None:
 def render() -> None:
     view = current()
     lang = view.lang
-    fw = data.framework(data.framework_root())
+    fw = reads.framework(reads.framework_root())
     layout.page_header(t("dashboard.data.title", lang))
     names = ["coverage", "history", "import", "framework", "sources"]
     user = access.current_user()

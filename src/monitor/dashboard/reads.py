@@ -84,9 +84,12 @@ def results(url: str, fp: str, level: str, granularity: str, audience: str, tota
     """
     from monitor.auth.guard import results_for
 
+    # Always the disaggregated table: it is the one stored when data or the framework change (the
+    # protected set's pass over every level and granularity, after an import and at start-up), so a
+    # page only reads it; the totals are its rows without a breakdown.
     shown = results_for(
         engine(url), framework(framework_root()), principal(audience), level=level, period=granularity,
-        disaggregate=not totals_only, all_levels=audience == "public",
+        disaggregate=True, all_levels=audience == "public",
     )
     if totals_only and "dimension" in shown.columns:
         shown = shown[shown["dimension"].fillna("") == ""]
@@ -109,10 +112,14 @@ def principal(audience: str) -> Any:
 def titled(url: str, fp: str, level: str, granularity: str, audience: str, lang: str, totals_only: bool = False) -> pd.DataFrame:
     """`results` with readable indicator and theme titles in `lang`."""
     from monitor.charts.figures import with_titles
+    from monitor.framework.params import unverified_indicators
 
-    return with_titles(
-        results(url, fp, level, granularity, audience, totals_only), framework(framework_root()), lang
-    )
+    fw = framework(framework_root())
+    shown = with_titles(results(url, fp, level, granularity, audience, totals_only), fw, lang)
+    if "unverified" not in shown.columns and "indicator" in shown.columns:
+        # The protected set may not carry the engine's column: the framework says the same per indicator.
+        shown["unverified"] = shown["indicator"].map(unverified_indicators(fw)).fillna(False).astype(bool)
+    return shown
 
 
 @st.cache_data(show_spinner=False)
@@ -180,6 +187,19 @@ def batches(url: str, fp: str) -> pd.DataFrame:
             for (b,) in rows
         ]
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def imported_batch(url: str, fp: str, survey_id: str, sha256: str) -> dict[str, Any] | None:
+    """The batch that already holds this exact file for this instrument (its SHA-256), if any."""
+    with Session(engine(url)) as session:
+        found = session.exec(
+            select(models.ImportBatch.id, models.ImportBatch.imported_at)
+            .where(models.ImportBatch.instrument_id == survey_id, models.ImportBatch.sha256 == sha256)
+            .order_by(models.ImportBatch.id)
+            .limit(1)
+        ).first()
+    return None if found is None else {"id": int(found[0]), "imported_at": found[1]}
 
 
 @st.cache_data(show_spinner=False)

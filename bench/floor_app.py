@@ -1,0 +1,25 @@
+"""The floor of bench_dashboard.py: a bare Streamlit page drawing the same Plotly figures as a dashboard page.
+
+No navigation, sidebar, login, database or engine: it reads the figures a dashboard page drew (captured
+from the browser by bench_dashboard.py into FLOOR_DIR/<page>.json) and draws them with the dashboard's
+own Plotly config, so the difference between the two is what the dashboard adds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from monitor.dashboard.layout import chart_config
+
+page = st.query_params.get("page", "overview")
+st.set_page_config(layout="wide")
+path = Path(os.environ["FLOOR_DIR"]) / f"{page}.json"
+figures = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+st.subheader(page)
+for i, spec in enumerate(figures):
+    st.plotly_chart(go.Figure(spec, skip_invalid=True), key=f"floor_{i}", config=chart_config("uk", f"floor_{i}"))
