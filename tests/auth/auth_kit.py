@@ -130,6 +130,19 @@ def fresh_world(db_url: str, tmp_path: Path) -> World:
     return build_world(db_url, tmp_path)
 
 
+@pytest.fixture
+def production_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The production argon2 parameters instead of the suite's cheap ones (tests/conftest.py), for a test
+    whose point is what a hash costs: with the cheap profile a skipped hash would be too quick to notice."""
+    from argon2 import PasswordHasher
+
+    from monitor.auth import passwords
+
+    hasher = PasswordHasher.from_parameters(passwords.PRODUCTION)
+    monkeypatch.setattr(passwords, "_HASHER", hasher)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not-a-real-password-for-timing"))
+
+
 def refused_and_logged(engine: Engine, call: Any, action: str | None = None) -> Any:
     """Run `call`; it must raise MonitorError('forbidden'-family) AND add a refused audit entry."""
     from monitor.errors import MonitorError

@@ -133,6 +133,7 @@ def test_unknown_names_behave_exactly_like_real_ones(db_url: str) -> None:
     assert not any("nobody-here" in key for key in keys)  # the typed name is stored only as a keyed hash
 
 
+@pytest.mark.usefixtures("production_argon2")
 def test_unknown_name_costs_as_long_as_a_wrong_password(db_url: str) -> None:
     engine = store_db.connect(db_url)
     accounts.add_user(engine, None, "ivan", "admin", PASSWORD)

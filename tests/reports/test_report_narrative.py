@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,15 +25,9 @@ SECTIONS = ("executive", "context", "limitations", "iptt", "cascade", "coverage"
 
 
 @pytest.fixture
-def own_engine(demo_url: str, tmp_path: Path) -> Engine:
+def own_engine(demo_copy: str) -> Engine:
     """A private copy of the demo database (these tests write texts into it)."""
-    source = demo_url.removeprefix("sqlite:///")
-    target = tmp_path / "copy.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
-    yield store_db.connect(url)
-    store_db.close(url)
+    return store_db.connect(demo_copy)
 
 
 def section(report: Report, key: str):
