@@ -97,7 +97,7 @@ def test_1b_a_distributed_attack_locks_the_account_and_the_cli_unlocks_it(world:
 
 
 # 2 ---------------------------------------------------------------------------------- lock-out timing
-@pytest.mark.parametrize(("minutes_later", "locked"), [(0, True), (14, True), (14.99, True), (15.01, False), (60, False)])
+@pytest.mark.parametrize(("minutes_later", "locked"), [(0, True), (14.99, True), (15.01, False)])
 def test_2_lock_lasts_fifteen_minutes(world: World, minutes_later: float, locked: bool) -> None:
     user = _new_user(world)
     for _ in range(sessions.MAX_FAILED):
