@@ -297,6 +297,7 @@ def test_13_formula_injection_from_an_upload_never_reaches_an_export_as_a_formul
     assert audit.entries(world.engine, 1)[0].action == "export-raw-responses"
 
 
+@pytest.mark.slow  # builds a whole report
 def test_13b_report_xlsx_has_no_formula_cells(world: World, tmp_path: Path) -> None:
     build = pytest.importorskip("monitor.reports.build", reason="the report builder is not there yet")
     import openpyxl

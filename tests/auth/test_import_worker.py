@@ -62,6 +62,7 @@ def test_a_worker_out_of_memory_fails_its_own_import(world: World, tmp_path: Pat
 
 
 @pytest.mark.slow  # a 40,000-row import in the worker
+@pytest.mark.usefixtures("production_argon2")  # real logins: each spends its hash time as a user's would
 def test_logins_keep_working_while_an_import_writes(tmp_path: Path) -> None:
     """A 40,000-row import runs in the worker; meanwhile people log in, each within a few seconds."""
     import threading

@@ -53,6 +53,7 @@ def _parallel(engine, name: str, addresses: list[str]) -> list[str]:  # type: ig
     return codes
 
 
+@pytest.mark.usefixtures("production_argon2")  # twelve real hashes keep all twelve guesses in flight together
 def test_twelve_parallel_wrong_passwords_count_twelve(db_url: str) -> None:
     """Twelve threads, each its own connection, guess at once: the counter ends at 12, not lower (the
     old read-increment-write lost updates); the account lock-out (at 10) is reached and recorded."""

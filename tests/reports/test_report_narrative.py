@@ -85,6 +85,7 @@ def test_real_data_without_narrative_says_not_written(own_engine: Engine, framew
     assert warnings and "not been written" in warnings[0].text
 
 
+@pytest.mark.slow  # a PDF of a private copy of the demo
 def test_lead_texts_replace_the_defaults_with_author_and_date(own_engine: Engine, framework, tmp_path: Path) -> None:
     texts.save_text(own_engine, kind="summary", round="2022", lang="en", body="**Access improved** in two oblasts.",
                     author="lead")
@@ -176,7 +177,8 @@ def test_cascade_chart_and_table(reports: Callable[[str], Report], lang: str) ->
     assert len(table.rows) >= 3 and table.columns == 1 + len(report.oblast_codes)
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+@pytest.mark.parametrize("fmt", [pytest.param("pdf", marks=pytest.mark.slow), pytest.param("docx", marks=pytest.mark.slow),
+                                 "html"])  # a full PDF / DOCX build is slow; the HTML carries the same sections
 @pytest.mark.parametrize("lang", ["uk", "en"])
 def test_every_format_carries_the_new_sections(built, fmt: str, lang: str) -> None:
     path = built(fmt, lang)
@@ -276,12 +278,14 @@ def english_words(text: str) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # the full Ukrainian PDF
 def test_ukrainian_pdf_has_no_english(built) -> None:
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(built("pdf", "uk")).pages)
     found = english_words(text)
     assert not found, sorted(set(found))[:60]
 
 
+@pytest.mark.slow  # the full PDF of each language
 @pytest.mark.parametrize("lang", ["uk", "en"])
 def test_no_developer_notes_reach_the_donor(built, lang: str) -> None:
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(built("pdf", lang)).pages)
