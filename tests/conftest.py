@@ -12,10 +12,16 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from demo_kit import DemoDatabase, copy_demo, shared_demo
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from monitor.store import db as store_db
+
+# Cheap argon2 parameters for every password the tests hash, here and in the servers and CLIs they
+# start (set before monitor.auth.passwords is imported; tests/auth/test_passwords.py checks that the
+# production parameters stay the strong ones).
+os.environ.setdefault("MONITOR_ARGON2_PROFILE", "test")
 
 PG_URL = os.environ.get("MONITOR_TEST_PG_URL")
 # The server key (monitor.secret) of a test run lives in a temporary folder, never in data/.
@@ -79,5 +85,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: 
 @pytest.fixture
 def sqlite_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path}/monitor.db"
+    yield url
+    store_db.close(url)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoDatabase:
+    """The synthetic demo as a new user's first `monitor serve` leaves it (imported, protected set
+    stored), built once per session for all workers (tests/demo_kit.py). Read it; never write to it."""
+    return shared_demo(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo: DemoDatabase) -> str:
+    return demo.url
+
+
+@pytest.fixture
+def demo_copy(demo: DemoDatabase, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A private copy of the demo database, for a test that writes into it."""
+    url = copy_demo(demo, tmp_path / "demo-copy")
     yield url
     store_db.close(url)

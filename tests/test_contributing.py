@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from monitor import format as fmt
+from monitor.demo import write_demo_files
 from monitor.engine import compute
 from monitor.framework.loader import load_framework
 from monitor.framework.models import Framework
@@ -36,11 +37,6 @@ from monitor.reports.model import Paragraph, Report, Table
 from monitor.store import db as store_db
 from monitor.store.models import Response
 from monitor.store.territory import load_reference
-
-try:  # demo-data generation is moving from monitor.ingest to its own package (issue #16, item 4)
-    from monitor.demo import write_demo_files  # type: ignore[import-not-found, unused-ignore]  # after the move
-except ImportError:
-    from monitor.ingest.demo import write_demo_files
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "CONTRIBUTING.md"

@@ -98,7 +98,7 @@ def test_1b_a_distributed_attack_locks_the_account_and_the_cli_unlocks_it(world:
 
 
 # 2 ---------------------------------------------------------------------------------- lock-out timing
-@pytest.mark.parametrize(("minutes_later", "locked"), [(0, True), (14, True), (14.99, True), (15.01, False), (60, False)])
+@pytest.mark.parametrize(("minutes_later", "locked"), [(0, True), (14.99, True), (15.01, False)])
 def test_2_lock_lasts_fifteen_minutes(world: World, minutes_later: float, locked: bool) -> None:
     user = _new_user(world)
     for _ in range(sessions.MAX_FAILED):
@@ -298,6 +298,7 @@ def test_13_formula_injection_from_an_upload_never_reaches_an_export_as_a_formul
     assert audit.entries(world.engine, 1)[0].action == "export-raw-responses"
 
 
+@pytest.mark.slow  # builds a whole report
 def test_13b_report_xlsx_has_no_formula_cells(world: World, tmp_path: Path) -> None:
     build = pytest.importorskip("monitor.reports.build", reason="the report builder is not there yet")
     import openpyxl

@@ -40,6 +40,7 @@ def test_the_guard_holds_inside_the_worker(world: World, tmp_path: Path) -> None
     assert (entry.actor, entry.action, entry.outcome) == ("coord53", "import", "refused")
 
 
+@pytest.mark.slow  # writes and reads 60,000 rows
 def test_a_worker_out_of_memory_fails_its_own_import(world: World, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # 60,000 rows (within every reader cap) need a few hundred MB of working memory; allow 32.
@@ -60,6 +61,8 @@ def test_a_worker_out_of_memory_fails_its_own_import(world: World, tmp_path: Pat
     assert not again.refused
 
 
+@pytest.mark.slow  # a 40,000-row import in the worker
+@pytest.mark.usefixtures("production_argon2")  # real logins: each spends its hash time as a user's would
 def test_logins_keep_working_while_an_import_writes(tmp_path: Path) -> None:
     """A 40,000-row import runs in the worker; meanwhile people log in, each within a few seconds."""
     import threading

@@ -53,6 +53,7 @@ def _parallel(engine, name: str, addresses: list[str]) -> list[str]:  # type: ig
     return codes
 
 
+@pytest.mark.usefixtures("production_argon2")  # twelve real hashes keep all twelve guesses in flight together
 def test_twelve_parallel_wrong_passwords_count_twelve(db_url: str) -> None:
     """Twelve threads, each its own connection, guess at once: the counter ends at 12, not lower (the
     old read-increment-write lost updates); the account lock-out (at 10) is reached and recorded."""
@@ -133,6 +134,7 @@ def test_unknown_names_behave_exactly_like_real_ones(db_url: str) -> None:
     assert not any("nobody-here" in key for key in keys)  # the typed name is stored only as a keyed hash
 
 
+@pytest.mark.usefixtures("production_argon2")
 def test_unknown_name_costs_as_long_as_a_wrong_password(db_url: str) -> None:
     engine = store_db.connect(db_url)
     accounts.add_user(engine, None, "ivan", "admin", PASSWORD)

@@ -6,6 +6,7 @@ import tomllib
 
 import pytest
 from dashboard_kit import ROOT
+from demo_kit import DemoDatabase
 
 CONFIG = ROOT / ".streamlit" / "config.toml"
 
@@ -35,3 +36,37 @@ def test_no_skills_pop_up_even_when_not_headless(monkeypatch: pytest.MonkeyPatch
         assert skills.nudge_suppression_reason(str(ROOT)) == "welcome_hidden"
     finally:
         config.get_config_options(force_reparse=True)
+
+
+def test_first_run_of_serve_loads_the_demo_and_prepares_the_public_tables(demo: DemoDatabase,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The shared demo database is what `monitor serve`'s first run (prepare_database) leaves on a new
+    database: every demo file imported as synthetic, the protected set stored; a second start adds nothing."""
+    from sqlalchemy import func, select
+
+    from monitor.cli.serve import prepare_database
+    from monitor.framework.loader import framework_or_raise
+    from monitor.privacy.protect import is_stored
+    from monitor.store import db as store_db
+    from monitor.store.models import ImportBatch
+
+    first = demo.first_run_output
+    assert "Перший запуск" in first and "First run: creating the database" in first and "Готово / Done." in first
+    engine, framework = store_db.connect(demo.url), framework_or_raise(ROOT)
+    surveys = {path.name.split("_")[0] for path in demo.files.iterdir()}
+    assert surveys == set(framework.surveys), sorted(demo.files.iterdir())
+    assert all(f"  {survey}: " in first for survey in surveys)
+
+    def batches() -> tuple[int, int]:
+        with engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(ImportBatch)).scalar_one()
+            real = connection.execute(select(func.count()).select_from(ImportBatch)
+                                      .where(ImportBatch.synthetic.is_(False))).scalar_one()  # type: ignore[attr-defined]
+        return int(total), int(real)
+
+    assert batches()[0] >= len(framework.surveys) and batches()[1] == 0
+    assert is_stored(engine, framework, cache_dir=demo.cache)
+    before = batches()
+    capsys.readouterr()
+    prepare_database(demo.url, ROOT)  # the second start
+    assert "First run" not in capsys.readouterr().out and batches() == before

@@ -1,5 +1,9 @@
-"""A real dashboard server (through `monitor serve`, so the first run loads the demo) and the Debian
-chromium driven by Playwright. Never a downloaded browser: chromium is /usr/bin/chromium."""
+"""A real dashboard server (through `monitor serve`) on the shared demo database, and the Debian chromium
+driven by Playwright. Never a downloaded browser: chromium is /usr/bin/chromium.
+
+The shared demo (tests/demo_kit.py) is built by the same first-run code `monitor serve` runs on a new
+database (tests/dashboard/test_server_config.py checks that run), so the server starts on a database
+that already holds the demo and its protected set, as on a user's second start."""
 
 from __future__ import annotations
 
@@ -80,9 +84,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str, demo_url: str) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("e2e")
-    process, base = start_server(f"sqlite:///{workdir}/monitor.db", workdir, workdir / "server.log")
+    process, base = start_server(demo_url, workdir, workdir / "server.log")
     yield base
     stop_server(process)
 

@@ -10,7 +10,6 @@ import itertools
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -197,18 +196,3 @@ def geo() -> type[Geo]:
 @pytest.fixture
 def framework_factory() -> Callable[..., Framework]:
     return build_framework
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The synthetic demo in its own SQLite file, built once for the engine's CLI and code tests."""
-    from monitor.demo.run import run_demo
-    from monitor.framework.loader import framework_or_raise
-    from monitor.store import db as store_db
-
-    root = Path(__file__).resolve().parents[2]
-    folder = tmp_path_factory.mktemp("engine-demo")
-    url = f"sqlite:///{folder}/demo.db"
-    run_demo(store_db.connect(url), framework_or_raise(root), out_dir=folder / "files")
-    return url
-

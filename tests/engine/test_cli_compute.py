@@ -23,9 +23,9 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_hromada_csv_is_public_and_consistent(demo_db) -> None:  # type: ignore[no-untyped-def]
+def test_hromada_csv_is_public_and_consistent(demo_url) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = _run("compute", "--level", "hromada", "--period", "year", "--format", "csv",
-                        "--db", demo_db, "--framework", str(ROOT))
+                        "--db", demo_url, "--framework", str(ROOT))
     assert code == 0
     table = pd.read_csv(io.StringIO(out), dtype=str).astype({"value": float, "n": float})
     table["suppressed"] = table["suppressed"] == "True"
@@ -42,8 +42,8 @@ def test_hromada_csv_is_public_and_consistent(demo_db) -> None:  # type: ignore[
     assert (table.loc[table["status"] == "no-data", "n"].fillna(0) == 0).all()
 
 
-def test_oblast_json_has_every_indicator_for_four_oblasts(demo_db) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = _run("compute", "--level", "oblast", "--format", "json", "--db", demo_db, "--framework", str(ROOT))
+def test_oblast_json_has_every_indicator_for_four_oblasts(demo_url) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = _run("compute", "--level", "oblast", "--format", "json", "--db", demo_url, "--framework", str(ROOT))
     assert code == 0
     rows = json.loads(out)
     from monitor.framework.loader import framework_or_raise
@@ -54,17 +54,17 @@ def test_oblast_json_has_every_indicator_for_four_oblasts(demo_db) -> None:  # t
         assert len({r["territory_code"] for r in rows if r["indicator"] == indicator}) == 4
 
 
-def test_unknown_indicator_exits_1_in_both_languages(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    code, _, err = _run("compute", "--indicator", "NOPE", "--db", demo_db, "--framework", str(ROOT),
+def test_unknown_indicator_exits_1_in_both_languages(demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = _run("compute", "--indicator", "NOPE", "--db", demo_url, "--framework", str(ROOT),
                         "-o", str(tmp_path / "x.csv"))
     assert code == 1
     assert "Unknown indicator 'NOPE'" in err and "Невідомий індикатор 'NOPE'" in err
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_internal_keeps_suppressed_values(demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_internal_keeps_suppressed_values(demo_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "internal.csv"
-    code, _, _ = _run("compute", "--level", "raion", "--internal", "--db", demo_db, "--framework", str(ROOT),
+    code, _, _ = _run("compute", "--level", "raion", "--internal", "--db", demo_url, "--framework", str(ROOT),
                       "-o", str(target))
     assert code == 0
     table = pd.read_csv(target, encoding="utf-8")

@@ -19,12 +19,12 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype(str).str.strip().isin(["", "None", "nan"]))
 
 
-def test_engine_rows_carry_only_codes_at_or_above_their_level(demo_db: str) -> None:
+def test_engine_rows_carry_only_codes_at_or_above_their_level(demo_url: str) -> None:
     from monitor.engine.compute import compute
     from monitor.framework.loader import framework_or_raise
     from monitor.store import db as store_db
 
-    engine, fw = store_db.connect(demo_db), framework_or_raise(ROOT)
+    engine, fw = store_db.connect(demo_url), framework_or_raise(ROOT)
     results = {lvl: compute(engine, fw, level=lvl, period="year") for lvl in ("all", "oblast", "raion", "hromada")}
     every = results["all"]
     assert not every.empty and blank(every["oblast_code"]).all() and blank(every["raion_code"]).all()
@@ -41,13 +41,13 @@ def test_engine_rows_carry_only_codes_at_or_above_their_level(demo_db: str) -> N
 
 
 @pytest.mark.parametrize("level", ["oblast", "all"])
-def test_monitor_compute_csv_has_no_finer_codes(demo_db: str, level: str) -> None:
+def test_monitor_compute_csv_has_no_finer_codes(demo_url: str, level: str) -> None:
     from monitor.cli import _register
     from monitor.cli.app import app
 
     _register()
     result = CliRunner().invoke(app, ["compute", "--level", level, "--period", "year", "--format", "csv",
-                                      "--db", demo_db, "--framework", str(ROOT)])
+                                      "--db", demo_url, "--framework", str(ROOT)])
     assert result.exit_code == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout), dtype=str)
     assert not table.empty and set(table["level"]) == {level}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -24,21 +23,12 @@ GOLDEN_COLUMNS = [
 
 
 @pytest.fixture(scope="module")
-def demo_engine(tmp_path_factory):  # type: ignore[no-untyped-def]
-    try:
-        from monitor.demo.run import run_demo
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("the demo generator (monitor.demo.run) is not in this tree yet")
+def demo_engine(demo_url: str):  # type: ignore[no-untyped-def]
+    """The shared demo database (tests/demo_kit.py), read only."""
     from monitor.framework.loader import framework_or_raise
     from monitor.store import db as store_db
 
-    folder = tmp_path_factory.mktemp("golden")
-    engine = store_db.connect(f"sqlite:///{folder}/demo.db")
-    framework = framework_or_raise(ROOT)
-    run_demo(engine, framework, out_dir=folder / "files")
-    return engine, framework
+    return store_db.connect(demo_url), framework_or_raise(ROOT)
 
 
 def _as_text(results: pd.DataFrame) -> str:

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from monitor.ingest.demo import run_demo
 from oversight_kit import table_state
 
+from monitor.demo.run import run_demo
 from monitor.framework.loader import framework_or_raise
 from monitor.oversight.demo_loop import load_demo_loop
 from monitor.oversight.findings import findings

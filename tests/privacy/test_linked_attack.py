@@ -4,7 +4,7 @@ attack recovers a hidden cell from the published outputs together) and holds on 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pandas as pd
@@ -53,18 +53,20 @@ WORLDS: list[Callable[[Engine], None]] = [
 ]
 
 
-@pytest.fixture
-def world_engine(sqlite_url: str) -> Engine:
-    engine = store_db.connect(sqlite_url)
+@pytest.fixture(scope="module", params=WORLDS, ids=lambda f: f.__name__)
+def world_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Each world built once for both tests below (they only read it); the protected set that the first
+    builds is the one the second's doors serve, as in production."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('world')}/world.db"
+    engine = store_db.connect(url)
     load_reference(engine)
-    return engine
+    request.param(engine)
+    yield engine
+    store_db.close(url)
 
 
-@pytest.mark.parametrize("build", WORLDS, ids=lambda f: f.__name__)
-def test_naive_gate_leaks_and_protected_set_holds(build: Callable[[Engine], None], world_engine: Engine,
-                                                  tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_naive_gate_leaks_and_protected_set_holds(world_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     framework = world_framework()
-    build(world_engine)
 
     naive = audit_public(world_engine, framework, naive_outputs(world_engine, framework))
     assert not naive.empty
@@ -104,13 +106,10 @@ def shipped_outputs(engine: Engine, framework) -> pd.DataFrame:  # type: ignore[
     return union.drop_duplicates(CELL_KEY, keep="first").reset_index(drop=True)
 
 
-@pytest.mark.parametrize("build", WORLDS, ids=lambda f: f.__name__)
-def test_every_shipped_output_together_holds(build: Callable[[Engine], None], world_engine: Engine,
-                                             tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_every_shipped_output_together_holds(world_engine: Engine, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The attack on the union of what the dashboard, the reports and `monitor compute` really publish."""
     monkeypatch.setenv("MONITOR_CACHE_DIR", str(tmp_path))
     framework = world_framework()
-    build(world_engine)
     shipped = shipped_outputs(world_engine, framework)
     assert shipped["suppressed"].astype(bool).any()
     # Nothing published tells a cell hidden for its own small n from one hidden to protect it: that

@@ -1,4 +1,4 @@
-"""Report test fixtures: the demo data in a session-scoped SQLite file, and each report built once.
+"""Report test fixtures: the shared demo database (tests/demo_kit.py), and each report built once.
 
 Building a PDF or DOCX renders ~30 charts, so each (format, language) is built once per session and
 shared by the tests that read it.
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from demo_kit import DemoDatabase
 from sqlalchemy.engine import Engine
 
 from monitor.engine import compute
@@ -24,30 +25,19 @@ from monitor.store import db as store_db
 
 
 @pytest.fixture(scope="session", autouse=True)
-def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Report charts are cached by content: the tests use their own cache folder, never ~/.cache."""
+def chart_cache(demo: DemoDatabase) -> Iterator[Path]:
+    """Report charts are cached by content: the tests use the demo's cache folder (shared by the workers,
+    so each chart is rendered once per session; writes are atomic), never ~/.cache. The demo's protected
+    set is stored there too, so the reports read it instead of building their own."""
     import os
 
-    folder = tmp_path_factory.mktemp("chart-cache")
     old = os.environ.get("MONITOR_CACHE_DIR")
-    os.environ["MONITOR_CACHE_DIR"] = str(folder)
-    yield folder
+    os.environ["MONITOR_CACHE_DIR"] = str(demo.cache)
+    yield demo.cache
     if old is None:
         os.environ.pop("MONITOR_CACHE_DIR", None)
     else:
         os.environ["MONITOR_CACHE_DIR"] = old
-
-
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from monitor.demo.run import run_demo
-
-    folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder}/demo.db"
-    engine = store_db.connect(url)
-    run_demo(engine, framework_or_raise(), out_dir=folder / "files")
-    yield url
-    store_db.close(url)
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow  # the full DOCX (charts drawn in chromium)
 @pytest.mark.parametrize("lang", LANGS)
 def test_docx_has_every_indicator_and_the_synthetic_marker(built, framework, lang: str) -> None:
     path = built("docx", lang)
@@ -44,6 +45,7 @@ def test_docx_has_every_indicator_and_the_synthetic_marker(built, framework, lan
     assert len(Document(str(path)).inline_shapes) >= 20  # the charts
 
 
+@pytest.mark.slow  # the full DOCX
 @pytest.mark.parametrize("lang", LANGS)
 def test_docx_oblast_table_numbers_and_masks(built, reports, public_results, internal_results, lang: str) -> None:
     report = reports(lang)
@@ -95,6 +97,7 @@ def test_safe_text(text: str, expected: str) -> None:
     assert safe_text(text) == expected
 
 
+@pytest.mark.slow  # a changed framework: the demo's protected set is built again for it
 def test_formula_in_a_framework_title_is_not_a_formula_in_xlsx(demo_engine, tmp_path: Path) -> None:
     root = tmp_path / "framework"
     root.mkdir()

@@ -15,6 +15,8 @@ from PIL import Image
 from monitor.i18n import t
 
 LANGS = ["en", "uk"]
+# Every test here reads the full PDF of a language: ~30 charts drawn in chromium, then laid out.
+pytestmark = pytest.mark.slow
 
 
 def pdf_text(path: Path) -> str:

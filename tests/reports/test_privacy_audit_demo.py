@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import _register
@@ -16,6 +17,7 @@ from monitor.cli.app import app
 _register()  # the commands live in their modules; registering them is what `monitor` does first
 
 
+@pytest.mark.slow  # the LP interval attack on both sides of every protected quantity of the demo
 def test_privacy_audit_on_the_demo_finds_nothing_below_protection(demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "audit.csv"
     result = CliRunner().invoke(app, ["privacy", "audit", "--db", demo_url, "--csv", str(out)])

@@ -28,6 +28,7 @@ def test_database_hash_is_stable_and_tracks_content(demo_engine, sqlite_url: str
     assert database_hash(empty)[0] != first and database_hash(empty)[1:3] == (0, 0)
 
 
+@pytest.mark.slow  # a second full PDF
 def test_same_database_same_pdf_text(demo_engine, framework, built, tmp_path: Path) -> None:
     later = datetime.now().astimezone().replace(microsecond=0) + timedelta(minutes=3)
     again = build_content(demo_engine, framework, lang="en", generated_at=later)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,15 +25,9 @@ SECTIONS = ("executive", "context", "limitations", "iptt", "cascade", "coverage"
 
 
 @pytest.fixture
-def own_engine(demo_url: str, tmp_path: Path) -> Engine:
+def own_engine(demo_copy: str) -> Engine:
     """A private copy of the demo database (these tests write texts into it)."""
-    source = demo_url.removeprefix("sqlite:///")
-    target = tmp_path / "copy.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
-    yield store_db.connect(url)
-    store_db.close(url)
+    return store_db.connect(demo_copy)
 
 
 def section(report: Report, key: str):
@@ -92,6 +85,7 @@ def test_real_data_without_narrative_says_not_written(own_engine: Engine, framew
     assert warnings and "not been written" in warnings[0].text
 
 
+@pytest.mark.slow  # a PDF of a private copy of the demo
 def test_lead_texts_replace_the_defaults_with_author_and_date(own_engine: Engine, framework, tmp_path: Path) -> None:
     texts.save_text(own_engine, kind="summary", round="2022", lang="en", body="**Access improved** in two oblasts.",
                     author="lead")
@@ -183,7 +177,8 @@ def test_cascade_chart_and_table(reports: Callable[[str], Report], lang: str) ->
     assert len(table.rows) >= 3 and table.columns == 1 + len(report.oblast_codes)
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+@pytest.mark.parametrize("fmt", [pytest.param("pdf", marks=pytest.mark.slow), pytest.param("docx", marks=pytest.mark.slow),
+                                 "html"])  # a full PDF / DOCX build is slow; the HTML carries the same sections
 @pytest.mark.parametrize("lang", ["uk", "en"])
 def test_every_format_carries_the_new_sections(built, fmt: str, lang: str) -> None:
     path = built(fmt, lang)
@@ -283,12 +278,14 @@ def english_words(text: str) -> list[str]:
     return out
 
 
+@pytest.mark.slow  # the full Ukrainian PDF
 def test_ukrainian_pdf_has_no_english(built) -> None:
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(built("pdf", "uk")).pages)
     found = english_words(text)
     assert not found, sorted(set(found))[:60]
 
 
+@pytest.mark.slow  # the full PDF of each language
 @pytest.mark.parametrize("lang", ["uk", "en"])
 def test_no_developer_notes_reach_the_donor(built, lang: str) -> None:
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(built("pdf", lang)).pages)

@@ -1,15 +1,33 @@
-"""Password hashing with argon2id (argon2-cffi's defaults follow RFC 9106's recommendations)."""
+"""Password hashing with argon2id (argon2-cffi's defaults follow RFC 9106's recommendations).
+
+`MONITOR_ARGON2_PROFILE=test` selects argon2-cffi's cheapest parameters, for the test suite only
+(tests/conftest.py sets it): a production hash costs about a second of a busy core, and the suite hashes
+hundreds of passwords. Any other value, or none, is the production profile. A hash records its own
+parameters, so one made under the test profile still verifies in production and is rehashed with
+the production parameters at the next login (`verify` returns the new hash).
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+import os
+
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from monitor.errors import MonitorError, issue
 from monitor.errors import auth as _codes  # noqa: F401  (registers the auth codes)
 
 MIN_LENGTH = 12
-_HASHER = PasswordHasher()
+PRODUCTION = profiles.RFC_9106_LOW_MEMORY  # argon2-cffi's default: 64 MiB, 3 passes, 4 lanes
+PROFILES: dict[str, Parameters] = {"production": PRODUCTION, "test": profiles.CHEAPEST}
+
+
+def profile(name: str | None) -> Parameters:
+    """The argon2 parameters for a profile name; unknown names and None are production."""
+    return PROFILES.get(name or "production", PRODUCTION)
+
+
+_HASHER = PasswordHasher.from_parameters(profile(os.environ.get("MONITOR_ARGON2_PROFILE")))
 # Verified against when the user does not exist, so a wrong name costs as long as a wrong password
 # (no user enumeration by timing).
 _DUMMY_HASH = _HASHER.hash("not-a-real-password-for-timing")
