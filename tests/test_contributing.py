@@ -1,6 +1,6 @@
 """Every recipe of CONTRIBUTING.md, run from the guide's own code blocks.
 
-A block's first line names where it goes (```yaml indicators/H09.yaml); the tests copy the project's
+A block's first line names where it goes (```yaml indicators/H10.yaml); the tests copy the project's
 framework into a temporary folder, apply the blocks as the recipe says and check what the recipe
 promises: the indicator validates, computes on the demo's answers and shows in a report; the
 instrument's CSV imports (and re-imports nothing); the new reader imports its format; the report
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "CONTRIBUTING.md"
 BLOCK = re.compile(r"^```(?P<lang>[a-z]+) (?P<target>\S+)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 RECIPE_BLOCKS = {
-    "indicators/H09.yaml", "surveys/shelter-visits.yaml", "shelter-visits.csv", "jsonl_reader.py",
+    "indicators/H10.yaml", "surveys/shelter-visits.yaml", "shelter-visits.csv", "jsonl_reader.py",
     "shelter-visits.jsonl", "src/monitor/i18n/reports.yaml", "focal_section.py",
     "src/monitor/i18n/dashboard.yaml", "src/monitor/dashboard/pages/answers.py", "PAGES",
 }
@@ -108,7 +108,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(ROOT / "framework.yaml", root / "framework.yaml")
     for folder in ("indicators", "surveys", "docs"):
         shutil.copytree(ROOT / folder, root / folder)
-    write_block("indicators/H09.yaml", root)
+    write_block("indicators/H10.yaml", root)
     write_block("surveys/shelter-visits.yaml", root)
     return root
 
@@ -170,8 +170,8 @@ def test_the_guide_holds_exactly_the_recipe_blocks() -> None:
 
 
 def test_recipe_indicator_computes_on_the_demo_answers(framework: Framework, demo_engine: Engine) -> None:
-    assert framework.indicators["H09"].survey == "hromada-officials"
-    results = compute(demo_engine, framework, level="oblast", indicators=["H09"])
+    assert framework.indicators["H10"].survey == "hromada-officials"
+    results = compute(demo_engine, framework, level="oblast", indicators=["H10"])
     totals = results[(results["dimension"] == "") & results["value"].notna()]
     assert set(totals["period"].astype(str)) == {"2021", "2022"}
     assert totals["value"].between(0, 1).all() and totals["n"].gt(0).all()
@@ -180,12 +180,12 @@ def test_recipe_indicator_computes_on_the_demo_answers(framework: Framework, dem
 
 
 def test_recipe_indicator_shows_in_the_report(framework: Framework, report: Report) -> None:
-    title = framework.indicators["H09"].title.uk
+    title = framework.indicators["H10"].title.uk
     shown = texts(report)
-    assert any(title in text or (framework.indicators["H09"].short_title.uk in text) for text in shown)
+    assert any(title in text or (framework.indicators["H10"].short_title.uk in text) for text in shown)
     theme = next(s for s in report.sections if any(
         isinstance(b, Table) and any(title in c.text for row in b.rows for c in row) for b in s.blocks))
-    published = report.results[(report.results["indicator"] == "H09") & (report.results["dimension"] == "")]
+    published = report.results[(report.results["indicator"] == "H10") & (report.results["dimension"] == "")]
     percent = [fmt.value(v, "percent", "uk") for v in published["value"].dropna()]
     assert percent and any(p in text for p in percent for b in theme.blocks if isinstance(b, Table)
                            for row in b.rows for text in (c.text for c in row))

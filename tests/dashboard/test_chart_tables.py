@@ -71,7 +71,11 @@ def test_every_chart_has_its_table_and_the_csv_is_exactly_it(app: AppTest, media
         table = at.dataframe[i].value  # the expander under chart i (tables follow their charts)
         assert list(table.columns)[-4:] == [t("dashboard.col.n", "uk"), t("dashboard.chart.interval", "uk"),
                                             t("dashboard.col.target", "uk"), t("dashboard.col.status", "uk")]
-        if (spec["layout"].get("meta") or {}).get("all_suppressed") and key != "map":
+        meta = spec["layout"].get("meta") or {}
+        if meta.get("no_values") and not meta.get("all_suppressed") and key != "map":
+            # Nothing to draw and nothing hidden (an index whose components are not all there): no number.
+            assert (table[value_col] == "—").all(), key
+        elif meta.get("all_suppressed") and key != "map":
             # The chart is the grey 'hidden' mark; the table lists the same values as hidden, no number.
             # ('—' is a cell with no value at all, e.g. a share with no one asked: nothing to hide.)
             hidden = table[value_col].map(lambda v: v.startswith("<") or v == t("dashboard.suppressed", "uk"))

@@ -28,7 +28,7 @@ def test_every_cited_page_exists_with_its_legal_sources() -> None:
     cited = {name for path in FILES for name in CITED.findall(path.read_text(encoding="utf-8"))}
     assert {"status-procedure.md", "public-information.md", "data-protection.md", "proposed-indicators.md",
             "instruments.md", "one-time-assistance.md", "rights-of-status-holders.md"} <= cited
-    for name in cited | {p.name for p in PAGES.glob("*.md")} - {"README.md"}:
+    for name in (cited | {p.name for p in PAGES.glob("*.md")}) - {"README.md"}:
         page = (PAGES / name).read_text(encoding="utf-8")
         assert "## Legal sources" in page, name
         assert "/work/" not in page and "../shared" not in page, name

@@ -253,7 +253,7 @@ ALLOWED = {
     "html", "csv", "json", "yaml", "n", "min", "k", "z", "t", "sha", "katottg", "ua", "http", "https", "www", "gov",
     "zakon", "rada", "laws", "show", "org", "com", "net", "php", "uk", "en", "wilson", "welch",
 }
-CODE = re.compile(r"^(?:[A-Z]{1,4}\d{1,3}[a-z]?|[A-Z]{2,5}-Q\d+[a-z]?|[0-9a-f]{6,}|[A-Z]{2,}\d*)$")
+CODE = re.compile(r"^(?:[A-Z]{1,4}\d{1,3}[A-Za-z]?|[A-Z]{2,5}-Q\d+[a-z]?|[0-9a-f]{6,}|[A-Z]{2,}\d*)$")
 
 
 def english_words(text: str) -> list[str]:

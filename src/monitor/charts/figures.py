@@ -265,7 +265,19 @@ def all_hidden(frame: pd.DataFrame) -> bool:
     return bool(frame.apply(lambda r: status_of(r) == "suppressed", axis=1).all())
 
 
+def _nothing_suppressed(frame: pd.DataFrame) -> bool:
+    return not frame.apply(_is_suppressed, axis=1).any()
+
+
 def hidden_message(frame: pd.DataFrame, lang: str) -> str:
+    if _nothing_suppressed(frame):
+        # No value to draw, yet nothing is hidden: e.g. an index whose components are not all published
+        # (a fixed mix is computed only where every component is there). Saying "hidden" would be untrue.
+        missing = sorted({c for v in frame.get("index_missing", pd.Series(dtype=object)).dropna()
+                          for c in str(v).split(",") if c})
+        if missing:
+            return t("dashboard.chart.index_incomplete", lang, missing=", ".join(missing))
+        return t("dashboard.chart.no_values", lang)
     threshold = threshold_of(frame)
     if threshold is None:
         return t("dashboard.chart.all_hidden", lang)
@@ -285,7 +297,7 @@ def hidden_figure(frame: pd.DataFrame, lang: str, height: int = 220) -> go.Figur
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     _base_layout(fig, height=height, lang=lang)
-    fig.update_layout(meta={"all_suppressed": True})
+    fig.update_layout(meta={"all_suppressed": not _nothing_suppressed(frame), "no_values": True})
     return fig
 
 

@@ -515,9 +515,8 @@ def _decorate(results: pd.DataFrame, framework: Framework, level: str) -> pd.Dat
     # A sampling interval means something only for a probability sample (Survey.design): a census of bodies
     # has no sampling error and a convenience sample no sampling model. Without an interval, add_change
     # gives no significance test either.
-    sampled = {i: bool(framework.survey_of(framework.indicators[i]) is not None
-                       and framework.survey_of(framework.indicators[i]).inferential)  # type: ignore[union-attr]
-               for i in meta}
+    surveys_of = {i: framework.survey_of(framework.indicators[i]) for i in meta}
+    sampled = {i: survey is not None and survey.inferential for i, survey in surveys_of.items()}
     no_sampling = ~results["indicator"].map(sampled).fillna(False).to_numpy(bool)
     if no_sampling.any():
         for column in ("ci_low", "ci_high", "se"):

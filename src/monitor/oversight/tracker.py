@@ -5,10 +5,9 @@ within 5 working days from receipt of the request; the body may extend that to 2
 written notice sent within the 5 (docs/domain/public-information.md). Art. 22 lists the grounds for
 refusal (`refusal_ground` records the one cited).
 
-The working-day calendar is chosen in ONE place, `working_deadline`: the R01 deadline function of the
-indicator work (`monitor.deadlines`, branch `cases`: the `holidays` package's Ukrainian calendar with
-the Labour Code art. 67 transfers and working Saturdays) as soon as it is merged; until then the
-framework's `public_holidays` parameter, flagged unverified there.
+The working-day calendar is chosen in ONE place, `working_deadline`: `monitor.deadlines`, the calendar
+R01 counts on too (the `holidays` package's Ukrainian calendar with the Labour Code art. 67 transfers,
+working Saturdays and the martial-law rule from 24.02.2022, flagged unverified in framework.yaml).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -25,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from monitor.deadlines import ukrainian_calendar
 from monitor.errors import Issue
 from monitor.oversight import bodies, checks
 from monitor.oversight.checks import Where
@@ -40,31 +39,16 @@ COLUMNS = ("key", "round", "body", "subject", "channel", "date_sent", "date_rece
            "reply_date", "outcome", "refusal_ground")
 
 
-@cache
-def placeholder_holidays() -> tuple[date, ...]:
-    """The framework's `public_holidays` parameter (verified: false there): the placeholder calendar."""
-    from monitor.framework.loader import framework_or_raise
-
-    values = framework_or_raise(None).param_values().get("public_holidays") or []
-    return tuple(sorted(date.fromisoformat(str(v)) for v in values))
-
-
 def working_deadline(received: date, working_days: int, holidays: Iterable[date] | None = None) -> date:
     """The last day of a term of `working_days` working days counted from `received`.
 
     The term starts the day after receipt (the day of receipt is not counted), skips days off, and ends
     on its last working day. The one place the calendar is chosen: `holidays` given (tests, a what-if) →
     Saturdays, Sundays and those days; otherwise the project's Ukrainian calendar, `monitor.deadlines`
-    (the R01 deadline function of branch `cases`: the `holidays` package, art. 67 transfers, working
-    Saturdays, martial law) once it is merged, and until then the framework's `public_holidays`.
+    (the one R01 also counts on: the `holidays` package, art. 67 transfers, working Saturdays, martial law).
     """
     if holidays is None:
-        try:
-            from monitor.deadlines import ukrainian_calendar  # type: ignore[import-not-found]
-        except ImportError:  # branch `cases` not merged yet: the documented placeholder
-            holidays = placeholder_holidays()
-        else:
-            return ukrainian_calendar().add_working_days_to(received, working_days)  # type: ignore[no-any-return]
+        return ukrainian_calendar().add_working_days_to(received, working_days)
     # roll='backward' lands a receipt on a day off on the working day before it, so the count starts on the
     # first working day after the receipt either way.
     result = np.busday_offset(np.datetime64(received, "D"), working_days, roll="backward",
