@@ -249,6 +249,8 @@ def methodology_section(ctx: ReportContext, cov: pd.DataFrame) -> Section:
         shown = ", ".join(param.value) if isinstance(param.value, list) else str(param.value)
         if isinstance(param.value, list) and len(param.value) > 4:
             shown = f"{len(param.value)}: {param.value[0]} … {param.value[-1]}"
+        if param.unit == "reference table":
+            shown = ""  # a file of the project's data/reference: its name means nothing to a donor
         verified = ctx.t("reports.yes") if param.verified else ctx.t("reports.method.unverified")
         params.append([text_cell(param.label.get(ctx.lang)),
                        text_cell(f"{shown} {wording.unit(param.unit, ctx.lang)}".strip()),
