@@ -134,3 +134,16 @@ def test_a_disabled_account_may_do_nothing(world: World, role: str) -> None:
     assert not any(guard.allowed(user, action, OWN) for action in ACTIONS)
     error = refused_and_logged(world.engine, lambda: guard.authorize(world.engine, user, "view-aggregates"))
     assert error.issues[0].code == "forbidden"
+
+
+def test_a_coordinator_on_an_empty_database_gets_an_empty_table(tmp_path: Any) -> None:
+    """A new installation: no answers yet. The sidebar asks for results and must get none, not an error."""
+    from monitor.framework.loader import framework_or_raise
+    from monitor.store import db as store_db
+    from monitor.store.territory import load_reference
+
+    engine = store_db.connect(f"sqlite:///{tmp_path / 'empty.db'}")
+    load_reference(engine)
+    coordinator = accounts.add_user(engine, None, "c-empty", "coordinator", PASSWORD, [OWN])
+    shown = guard.results_for(engine, framework_or_raise(None), coordinator, level="oblast", period="year")
+    assert shown.empty

@@ -124,6 +124,10 @@ def results_for(
     # rows are judged together with the oblast rows (_hide_recoverable_totals), whichever level is asked.
     at = "oblast" if level == "all" else level
     raw = compute_cached(engine, framework, level=at, period=period, disaggregate=disaggregate)
+    if raw.empty or "oblast_code" not in raw:  # no answers yet: nothing of their own to add
+        out = public(level).reset_index(drop=True)
+        out.attrs["audience"] = "scoped"
+        return out
     detail = for_audience(raw[raw["oblast_code"].isin(mine)], "internal")
     detail["n"] = detail["n"].astype("Int64")
     others = public(at)
