@@ -10,6 +10,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from demo_kit import DemoDatabase, copy_demo, shared_demo
@@ -25,7 +26,7 @@ os.environ.setdefault("MONITOR_ARGON2_PROFILE", "test")
 
 PG_URL = os.environ.get("MONITOR_TEST_PG_URL")
 # The server key (monitor.secret) of a test run lives in a temporary folder, never in data/.
-os.environ.setdefault("MONITOR_SECRET_FILE", os.path.join(tempfile.mkdtemp(prefix="monitor-key-"), "monitor.key"))
+os.environ.setdefault("MONITOR_SECRET_FILE", str(Path(tempfile.mkdtemp(prefix="monitor-key-")) / "monitor.key"))
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

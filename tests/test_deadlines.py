@@ -15,7 +15,6 @@ import pytest
 from monitor import expr
 from monitor.deadlines import (
     LATE,
-    MARTIAL_LAW_FROM,
     ON_TIME,
     PENDING,
     RequestTerms,
@@ -51,7 +50,6 @@ def test_working_days_of_the_calendar(day: str, working: bool) -> None:
 def test_without_the_martial_law_rule_march_2022_holidays_are_days_off() -> None:
     peace = ukrainian_calendar(None)
     assert not peace.is_working_day(D("2022-03-08")) and not peace.is_working_day(D("2022-05-09"))
-    assert MARTIAL_LAW_FROM == D("2022-02-24")
 
 
 # (received, answered, as_of, urgent, extension notice) -> verdict

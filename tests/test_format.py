@@ -93,9 +93,7 @@ def _hand_percents(tree: ast.AST) -> list[int]:
                 if spec is not None and any(isinstance(s, ast.Constant) and str(s.value).endswith("%")
                                             for s in spec.values):
                     lines.append(node.lineno)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _PLOTLY_PERCENT.search(node.value):
-            lines.append(node.lineno)
-        elif isinstance(node, ast.keyword) and node.arg == "ticksuffix" and isinstance(node.value, ast.Constant) \
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _PLOTLY_PERCENT.search(node.value) or isinstance(node, ast.keyword) and node.arg == "ticksuffix" and isinstance(node.value, ast.Constant) \
                 and "%" in str(node.value.value):
             lines.append(node.lineno)
     return lines

@@ -40,7 +40,7 @@ def _limit(limit_bytes: int) -> None:
     import monitor.ingest.pipeline
     import monitor.ingest.readers  # noqa: F401
 
-    with open("/proc/self/status", encoding="ascii") as status:
+    with Path("/proc/self/status").open(encoding="ascii") as status:
         mapped = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
     resource.setrlimit(resource.RLIMIT_AS, (mapped + limit_bytes, mapped + limit_bytes))
 

@@ -50,7 +50,7 @@ def safe_name(name: str) -> str:
     while ".." in text:
         text = text.replace("..", ".")
     text = text.strip(" .")
-    stem, suffix = os.path.splitext(text)
+    stem, suffix = Path(text).stem, Path(text).suffix
     if not stem or not suffix:
         raise MonitorError(issue("upload-bad-name", name=_shown(original)))
     if len(text) > MAX_NAME:
@@ -121,7 +121,7 @@ def store_upload(folder: Path | str, name: str, data: bytes) -> Path:
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
-    os.replace(partial, target)
+    partial.replace(target)
     return target
 
 

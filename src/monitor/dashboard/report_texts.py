@@ -54,23 +54,22 @@ def render_editor(url: str, fp: str, period: str, lang: str) -> None:
                                                   t("reports.edit.tab_findings", lang),
                                                   t("reports.edit.tab_notes", lang)])
     synthetic = reads.framework(root) is not None and _synthetic(engine)
-    with tab_story:
-        with st.form(f"report_story_{period}"):
-            values: dict[tuple[str, str], str] = {}
-            for kind in NARRATIVE_KINDS:
-                st.markdown(f"**{t(f'reports.edit.kind.{kind}', lang)}**")
-                columns = st.columns(2)
-                for column, text_lang in zip(columns, ("uk", "en"), strict=True):
-                    current = texts.narrative(engine, root, period, text_lang, synthetic).get(kind)
-                    values[(kind, text_lang)] = column.text_area(
-                        LANG_NAMES[text_lang], value=current.body if current else "", height=160,
-                        key=f"report_text_{kind}_{text_lang}_{period}")
-            if st.form_submit_button(t("reports.edit.save", lang), type="primary"):
-                for (kind, text_lang), body in values.items():
-                    if body.strip():
-                        texts.save_text(engine, kind=kind, round=period, lang=text_lang, body=body, author=_author())
-                _audit(url, "narrative", {"round": period})
-                st.success(t("reports.edit.saved", lang))
+    with tab_story, st.form(f"report_story_{period}"):
+        values: dict[tuple[str, str], str] = {}
+        for kind in NARRATIVE_KINDS:
+            st.markdown(f"**{t(f'reports.edit.kind.{kind}', lang)}**")
+            columns = st.columns(2)
+            for column, text_lang in zip(columns, ("uk", "en"), strict=True):
+                current = texts.narrative(engine, root, period, text_lang, synthetic).get(kind)
+                values[(kind, text_lang)] = column.text_area(
+                    LANG_NAMES[text_lang], value=current.body if current else "", height=160,
+                    key=f"report_text_{kind}_{text_lang}_{period}")
+        if st.form_submit_button(t("reports.edit.save", lang), type="primary"):
+            for (kind, text_lang), body in values.items():
+                if body.strip():
+                    texts.save_text(engine, kind=kind, round=period, lang=text_lang, body=body, author=_author())
+            _audit(url, "narrative", {"round": period})
+            st.success(t("reports.edit.saved", lang))
     with tab_findings:
         review = _review(url, fp, root, period)
         accepted = {text_lang: texts.findings(engine, period, text_lang) for text_lang in ("uk", "en")}

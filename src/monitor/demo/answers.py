@@ -481,7 +481,7 @@ def _fix_hromada(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ct
     rng = ctx.rng
     kinds = {"міська": "city", "селищна": "settlement", "сільська": "village"}
     if "hromada_type" in frame:
-        _set(frame, "hromada_type", np.array([kinds.get(k, None) for k in ctx.units["kind"]], dtype=object))
+        _set(frame, "hromada_type", np.array([kinds.get(k) for k in ctx.units["kind"]], dtype=object))
     if "local_programme" in frame and "ct_spending" in frame:
         without = frame["local_programme"].isin(["none", "dont_know"]).to_numpy() & (rng.random(len(frame)) < 0.85)
         _set(frame, "ct_spending", np.zeros(len(frame)), without)

@@ -113,10 +113,7 @@ def _short(value: Any, limit: int = 200) -> Any:
 
 def render_issue(issue: Issue, lang: Lang | Literal["both"] = "both") -> str:
     """The one place an issue becomes text: `path:line: CODE message`."""
-    if lang == "both":
-        text = f"{issue.message_en} / {issue.message_uk}"
-    else:
-        text = issue.message(lang)
+    text = f"{issue.message_en} / {issue.message_uk}" if lang == "both" else issue.message(lang)
     hint = issue.type.hint_en if lang != "uk" else issue.type.hint_uk
     if hint and lang != "both":
         text = f"{text} {hint}"

@@ -27,6 +27,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import highspy
 import numpy as np
@@ -49,7 +50,7 @@ def _solver() -> highspy.Highs:
         sys.stdout.flush()
         saved = os.dup(1)
         try:
-            with open(os.devnull, "w") as devnull:
+            with Path(os.devnull).open("w") as devnull:
                 os.dup2(devnull.fileno(), 1)
                 solver = highspy.Highs()
         finally:

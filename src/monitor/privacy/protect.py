@@ -234,7 +234,7 @@ def _private_write(frame: pd.DataFrame, path: Path) -> None:
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         frame.to_parquet(handle, index=False)
-    os.replace(partial, path)
+    partial.replace(path)
 
 
 def _paths(engine: Engine | ResponseSource, key: str, cache_dir: Path | None) -> tuple[Path, Path] | None:
