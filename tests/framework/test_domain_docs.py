@@ -24,6 +24,15 @@ def test_no_pointer_outside_the_project(path: Path) -> None:
     assert not re.search(r"(?<!docs/domain/)\bdomain\.md", text), "cite docs/domain/<page>.md instead"
 
 
+def test_nothing_in_the_product_points_at_the_shared_folder() -> None:
+    """The issue's check, `grep -r "shared/" src indicators surveys framework.yaml docs`, as a test."""
+    roots = [PROJECT_ROOT / name for name in ("src", "indicators", "surveys", "docs")] + [PROJECT_ROOT / "framework.yaml"]
+    files = [p for root in roots for p in ([root] if root.is_file() else root.rglob("*")) if p.is_file()]
+    hits = [f"{p.relative_to(PROJECT_ROOT)}:{n}" for p in files if p.suffix not in {".png", ".pdf", ".docx", ".xlsx", ".pyc"}
+            for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1) if "shared/" in line]
+    assert not hits
+
+
 def test_every_cited_page_exists_with_its_legal_sources() -> None:
     cited = {name for path in FILES for name in CITED.findall(path.read_text(encoding="utf-8"))}
     assert {"status-procedure.md", "public-information.md", "data-protection.md", "proposed-indicators.md",
@@ -31,7 +40,7 @@ def test_every_cited_page_exists_with_its_legal_sources() -> None:
     for name in (cited | {p.name for p in PAGES.glob("*.md")}) - {"README.md"}:
         page = (PAGES / name).read_text(encoding="utf-8")
         assert "## Legal sources" in page, name
-        assert "/work/" not in page and "../shared" not in page, name
+        assert "/work/" not in page and "shared/" not in page, name
     index = (PAGES / "README.md").read_text(encoding="utf-8")
     assert all(f"({p.name})" in index for p in PAGES.glob("*.md") if p.name != "README.md")
 
