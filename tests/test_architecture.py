@@ -84,6 +84,44 @@ def test_every_package_is_in_the_contract() -> None:
     assert placed == present
 
 
+def _surfaces() -> dict[str, set[str]]:
+    """Each package's `__all__`: the names it publishes, and the modules it publishes whole (store.models)."""
+    return {p.parent.name: set(_concept_and_surface(p.parent.name)[1] or ()) for p in SRC.glob("*/__init__.py")}
+
+
+def surface_breaches() -> list[str]:
+    """Imports in src/ (and app.py) that reach into another package past its `__all__`.
+
+    `from monitor.engine import compute` is the surface; `from monitor.engine.compute import compute` is not
+    (the module may move), unless the package publishes the module itself (`store`'s `models`).
+    """
+    surfaces = _surfaces()
+    breaches: list[str] = []
+    for path in [*sorted(SRC.rglob("*.py")), ROOT / "app.py"]:
+        inside = path.relative_to(SRC).parts[0] if path.is_relative_to(SRC) else None
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "monitor":
+                targets = [(node.module.split(".")[1:], alias.name) for alias in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [(a.name.split(".")[1:], None) for a in node.names if a.name.split(".")[0] == "monitor"]
+            else:
+                continue
+            for parts, name in targets:
+                if not parts or parts[0] == inside or parts[0] not in surfaces:
+                    continue
+                public = surfaces[parts[0]]
+                through_module = len(parts) > 1 and parts[1] in public
+                through_package = len(parts) == 1 and (name is None or name in public)
+                if not (through_module or through_package):
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    breaches.append(f"{where}: monitor.{'.'.join(parts)}" + (f" import {name}" if name else ""))
+    return breaches
+
+
+def test_other_packages_use_only_the_public_surface() -> None:
+    assert surface_breaches() == []
+
+
 def test_architecture_doc_matches_the_contract() -> None:
     doc = DOC.read_text(encoding="utf-8")
     assert render(doc) == doc, f"docs/architecture.md is stale: {REGENERATE}"
@@ -92,5 +130,7 @@ def test_architecture_doc_matches_the_contract() -> None:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--write"]:
         DOC.write_text(render(DOC.read_text(encoding="utf-8")), encoding="utf-8")
+    elif sys.argv[1:] == ["--breaches"]:
+        sys.stdout.write("\n".join(surface_breaches()) + "\n")
     else:
         sys.stdout.write(package_map())

@@ -2,3 +2,6 @@
 
 Streamlit-free except `monitor.dashboard.login`; see docs/security.md.
 """
+
+# Public modules (each published whole); passwords, roles, throttle and exports stay inside auth.
+__all__ = ["accounts", "audit", "guard", "import_worker", "models", "oversight", "sessions", "uploads"]

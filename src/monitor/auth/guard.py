@@ -22,7 +22,6 @@ from sqlmodel import Session
 from monitor.auth import audit
 from monitor.auth.roles import ACTION_TEXT, grant
 from monitor.errors import MonitorError, issue
-from monitor.errors import auth as _codes  # noqa: F401  (registers the auth codes)
 from monitor.privacy import for_audience
 from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response
 
@@ -283,9 +282,9 @@ def rejected_rows(engine: Engine, user: Principal | None, batch_id: int, ip: str
 
 def import_as(engine: Engine, framework: Any, user: Principal | None, survey_id: str, path: Path | str, *,
               dry_run: bool = False, ip: str | None = None, **options: Any) -> Any:
-    """`monitor.ingest.pipeline.import_file` behind the guard: scoped roles may import only answers
+    """`monitor.ingest.import_file` behind the guard: scoped roles may import only answers
     located in their own oblasts (checked on the parsed file before anything is written); logged."""
-    from monitor.ingest.pipeline import import_file
+    from monitor.ingest import import_file
 
     path = Path(path)
     authorize(engine, user, "import", target=survey_id, ip=ip)
@@ -304,15 +303,13 @@ def import_as(engine: Engine, framework: Any, user: Principal | None, survey_id:
 
 def _file_oblasts(engine: Engine, framework: Any, survey_id: str, path: Path) -> frozenset[str]:
     """Oblasts of the answers the file would add (parsed and matched exactly as the import does)."""
-    from monitor.ingest import pipeline
-    from monitor.ingest.readers import read_export
-    from monitor.ingest.report import ImportReport
+    from monitor.ingest import ImportReport, plan_import, read_export
 
     survey = framework.surveys.get(survey_id)
     if survey is None or not path.is_file():
         return frozenset()
     try:
-        plan = pipeline.plan_import(engine, framework, survey, read_export(path), ImportReport(survey_id, path.name),
+        plan = plan_import(engine, framework, survey, read_export(path), ImportReport(survey_id, path.name),
                                     False)
     except MonitorError:
         return frozenset()  # the import itself will refuse the file and say why

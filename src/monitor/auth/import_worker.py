@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.errors import issue
-from monitor.ingest.report import ImportReport
+from monitor.ingest import ImportReport
 
 MB = 1024 * 1024
 
@@ -37,8 +37,7 @@ def _limit(limit_bytes: int) -> None:
 
     import monitor.auth.guard
     import monitor.framework.loader
-    import monitor.ingest.pipeline
-    import monitor.ingest.readers  # noqa: F401
+    import monitor.ingest  # noqa: F401
 
     with Path("/proc/self/status").open(encoding="ascii") as status:
         mapped = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
@@ -53,7 +52,7 @@ def _run(url: str, framework_root: str | None, user_id: int | None, survey_id: s
     from monitor.auth import guard
     from monitor.auth.models import User
     from monitor.framework.loader import framework_or_raise
-    from monitor.ingest.pipeline import import_file
+    from monitor.ingest import import_file
     from monitor.store import db
 
     engine = db.connect(url)

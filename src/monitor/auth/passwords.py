@@ -15,7 +15,6 @@ from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from monitor.errors import MonitorError, issue
-from monitor.errors import auth as _codes  # noqa: F401  (registers the auth codes)
 
 MIN_LENGTH = 12
 PRODUCTION = profiles.RFC_9106_LOW_MEMORY  # argon2-cffi's default: 64 MiB, 3 passes, 4 lanes

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from monitor.errors import MonitorError, issue
-from monitor.errors import auth as _codes  # noqa: F401  (registers the auth codes)
 
 ALLOWED = (".csv", ".xlsx", ".zip")
 DEFAULT_MAX_MB = 50

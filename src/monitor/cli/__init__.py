@@ -20,3 +20,5 @@ def _register() -> None:
 def main() -> None:
     _register()
     app()
+
+__all__ = ["app", "main"]

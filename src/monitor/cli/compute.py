@@ -31,8 +31,7 @@ def compute_command(
     framework: FrameworkOption = None,
 ) -> None:
     """Compute indicator results / Обчислити індикатори (suppressed cells are withheld unless --internal)."""
-    from monitor.engine import compute_cached
-    from monitor.engine.compute import check_arguments
+    from monitor.engine import check_arguments, compute_cached
     from monitor.privacy import for_audience, public_results
     from monitor.store.db import connect
 

@@ -20,7 +20,7 @@ def demo(
     framework: FrameworkOption = None,
 ) -> None:
     """Generate synthetic exports for every instrument and import them / Згенерувати демонстраційні дані."""
-    from monitor.demo.run import run_demo
+    from monitor.demo import run_demo
     from monitor.store.db import connect
 
     loaded = load(framework)

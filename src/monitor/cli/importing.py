@@ -15,7 +15,7 @@ from rich.table import Table
 from monitor.cli.app import DbOption, FrameworkOption, app, db_url, load
 from monitor.errors import issue, render_issue
 from monitor.i18n import t
-from monitor.ingest.report import ImportReport
+from monitor.ingest import ImportReport
 
 log = logging.getLogger(__name__)
 PROGRESS_FROM = 5_000  # rows; smaller files finish before a bar would be seen
@@ -37,7 +37,7 @@ def import_command(
     framework: FrameworkOption = None,
 ) -> None:
     """Import survey exports / Імпортувати експорти опитувань."""
-    from monitor.ingest.pipeline import frames, import_file
+    from monitor.ingest import frames, import_file
     from monitor.store.db import connect
 
     loaded = load(framework)

@@ -27,7 +27,7 @@ def audit_command(
 
     Exit 0 when every suppressed cell keeps an interval at least as wide as its protection, 1 otherwise.
     """
-    from monitor.privacy.protect import audit_public
+    from monitor.privacy import audit_public
     from monitor.store.db import connect
 
     loaded = load(framework)
@@ -75,8 +75,7 @@ def prepare_public_tables(engine, framework, quiet: bool = False) -> None:  # ty
     machine-readable output (--json): nothing is printed."""
     import time
 
-    from monitor.privacy import protected_set
-    from monitor.privacy.protect import is_stored
+    from monitor.privacy import is_stored, protected_set
 
     if is_stored(engine, framework) or quiet:
         protected_set(engine, framework)

@@ -44,7 +44,7 @@ def report_command(
         typer.echo(f"Unknown format '{output_format}' ({' | '.join(FORMATS)}) / Невідомий формат '{output_format}'",
                    err=True)
         raise typer.Exit(1)
-    from monitor.reports.iati import Activity
+    from monitor.reports import Activity
 
     loaded = load(framework)
     activity = Activity(iati_activity, iati_org) if iati_activity and iati_org else None

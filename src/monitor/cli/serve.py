@@ -30,8 +30,8 @@ def streamlit_command(port: int, headless: bool, address: str | None = None) -> 
 
 def prepare_database(url: str, framework_dir: Path | None) -> None:
     """Create the database and load the synthetic demo when it holds no answers (a new user's first run)."""
+    from monitor import demo
     from monitor.cli.privacy import prepare_public_tables
-    from monitor.demo import run as demo
     from monitor.store.db import connect
 
     engine = connect(url)

@@ -14,7 +14,7 @@ import io
 import pandas as pd
 import xlsxwriter
 
-from monitor.reports.xlsx import DANGEROUS, sheet_name
+from monitor.reports import DANGEROUS, sheet_name
 
 
 def table_xlsx(table: pd.DataFrame, title: str) -> bytes:

@@ -46,7 +46,7 @@ def framework(root: str | None) -> Any:
 @st.cache_data(ttl=3, show_spinner=False)
 def fingerprint(url: str) -> str:
     """Changes whenever answers or imports change (a few indexed lookups, no scan)."""
-    from monitor.engine.cache import db_fingerprint
+    from monitor.engine import db_fingerprint
 
     return repr(db_fingerprint(engine(url)))
 
@@ -141,7 +141,7 @@ def territories(url: str, fp: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def cascade(url: str, fp: str, granularity: str) -> pd.DataFrame:
-    from monitor.engine.cascade import compute_cascade
+    from monitor.engine import compute_cascade
 
     return compute_cascade(engine(url), framework(framework_root()), granularity=granularity)  # type: ignore[arg-type]
 
@@ -156,7 +156,7 @@ def coverage(url: str, fp: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def hromada_answers(url: str, fp: str, hromada_code: str) -> pd.DataFrame:
     """What the officials of one hromada answered (every hromada-level instrument), newest first."""
-    from monitor.engine.frames import load_frame
+    from monitor.engine import load_frame
 
     fw = framework(framework_root())
     parts = []

@@ -14,7 +14,7 @@ import streamlit as st
 
 from monitor.dashboard import access, reads
 from monitor.i18n import t
-from monitor.reports.tables import NARRATIVE_KINDS
+from monitor.reports import NARRATIVE_KINDS
 
 LANG_NAMES = {"uk": "Українська", "en": "English"}
 
@@ -35,7 +35,7 @@ def _audit(url: str, what: str, detail: dict[str, Any]) -> None:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def _review(url: str, fp: str, root: str | None, period: str) -> dict[str, Any]:
-    from monitor.reports.content import review_items
+    from monitor.reports import review_items
 
     return review_items(reads.engine(url), reads.framework(root), period)
 

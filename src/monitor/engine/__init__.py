@@ -11,7 +11,8 @@ Outputs for people come from monitor.privacy (the protected set), never from com
 """
 
 from monitor.engine.cache import clear_cache, compute_cached, default_cache_dir, framework_key
-from monitor.engine.compute import COLUMNS, LEVELS, compute, rederive
+from monitor.engine.cascade import compute_cascade
+from monitor.engine.compute import COLUMNS, LEVELS, check_arguments, compute, rederive
 from monitor.engine.contributions import Contributions, Quantity, contributions, quantities_of
 from monitor.engine.coverage import coverage
 from monitor.engine.frames import (
@@ -24,9 +25,11 @@ from monitor.engine.frames import (
 )
 from monitor.engine.periods import GRANULARITIES
 from monitor.engine.smallcells import apply_min_n, complementary
+from monitor.engine.targets import pct_of_target, target_for
 
 __all__ = [
-    "COLUMNS", "GRANULARITIES", "LEVELS", "Contributions", "DbSource", "ParquetSource", "Quantity", "ResponseSource",
-    "apply_min_n", "clear_cache", "complementary", "compute", "compute_cached", "contributions", "coverage",
-    "db_fingerprint", "default_cache_dir", "framework_key", "load_frame", "quantities_of", "rederive", "source_of",
+    "COLUMNS", "GRANULARITIES", "LEVELS", "Contributions", "DbSource", "ParquetSource", "Quantity",
+    "ResponseSource", "apply_min_n", "check_arguments", "clear_cache", "complementary", "compute",
+    "compute_cached", "compute_cascade", "contributions", "coverage", "db_fingerprint", "default_cache_dir",
+    "framework_key", "load_frame", "pct_of_target", "quantities_of", "rederive", "source_of", "target_for",
 ]

@@ -32,7 +32,6 @@ import orjson
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-import monitor.errors.engine  # noqa: F401  (registers the engine's error codes)
 from monitor import deadlines, expr, subsistence
 from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import FrameMemo, ResponseSource, load_frame_memo, source_of

@@ -26,6 +26,8 @@ class ErrorType:
     severity: Severity = "error"
 
 
+__all__ = ["CATALOGUE", "ErrorType", "Issue", "MonitorError", "issue", "register", "render_issue"]
+
 CATALOGUE: dict[str, ErrorType] = {}
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "label", "t"]
+
 LANGS = ("uk", "en")
 DEFAULT_LANG = "uk"
 

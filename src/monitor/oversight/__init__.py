@@ -8,7 +8,8 @@ reports show), `demo_loop` (the demo's loop for both rounds). Who may do what is
 in `monitor.auth.oversight`, which also writes the audit log.
 """
 
-from monitor.errors import oversight as _codes  # noqa: F401  (registers the oversight codes)
 from monitor.store import oversight as tables  # noqa: F401  (registers the tables)
 
-__all__: list[str] = []
+# Public modules (each published whole); checks and records stay inside.
+__all__ = ["approval", "bodies", "demo_loop", "findings", "recommendations", "report", "rounds", "sheets", "summary",
+           "tracker"]

@@ -116,9 +116,8 @@ def _guess_kind(columns: list[str]) -> str | None:
 
 def read_sheets(path: Path, name: str) -> list[Sheet]:
     """The file's sheets of the loop, read with the survey importer's caps (size, zip bombs, cells)."""
-    from monitor.ingest.readers import limits as caps
-    from monitor.ingest.readers.text import parse_text
-    from monitor.ingest.readers.xlsx import sheet_table
+    from monitor.ingest import limits as caps
+    from monitor.ingest import parse_text, sheet_table
 
     cap = caps.limits()
     if not path.is_file():

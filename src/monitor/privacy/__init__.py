@@ -10,9 +10,17 @@
 
 from monitor.privacy.audit import GroupProgram, Interval, Target, audit, report_frame
 from monitor.privacy.gate import Audience, for_audience
-from monitor.privacy.protect import PROTECTION_VERSION, ProtectedSet, build, protected_set, public_results
+from monitor.privacy.protect import (
+    PROTECTION_VERSION,
+    ProtectedSet,
+    audit_public,
+    build,
+    is_stored,
+    protected_set,
+    public_results,
+)
 
 __all__ = [
-    "PROTECTION_VERSION", "Audience", "GroupProgram", "Interval", "ProtectedSet", "Target", "audit", "build",
-    "for_audience", "protected_set", "public_results", "report_frame",
+    "PROTECTION_VERSION", "Audience", "GroupProgram", "Interval", "ProtectedSet", "Target", "audit", "audit_public",
+    "build", "for_audience", "is_stored", "protected_set", "public_results", "report_frame",
 ]

@@ -10,14 +10,20 @@ loads without Plotly or the engine.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-__all__ = ["FORMATS", "build_report"]
+# name -> the module that defines it; `texts` (authored narrative, findings and notes) is published whole.
+_HOMES = {
+    "FORMATS": "build", "build_report": "build", "Activity": "iati", "NARRATIVE_KINDS": "tables",
+    "review_items": "content", "DANGEROUS": "xlsx", "sheet_name": "xlsx", "texts": None,
+}
+__all__ = ["DANGEROUS", "FORMATS", "NARRATIVE_KINDS", "Activity", "build_report", "review_items", "sheet_name", "texts"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from monitor.reports import build
-
-        return getattr(build, name)
-    raise AttributeError(name)
+    if name not in _HOMES:
+        raise AttributeError(name)
+    home = _HOMES[name]
+    module = importlib.import_module(f"{__name__}.{home or name}")
+    return module if home is None else getattr(module, name)

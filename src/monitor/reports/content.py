@@ -390,7 +390,7 @@ def public_results(engine: Engine, framework: Framework, codes: list[str] | None
     results_all = public_results_of(engine, framework, level="all", period="year", oblasts=codes)
     results = results.drop(columns=["granularity"], errors="ignore")
     results_all = results_all.drop(columns=["granularity"], errors="ignore")
-    from monitor.engine.cascade import compute_cascade
+    from monitor.engine import compute_cascade
 
     cascade = compute_cascade(engine, framework, granularity="year")
     if codes:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from monitor import format as fmt
-from monitor.engine.targets import pct_of_target, target_for
+from monitor.engine import pct_of_target, target_for
 from monitor.framework.models import Indicator
 from monitor.framework.params import unverified_parameters
 from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell

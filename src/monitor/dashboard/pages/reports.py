@@ -86,7 +86,7 @@ def form(url: str, fp: str, periods: list[str], lang: str) -> None:
                        format_func=lambda f: t(f"reports.page.format.{f}", lang), key="report_format")
     activity = None
     if fmt == "iati":
-        from monitor.reports.iati import Activity
+        from monitor.reports import Activity
 
         ident = st.text_input(t("reports.page.iati_activity", lang), key="report_iati_activity")
         org = st.text_input(t("reports.page.iati_org", lang), key="report_iati_org")
