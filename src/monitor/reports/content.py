@@ -48,7 +48,9 @@ from monitor.reports.model import (
     Section,
     Table,
 )
+from monitor.reports.outputs import coalition_outputs
 from monitor.reports.provenance import Provenance, provenance
+from monitor.reports.stories import stories_section
 from monitor.reports.tracker import tracker_section
 
 # --------------------------------------------------------------------------- sections
@@ -444,6 +446,7 @@ def build_content(
     if prov.synthetic:
         footer += " · " + t("reports.synthetic_short", lang).upper()
     ctx.notes = texts.deviation_notes(engine, lang)
+    ctx.coalition_outputs = coalition_outputs(engine, list(ctx.oblasts), periods)
     story = texts.narrative(engine, framework.root, chosen, lang, prov.synthetic)
     accepted = texts.findings(engine, chosen, lang)
     proposals = findings.propose(results, results_all, cov, framework, chosen, ctx.previous, ctx.oblasts)
@@ -460,6 +463,7 @@ def build_content(
         coverage_section(ctx, cov),
         *narrative.recommendations_sections(ctx, engine),
         *tracker_section(ctx, engine),
+        *stories_section(ctx, engine),
         methodology_section(ctx, cov),
         provenance_section(ctx, prov, generated_line, codes),
     ]
