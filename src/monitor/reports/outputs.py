@@ -16,6 +16,8 @@ from monitor.oversight.trainings import OutputIndicator, output_indicators
 from monitor.reports.context import number_cell, text_cell
 from monitor.reports.model import Cell
 
+DIRECTION = "higher-is-better"  # more officials trained is the point of a training
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
@@ -35,7 +37,7 @@ def output_rows(ctx: ReportContext, years: list[str], width: int) -> list[list[C
             text_cell(item.id, bold=True),
             text_cell(ctx.t(f"reports.iptt.{item.id.lower()}")),
             text_cell(ctx.t(f"reports.unit.{item.unit}")),
-            text_cell(ctx.t("reports.direction.higher-is-better")),
+            text_cell(ctx.t(f"reports.direction.{DIRECTION}")),
             Cell("—"),
         ]
         for year in years:

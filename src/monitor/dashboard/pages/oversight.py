@@ -269,7 +269,7 @@ def render() -> None:
     from monitor.auth import oversight as door
 
     editable = door.editable_oblasts(user) if user is not None else frozenset()
-    names = ["recommendations", "timeline", "requests"] + (["form"] if editable is None or editable else [])
+    names = ["recommendations", "timeline", "requests", "outputs"] + (["form"] if editable is None or editable else [])
     tabs = st.tabs([t(f"oversight.page.tab.{n}", lang) for n in names])
     with tabs[0]:
         recommendations_tab(view, recs)
@@ -277,8 +277,12 @@ def render() -> None:
         timeline_tab(view, engine, recs, fw)
     with tabs[2]:
         requests_tab(view, engine, as_of)
+    with tabs[3]:
+        from monitor.dashboard.pages.oversight_outputs import outputs_tab
+
+        outputs_tab(view, engine, user, editable)
     if "form" in names:
-        with tabs[3]:
+        with tabs[4]:
             form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw)
             request_form(view, engine, user)
             st.divider()
