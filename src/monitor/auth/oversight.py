@@ -157,6 +157,19 @@ def set_story_consent_as(engine: Engine, user: Principal | None, key: str, conse
     return changed
 
 
+def import_request_log_as(engine: Engine, user: Principal | None, ip: str | None = None) -> dict[str, int]:
+    """The request-log survey's answers into the tracker (all or nothing), for every oblast they are in; logged."""
+    from monitor.oversight.request_log import INSTRUMENT, import_request_log
+    from monitor.store.models import Response
+
+    with Session(engine) as session:
+        oblasts = set(session.scalars(select(Response.oblast_code).where(Response.instrument_id == INSTRUMENT)))
+    _check_scope(engine, user, oblasts, "request-log", ip)
+    counts = import_request_log(engine, _actor(user))
+    audit.record(engine, _actor(user), "oversight-request-log", target=INSTRUMENT, detail=counts, ip=ip)
+    return counts
+
+
 def import_sheets_as(engine: Engine, user: Principal | None, path: Path | str,
                      known_indicators: Collection[str] | None = None, ip: str | None = None) -> sheets.SheetReport:
     """A loop spreadsheet behind the guard: checked whole, then every oblast it touches is checked against
