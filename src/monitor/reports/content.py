@@ -23,6 +23,7 @@ from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.oversight.report import open_table
+from monitor.oversight.rounds import coverage_with_rounds
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import design, findings, narrative, pirs, text, texts, wording
 from monitor.reports.context import (
@@ -438,7 +439,7 @@ def build_content(
     results_all = results_all.assign(_o=results_all["indicator"].map(order)).sort_values(
         sort_keys, kind="stable").drop(columns="_o").reset_index(drop=True)
     ctx = ReportContext(framework, lang, results, results_all, chosen, periods)
-    cov = coverage(engine, framework)
+    cov = coverage_with_rounds(engine, coverage(engine, framework))  # a round's expected respondents drive it
     prov = provenance(engine, framework, generated_at)
     generated_line = f"{t('reports.generated', lang)}: {fmt.moment(prov.generated_at, lang)}"
     title = t("reports.title", lang)
