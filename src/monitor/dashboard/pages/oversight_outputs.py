@@ -19,7 +19,8 @@ from monitor.oversight import summary
 SEATS = 4  # audience rows offered by the form; a training with more bodies comes by spreadsheet
 
 
-def _save(call: Any, item: Any, lang: str) -> bool:
+def save(call: Any, item: Any, lang: str) -> bool:
+    """Run one guarded write; its errors shown from the catalogue, as every page shows them."""
     try:
         call()
     except MonitorError as error:
@@ -135,7 +136,7 @@ def training_form(view: View, engine: Any, user: Any, oblasts: list[str], bodies
             audience.append({"body": body, "women": women, "men": men})
         if st.form_submit_button(t("oversight.page.save", lang)):
             training = {**raw, "audience": audience}
-            _save(lambda: door.add_training_as(engine, user, training), raw["key"], lang)
+            save(lambda: door.add_training_as(engine, user, training), raw["key"], lang)
 
 
 def story_form(view: View, engine: Any, user: Any, oblasts: list[str]) -> None:
@@ -168,7 +169,7 @@ def story_form(view: View, engine: Any, user: Any, oblasts: list[str]) -> None:
         }
         if st.form_submit_button(t("oversight.page.save", lang)):
             story = raw
-            _save(lambda: door.add_story_as(engine, user, story), raw["key"], lang)
+            save(lambda: door.add_story_as(engine, user, story), raw["key"], lang)
 
 
 def story_steps(view: View, engine: Any, user: Any, editable: frozenset[str] | None) -> None:
@@ -196,9 +197,9 @@ def story_steps(view: View, engine: Any, user: Any, editable: frozenset[str] | N
         approve = st.form_submit_button(t("oversight.page.story_approve", lang), disabled=not lead)
         withdraw = st.form_submit_button(t("oversight.page.story_withdraw", lang))
         if approve and key:
-            _save(lambda: door.approve_story_as(engine, user, key), key, lang)
+            save(lambda: door.approve_story_as(engine, user, key), key, lang)
         elif withdraw and key:
-            _save(lambda: door.set_story_consent_as(engine, user, key, False), key, lang)
+            save(lambda: door.set_story_consent_as(engine, user, key, False), key, lang)
 
 
 def outputs_tab(view: View, engine: Any, user: Any, editable: frozenset[str] | None) -> None:
