@@ -96,3 +96,72 @@ def test_the_report_coverage_reads_against_the_round(world) -> None:  # type: ig
     )
     texts = [c.text for row in table.rows for c in row]
     assert any(f"{answered}/{answered + 3}" in text.replace(" ", "") for text in texts), texts
+
+
+def test_a_report_by_round_is_its_reporting_year(world, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from monitor.cli import _register
+    from monitor.cli.app import app
+    from monitor.oversight.rounds import report_period
+
+    engine, _, wave, _ = world
+    assert report_period(engine, f"R{wave}") == wave
+    _register()
+    out = tmp_path / "by-round.html"
+    made = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--format",
+            "html",
+            "--lang",
+            "en",
+            "--round",
+            f"R{wave}",
+            "-o",
+            str(out),
+            "--db",
+            sqlite_url,
+            "--framework",
+            str(ROOT),
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    assert f"{wave}" in out.read_text("utf-8")
+    clash = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--format",
+            "html",
+            "--round",
+            f"R{wave}",
+            "--period",
+            "1999",
+            "-o",
+            str(tmp_path / "x.html"),
+            "--db",
+            sqlite_url,
+            "--framework",
+            str(ROOT),
+        ],
+    )
+    assert clash.exit_code != 0 and "1999" in clash.output
+    unknown = CliRunner().invoke(
+        app,
+        [
+            "report",
+            "--format",
+            "html",
+            "--round",
+            "R1900",
+            "-o",
+            str(tmp_path / "y.html"),
+            "--db",
+            sqlite_url,
+            "--framework",
+            str(ROOT),
+        ],
+    )
+    assert unknown.exit_code != 0 and "R1900" in unknown.output

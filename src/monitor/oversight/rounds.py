@@ -147,3 +147,10 @@ def coverage_with_rounds(engine: Engine, cov: pd.DataFrame) -> pd.DataFrame:
     expected = out["expected"].astype(float)
     out["share"] = (out["received"].astype(float) / expected.where(expected > 0)).astype(float)
     return out
+
+
+def report_period(engine: Engine, round_id: str) -> str:
+    """The reporting year a report 'by round' is built for: the year the round's period ends in (its
+    results are then the year's, and its answers are those of the round's wave, the same year here)."""
+    with Session(engine) as session:
+        return str(get_round(session, round_id).period_end.year)
