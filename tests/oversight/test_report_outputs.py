@@ -148,3 +148,19 @@ def test_every_format_carries_the_outputs_and_the_story(world, tmp_path) -> None
     pdf = build_report(engine, fw, fmt="pdf", lang="uk", period=year, out=tmp_path / "r.pdf")
     text = "".join("".join(page.extract_text() or "" for page in pypdf.PdfReader(pdf).pages).split())
     assert "OUT01" in text and "ІсторіяPUBLISHED" in text and "WITHDRAWN" not in text
+
+
+def test_open_data_carries_the_output_indicators(world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import zipfile
+
+    engine, fw, year = world
+    package = build_report(engine, fw, fmt="opendata", lang="en", period=year, out=tmp_path / "open.zip")
+    with zipfile.ZipFile(package) as archive:
+        table = pd.read_csv(archive.open("outputs.csv"), keep_default_na=False, dtype={"period": str})
+        names = [r["name"] for r in json.loads(archive.read("datapackage.json"))["resources"]]
+    assert "outputs" in names
+    by = table.set_index(["indicator", "period", "dimension", "dimension_value"])["value"]
+    assert by[("OUT01", year, "", "")] == 27 and by[("OUT02", year, "", "")] == 2
+    assert by[("OUT01", year, "sex", "women")] == 14 and by[("OUT01", year, "body_kind", "police")] == 6
+

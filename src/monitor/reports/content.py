@@ -49,7 +49,7 @@ from monitor.reports.model import (
     Section,
     Table,
 )
-from monitor.reports.outputs import coalition_outputs
+from monitor.reports.outputs import coalition_outputs, outputs_frame
 from monitor.reports.provenance import Provenance, provenance
 from monitor.reports.stories import stories_section
 from monitor.reports.tracker import tracker_section
@@ -480,6 +480,7 @@ def build_content(
         missing_notes=list(ctx.missing_notes), missing_texts=[k for k, v in story.items() if v is None],
         proposals=proposals,
         recommendations=open_table(engine, chosen, list(ctx.oblasts)),
+        outputs=outputs_frame(ctx.coalition_outputs),
     )
 
 

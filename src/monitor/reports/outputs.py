@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from monitor.oversight.trainings import OutputIndicator, output_indicators
 from monitor.reports.context import number_cell, text_cell
 from monitor.reports.model import Cell
@@ -73,3 +75,16 @@ def output_rows(ctx: ReportContext, years: list[str], width: int) -> list[list[C
     for row in rows:
         assert len(row) == width
     return rows
+
+
+def outputs_frame(items: list[OutputIndicator]) -> pd.DataFrame:
+    """The output indicators in long form for open data: one row per indicator, year and breakdown."""
+    rows = []
+    for item in items:
+        parts = [("", {"": item.totals}), ("body_kind", item.by_kind), ("sex", item.by_sex)]
+        for dimension, groups in parts:
+            for value, per_year in sorted(groups.items()):
+                for year, number in sorted(per_year.items()):
+                    rows.append({"indicator": item.id, "period": year, "dimension": dimension,
+                                 "dimension_value": value, "value": int(number), "unit": item.unit})
+    return pd.DataFrame(rows, columns=["indicator", "period", "dimension", "dimension_value", "value", "unit"])
