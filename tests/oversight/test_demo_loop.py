@@ -63,3 +63,22 @@ def test_a_second_run_adds_nothing(demo) -> None:  # type: ignore[no-untyped-def
     before = table_state(engine)
     load_demo_loop(engine, fw)
     assert table_state(engine) == before
+
+
+def test_trainings_and_approved_stories_for_both_rounds(demo) -> None:  # type: ignore[no-untyped-def]
+    from monitor.oversight.stories import publishable, stories
+    from monitor.oversight.trainings import output_indicators, trainings
+
+    engine, _, made = demo
+    held = trainings(engine)
+    assert set(held["round_id"]) == {"R2021", "R2022"} and made["trainings"] == held["key"].nunique() == 16
+    assert held["oblast_code"].nunique() == 4 and (held["women"] + held["men"] > 0).all()
+    out01 = output_indicators(engine)[0]
+    assert set(out01.totals) == {"2021", "2022"} and all(v > 0 for v in out01.totals.values())
+    assert {"social_protection", "nssu_regional", "employment_centre", "police", "oblast_administration"} <= set(
+        out01.by_kind)
+    for year in (2021, 2022):
+        shown = publishable(engine, None, date(year, 1, 1), date(year, 12, 31))
+        assert len(shown) >= 2 and set(shown["round_id"]) == {f"R{year}"}
+    told = stories(engine)
+    assert (told["state"] == "draft").sum() == 1 and made["stories"] == len(told)

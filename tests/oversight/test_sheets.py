@@ -60,11 +60,11 @@ def test_a_good_file_imports_and_again_adds_nothing(engine, tmp_path) -> None:  
     path = workbook(tmp_path / "loop.xlsx")
     first = import_sheets(engine, path, known_indicators={"S01", "S05"})
     assert first.status == "imported", [render_issue(i) for i in first.issues]
-    assert first.added == {"findings": 2, "recommendations": 2, "statuses": 3, "requests": 1}
+    assert first.added == {"findings": 2, "recommendations": 2, "statuses": 3, "requests": 1, "trainings": 0}
     state = table_state(engine)
     second = import_sheets(engine, path, known_indicators={"S01", "S05"})
     assert second.status == "unchanged" and sum(second.added.values()) == 0
-    assert second.unchanged == {"findings": 2, "recommendations": 2, "statuses": 3, "requests": 1}
+    assert second.unchanged == {"findings": 2, "recommendations": 2, "statuses": 3, "requests": 1, "trainings": 0}
     assert table_state(engine) == state
     recs = recommendations(engine).set_index("key")
     assert recs.loc["REC1", "status"] == "implemented" and recs.loc["REC2", "status"] == "no-answer"
@@ -121,7 +121,7 @@ def test_the_export_imports_back_into_an_empty_database(engine, tmp_path, sqlite
     assert import_sheets(engine, out).status == "unchanged"
     other = prepare(connect(sqlite_url.replace("monitor.db", "other.db")))
     again = import_sheets(other, out)
-    assert again.added == {"findings": 2, "recommendations": 2, "statuses": 3, "requests": 1}, [
+    assert again.added == {"findings": 2, "recommendations": 2, "statuses": 3, "requests": 1, "trainings": 0}, [
         render_issue(i) for i in again.issues]
 
 

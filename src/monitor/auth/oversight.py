@@ -3,9 +3,11 @@ recommendations, status steps and requests, with every step in the audit log.
 
 - Approving and unlocking a round is an admin's act ('manage-framework'); an unlock needs a reason,
   which the audit log keeps.
-- Findings, recommendations, their status and requests are entered "as answers are": the 'import'
-  cell of the matrix (admins anywhere, coordinators and monitors in their own oblasts). A record about
-  a national body (no oblast) is an admin's.
+- Findings, recommendations, their status, requests, trainings and case stories are entered "as
+  answers are": the 'import' cell of the matrix (admins anywhere, coordinators and monitors in their
+  own oblasts). A record about a national body (no oblast) is an admin's.
+- Approving a case story for reports is the M&E lead's (an admin: 'manage-framework'); consent given
+  or withdrawn is recorded by whoever may enter the story. Every step is in the audit log.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlmodel import Session
 
 from monitor.auth import audit
 from monitor.auth.guard import Principal, _actor, _role, authorize, grant, own_oblasts, refuse
-from monitor.oversight import approval, findings, recommendations, sheets, tracker
+from monitor.oversight import approval, findings, recommendations, sheets, stories, tracker, trainings
 from monitor.store.models import Territory
 from monitor.store.oversight import Body
 
@@ -112,6 +114,60 @@ def add_request_as(engine: Engine, user: Principal | None, raw: dict[str, Any], 
     found = tracker.add_request(engine, raw, _actor(user))
     audit.record(engine, _actor(user), "oversight-request", target=str(raw.get("key")), detail={"id": found}, ip=ip)
     return found
+
+
+def add_training_as(engine: Engine, user: Principal | None, raw: dict[str, Any], ip: str | None = None) -> int:
+    """A training of the coalition, in the training's oblast (its audience bodies are checked by the data layer)."""
+    _check_scope(engine, user, _territory_oblast(engine, raw.get("oblast")), "training", ip)
+    found = trainings.add_training(engine, raw, _actor(user))
+    audit.record(engine, _actor(user), "oversight-training", target=str(raw.get("key")), detail={"id": found}, ip=ip)
+    return found
+
+
+def add_story_as(engine: Engine, user: Principal | None, raw: dict[str, Any], ip: str | None = None) -> int:
+    """A case story, as a draft, in the user's oblast; refused (and the refusal logged) when it names a
+    person or a place below the oblast."""
+    from monitor.errors import MonitorError
+
+    _check_scope(engine, user, _territory_oblast(engine, raw.get("oblast")), "case-story", ip)
+    try:
+        found = stories.add_story(engine, raw, _actor(user))
+    except MonitorError as error:
+        audit.record(engine, _actor(user), "oversight-story", target=str(raw.get("key")), outcome="refused",
+                     detail={"codes": sorted({i.code for i in error.issues})}, ip=ip)
+        raise
+    audit.record(engine, _actor(user), "oversight-story", target=str(raw.get("key")), detail={"id": found}, ip=ip)
+    return found
+
+
+def approve_story_as(engine: Engine, user: Principal | None, key: str, ip: str | None = None) -> None:
+    """draft → approved, by the M&E lead (admins); logged."""
+    authorize(engine, user, "manage-framework", target=f"story {key}", ip=ip)
+    stories.approve(engine, key, _actor(user))
+    audit.record(engine, _actor(user), "story-approved", target=f"story {key}", detail={"to": "approved"}, ip=ip)
+
+
+def set_story_consent_as(engine: Engine, user: Principal | None, key: str, consent: bool,
+                         ip: str | None = None) -> bool:
+    """Consent given or withdrawn (a withdrawn consent takes the story out of every later report); logged."""
+    _check_scope(engine, user, [stories.oblast_of(engine, key)], "case-story", ip)
+    changed = stories.set_consent(engine, key, consent, _actor(user))
+    audit.record(engine, _actor(user), "story-consent", target=f"story {key}",
+                 detail={"consent": bool(consent), "changed": changed}, ip=ip)
+    return changed
+
+
+def import_request_log_as(engine: Engine, user: Principal | None, ip: str | None = None) -> dict[str, int]:
+    """The request-log survey's answers into the tracker (all or nothing), for every oblast they are in; logged."""
+    from monitor.oversight.request_log import INSTRUMENT, import_request_log
+    from monitor.store.models import Response
+
+    with Session(engine) as session:
+        oblasts = set(session.scalars(select(Response.oblast_code).where(Response.instrument_id == INSTRUMENT)))
+    _check_scope(engine, user, oblasts, "request-log", ip)
+    counts = import_request_log(engine, _actor(user))
+    audit.record(engine, _actor(user), "oversight-request-log", target=INSTRUMENT, detail=counts, ip=ip)
+    return counts
 
 
 def import_sheets_as(engine: Engine, user: Principal | None, path: Path | str,

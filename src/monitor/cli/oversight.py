@@ -234,6 +234,16 @@ def import_command(
     raise typer.Exit(1 if report.status == "refused" else 0)
 
 
+@oversight.command("import-log")
+def import_log_command(db: DbOption = None) -> None:
+    """The request-log survey's answers into the request tracker, all or nothing / Журнал запитів до трекера."""
+    from monitor.auth.oversight import import_request_log_as
+
+    counts = _run(lambda: import_request_log_as(_engine(db), OPERATOR))
+    typer.echo(f"{t('oversight.sheet.requests', 'uk')} / requests: +{counts['added']}, {counts['unchanged']} "
+               "unchanged / без змін")
+
+
 @oversight.command("export")
 def export_command(
     path: Annotated[Path, typer.Argument(help="XLSX file to write")],

@@ -21,6 +21,9 @@ def report_command(
     period: Annotated[
         str | None, typer.Option("--period", help="Reporting year, e.g. 2022 (default: the latest) / звітний рік")
     ] = None,
+    round_id: Annotated[
+        str | None, typer.Option("--round", help="Monitoring round id, e.g. R2021: its reporting year / раунд")
+    ] = None,
     oblast: Annotated[
         list[str] | None,
         typer.Option("--oblast", help="Oblast KATOTTG code or name; repeat for several (default: all) / область"),
@@ -50,6 +53,14 @@ def report_command(
     activity = Activity(iati_activity, iati_org) if iati_activity and iati_org else None
     try:
         engine = connect(db_url(db))
+        if round_id:
+            from monitor.errors import issue
+            from monitor.oversight.rounds import report_period
+
+            by_round = report_period(engine, round_id)
+            if period and period != by_round:
+                raise MonitorError(issue("report-round-period", round=round_id, year=by_round, period=period))
+            period = by_round
         path = build_report(engine, loaded, fmt=output_format, lang=lang, period=period, oblasts=oblast or None,
                             out=output, activity=activity, warn=lambda line: typer.echo(line, err=True))
     except MonitorError as error:

@@ -149,8 +149,10 @@ def cascade(url: str, fp: str, granularity: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def coverage(url: str, fp: str) -> pd.DataFrame:
     from monitor.engine.coverage import coverage as compute
+    from monitor.oversight.rounds import coverage_with_rounds
 
-    return compute(engine(url), framework(framework_root()))
+    # A monitoring round's expected respondents drive coverage where it sets them (issue 11 item 1).
+    return coverage_with_rounds(engine(url), compute(engine(url), framework(framework_root())))
 
 
 @st.cache_data(show_spinner=False)

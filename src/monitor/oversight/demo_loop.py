@@ -1,7 +1,9 @@
 """The demo's oversight loop for both rounds, built from the demo's own results: what the 2021 round found
 (indicators in the red per oblast), the recommendations sent to the bodies responsible, what they did
-by 2022 (some implemented, some partly, some rejected or ignored), the 2022 round's new findings, and
-public-information requests answered on time, late, after an extension, refused or not at all.
+by 2022 (some implemented, some partly, some rejected or ignored), the 2022 round's new findings,
+public-information requests answered on time, late, after an extension, refused or not at all, the
+coalition's trainings of officials (two per oblast and year) and case stories (approved ones for both
+rounds, and a draft awaiting consent).
 
 Everything is marked as demo (keys start with DEMO-, texts say so) and is deterministic for a seed.
 The 2021 round is approved, the 2022 round under review, as a coalition would have it in early 2023.
@@ -20,7 +22,7 @@ from sqlmodel import Session
 
 from monitor.framework.models import Framework
 from monitor.i18n import label
-from monitor.oversight import approval, findings, recommendations, tracker
+from monitor.oversight import approval, findings, recommendations, stories, tracker, trainings
 from monitor.oversight.bodies import load_bodies
 from monitor.oversight.rounds import RoundSpec, define_round
 from monitor.store.models import Territory
@@ -163,6 +165,83 @@ def _requests(engine: Engine, rng: random.Random) -> int:
     return count
 
 
+# (topic uk, topic en, month, day, bodies by kind slug): two trainings per oblast and year.
+TRAININGS: tuple[tuple[str, str, int, int, tuple[str, ...]], ...] = (
+    ("Виявлення постраждалих від торгівлі людьми та перенаправлення", "Identifying victims of trafficking and referral",
+     4, 14, ("social", "nssu", "employment")),
+    ("Встановлення статусу особи, яка постраждала від торгівлі людьми", "Granting the status of a victim of trafficking",
+     10, 6, ("social", "administration", "migration-police")),
+)
+# (key suffix, oblast prefix, wave, month, title uk/en, text uk/en, approved?)
+STORIES: tuple[tuple[str, str, str, int, str, str, str, str, bool], ...] = (
+    ("1", "UA53", "2021", 6, "(демо) Повернення додому", "(demo) Coming home",
+     "(демо) Жінка повернулася з-за кордону після примусової праці. Працівниця соціального захисту, яка пройшла "
+     "навчання коаліції, розпізнала ознаки торгівлі людьми й допомогла подати заяву на встановлення статусу.",
+     "(demo) A woman came back from forced labour abroad. A social protection officer trained by the coalition "
+     "recognised the signs of trafficking and helped her apply for the status.", True),
+    ("2", "UA35", "2021", 9, "(демо) Заява, якої не прийняли", "(demo) An application turned away",
+     "(демо) Чоловікові двічі відмовили прийняти заяву, пославшись на відсутність бланка. Після звернення коаліції "
+     "обласне управління запровадило журнал заяв.",
+     "(demo) A man was twice refused when he tried to apply, for want of a form. After the coalition wrote to it, "
+     "the oblast office started an application journal.", True),
+    ("3", "UA63", "2022", 8, "(демо) Допомога під час війни", "(demo) Help in wartime",
+     "(демо) Переміщена жінка отримала одноразову допомогу через чотири місяці після заяви: строк, який коаліція "
+     "назвала в рекомендаціях 2021 року, досі не дотримано.",
+     "(demo) A displaced woman received the one-off payment four months after applying: the term the coalition "
+     "named in its 2021 recommendations is still not kept.", True),
+    ("4", "UA73", "2022", 11, "(демо) Працевлаштування після повернення", "(demo) A job after coming home",
+     "(демо) Центр зайнятості області запропонував чоловікові навчання за новою професією; через три місяці він "
+     "працював.",
+     "(demo) The oblast's employment centre offered a man training in a new trade; three months later he was "
+     "working.", True),
+    ("5", "UA53", "2022", 12, "(демо) Чернетка: чекає згоди", "(demo) Draft: awaiting consent",
+     "(демо) Історію ще узгоджують з людиною, про яку йдеться; до звіту вона не потрапить.",
+     "(demo) The story is still being agreed with the person concerned; it will not reach a report.", False),
+)
+
+
+def _trainings(engine: Engine, rng: random.Random) -> int:
+    count = 0
+    for oblast_prefix in SLUGS:
+        oblast = _oblast_code(engine, oblast_prefix)
+        for year in (2021, 2022):
+            for i, (topic_uk, topic_en, month, day, kinds) in enumerate(TRAININGS):
+                on = date(year, month, day + rng.randrange(0, 10))
+                audience = [{"body": _body(oblast, {"social": "S", "nssu": "V", "employment": "E",
+                                                    "administration": "H", "migration-police": "P"}[kind], on),
+                             "women": rng.randrange(3, 15), "men": rng.randrange(1, 8)} for kind in kinds]
+                trainings.add_training(engine, {
+                    "key": f"DEMO-T-{year}-{oblast_prefix}-{i + 1}", "round": f"R{year}", "date": on,
+                    "oblast": oblast, "topic_uk": f"(демо) {topic_uk}", "topic_en": f"(demo) {topic_en}",
+                    "audience": audience}, ACTOR)
+                count += 1
+    return count
+
+
+def _oblast_code(engine: Engine, prefix: str) -> str:
+    with Session(engine) as session:
+        found = session.scalars(select(Territory.code).where(Territory.level == "oblast",
+                                                             Territory.code.startswith(prefix))).first()  # type: ignore[attr-defined]
+    return str(found)
+
+
+def _stories(engine: Engine) -> int:
+    from monitor.store.oversight import CaseStory
+
+    count = 0
+    for suffix, prefix, wave, month, title_uk, title_en, text_uk, text_en, approved in STORIES:
+        key = f"DEMO-S-{wave}-{prefix}-{suffix}"
+        stories.add_story(engine, {"key": key, "round": f"R{wave}", "oblast": _oblast_code(engine, prefix),
+                                   "date": date(int(wave), month, 15), "consent": approved, "title_uk": title_uk,
+                                   "title_en": title_en, "text_uk": text_uk, "text_en": text_en}, ACTOR)
+        with Session(engine) as session:
+            state = session.scalars(select(CaseStory.state).where(CaseStory.key == key)).one()
+        if approved and state == "draft":
+            stories.approve(engine, key, ACTOR)
+        count += 1
+    return count
+
+
 def load_demo_loop(engine: Engine, framework: Framework, seed: int = 2021) -> dict[str, Any]:
     """Build the loop on a demo database (idempotent: a second run adds nothing); what was made."""
     rng = random.Random(seed)
@@ -173,6 +252,8 @@ def load_demo_loop(engine: Engine, framework: Framework, seed: int = 2021) -> di
     made_2022 = _findings(engine, framework, "2022")
     recs += _recommend(engine, framework, "2022", made_2022, date(2022, 12, 1), date(2023, 3, 1), False)
     requests = _requests(engine, rng)
+    held = _trainings(engine, rng)
+    told = _stories(engine)
     with Session(engine) as session:
         state = {r.id: r.state for r in session.scalars(select(MonitoringRound))}
     if state.get("R2021") == "draft":
@@ -180,4 +261,5 @@ def load_demo_loop(engine: Engine, framework: Framework, seed: int = 2021) -> di
         approval.advance(engine, "R2021", "approved", ACTOR)
     if state.get("R2022") == "draft":
         approval.advance(engine, "R2022", "under-review", ACTOR)
-    return {"findings": len(made_2021) + len(made_2022), "recommendations": recs, "requests": requests}
+    return {"findings": len(made_2021) + len(made_2022), "recommendations": recs, "requests": requests,
+            "trainings": held, "stories": told}

@@ -86,3 +86,71 @@ def expected_respondents(engine: Engine, round_id: str) -> pd.DataFrame:
     rows = [{"round": round_id, "territory_code": code, "instrument": instrument, "expected": int(n)}
             for code, per in sorted(expected.items()) for instrument, n in sorted(per.items())]
     return pd.DataFrame(rows, columns=["round", "territory_code", "instrument", "expected"])
+
+
+def round_expectations(engine: Engine) -> pd.DataFrame:
+    """Every round's expected respondents: one row per round × territory × instrument, with the round's wave."""
+    with Session(engine) as session:
+        found = session.scalars(select(MonitoringRound).order_by(MonitoringRound.period_start)).all()
+        rows = [{"round": r.id, "wave": str(r.wave), "survey": instrument, "territory_code": code, "expected": int(n)}
+                for r in found for code, per in sorted(dict(r.expected).items()) for instrument, n in sorted(per.items())]
+    return pd.DataFrame(rows, columns=["round", "wave", "survey", "territory_code", "expected"])
+
+
+def _answers_at(engine: Engine, wanted: pd.DataFrame) -> dict[tuple[str, str, str], int]:
+    """Top-level answers per (instrument, wave, territory code) at the oblast, raion and hromada codes."""
+    from sqlalchemy import func
+
+    from monitor.store.models import Response
+
+    counts: dict[tuple[str, str, str], int] = {}
+    surveys = sorted(set(wanted["survey"]))
+    with Session(engine) as session:
+        for column in (Response.oblast_code, Response.raion_code, Response.hromada_code):
+            query = (select(Response.instrument_id, Response.wave, column, func.count())
+                     .where(Response.parent_id.is_(None), Response.instrument_id.in_(surveys))  # type: ignore[union-attr,attr-defined]
+                     .group_by(Response.instrument_id, Response.wave, column))
+            for instrument, wave, code, n in session.execute(query).all():
+                if code is not None:
+                    counts[(str(instrument), str(wave), str(code))] = int(n)
+    return counts
+
+
+def coverage_with_rounds(engine: Engine, cov: pd.DataFrame) -> pd.DataFrame:
+    """The engine's coverage with the rounds' expectations in charge where a round sets them: for an
+    instrument, wave and territory a round expects respondents in, `expected` is the round's number and
+    `received` the answers located there (at most that many), so coverage reads against whom the round
+    planned to hear; the four-oblast total is summed again from the oblast rows of that instrument and wave.
+    Rows no round speaks for keep the framework's expectation."""
+    wanted = round_expectations(engine)
+    if cov.empty or wanted.empty:
+        return cov
+    answers = _answers_at(engine, wanted)
+    out = cov.copy()
+    out["wave"] = out["wave"].astype(str)
+    touched: set[tuple[str, str]] = set()
+    for record in wanted.to_dict("records"):
+        rows = ((out["survey"] == record["survey"]) & (out["wave"] == record["wave"])
+                & (out["territory_code"] == record["territory_code"]) & (out["level"] != "all"))
+        if not rows.any():
+            continue
+        received = min(answers.get((record["survey"], record["wave"], record["territory_code"]), 0), record["expected"])
+        out.loc[rows, "expected"] = record["expected"]
+        out.loc[rows, "received"] = received
+        touched.add((record["survey"], record["wave"]))
+    for survey, wave in touched:
+        part = (out["survey"] == survey) & (out["wave"] == wave)
+        total = part & (out["level"] == "all")
+        oblasts = part & (out["level"] == "oblast")
+        out.loc[total, "expected"] = int(out.loc[oblasts, "expected"].sum())
+        out.loc[total, "received"] = int(out.loc[oblasts, "received"].sum())
+    expected = out["expected"].astype(float)
+    out["share"] = (out["received"].astype(float) / expected.where(expected > 0)).astype(float)
+    return out
+
+
+def report_period(engine: Engine, round_id: str) -> str:
+    """The reporting year a report 'by round' is built for: the year the round's period ends in (its
+    results are then the year's, and its answers are those of the round's wave, the same year here)."""
+    with Session(engine) as session:
+        return str(get_round(session, round_id).period_end.year)

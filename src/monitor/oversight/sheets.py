@@ -1,4 +1,5 @@
-"""Spreadsheet import and export of the loop: findings, recommendations, status steps and requests.
+"""Spreadsheet import and export of the loop: findings, recommendations, status steps, requests, and the
+coalition's trainings (one row per training × body; rows sharing a key are one training).
 
 One workbook, one sheet per kind (XLSX), or one CSV holding one kind (recognised by its header). The
 same guarantees as survey imports: the whole file is checked before anything is written and every
@@ -9,6 +10,7 @@ file imported twice adds nothing. Headers are the field names or their labels in
 
 from __future__ import annotations
 
+import numbers
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -24,22 +26,24 @@ from sqlmodel import Session
 from monitor import redact
 from monitor.errors import Issue, MonitorError, issue
 from monitor.i18n import t
-from monitor.oversight import checks, findings, recommendations, tracker
+from monitor.oversight import checks, findings, recommendations, tracker, trainings
 from monitor.oversight.checks import Where
 from monitor.oversight.records import state_of
-from monitor.store.oversight import Finding, InformationRequest, Recommendation
+from monitor.store.oversight import Finding, InformationRequest, Recommendation, Training
 
 KINDS: dict[str, tuple[str, ...]] = {
     "findings": findings.COLUMNS,
     "recommendations": recommendations.COLUMNS,
     "statuses": recommendations.STATUS_COLUMNS,
     "requests": tracker.COLUMNS,
+    "trainings": trainings.COLUMNS,
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "findings": frozenset({"key", "round", "territory", "text_uk", "text_en"}),
     "recommendations": frozenset({"key", "round", "body", "findings", "date_sent", "due_date"}),
     "statuses": frozenset({"recommendation", "status", "date"}),
     "requests": frozenset({"key", "body", "subject", "channel", "date_sent", "date_received"}),
+    "trainings": frozenset({"key", "date", "oblast", "topic_uk", "topic_en", "body"}),
 }
 
 
@@ -153,7 +157,8 @@ def read_sheets(path: Path, name: str) -> list[Sheet]:
             sheets.append(_from_table(kind, table.columns, table.rows, table.first_row, name))
     if not sheets:
         raise MonitorError(issue("oversight-bad-sheet", path=name, kind="findings / recommendations / statuses / "
-                                 "requests", kind_uk="знахідки / рекомендації / статуси / запити",
+                                 "requests / trainings",
+                                 kind_uk="знахідки / рекомендації / статуси / запити / навчання",
                                  columns="; ".join(f"{k}: {', '.join(v)}" for k, v in KINDS.items())))
     order = list(KINDS)
     return sorted(sheets, key=lambda s: order.index(s.kind))
@@ -176,6 +181,9 @@ def plan_sheets(engine: Engine, path: Path | str, known_indicators: Collection[s
             if missing:
                 problems.append(issue("oversight-bad-sheet", path=shown, kind=sheet.kind,
                                       kind_uk=t(f"oversight.sheet.{sheet.kind}", "uk"), columns=", ".join(missing)))
+                continue
+            if sheet.kind == "trainings":
+                problems.extend(_plan_trainings(session, sheet, header, shown, plan))
                 continue
             seen: set[tuple[Any, ...]] = set()
             for line, values in sheet.records:
@@ -215,6 +223,27 @@ def plan_sheets(engine: Engine, path: Path | str, known_indicators: Collection[s
     return plan
 
 
+def _plan_trainings(session: Session, sheet: Sheet, header: tuple[str, ...], shown: str, plan: SheetPlan
+                    ) -> list[Issue]:
+    """The trainings sheet: rows gathered by key into trainings, each checked whole (its audience entries
+    at their own rows), then compared with what is stored."""
+    groups, problems = trainings.group_rows(sheet.records, lambda line: Where(shown, line, header))
+    for raw, where, seat_where in groups:
+        item, found = trainings.check(session, raw, where, seat_where)
+        problems.extend(found)
+        if item is None:
+            continue
+        state, problem = _existing(session, "trainings", item, where)
+        if problem is not None:
+            problems.append(problem)
+        elif state == "same":
+            plan.skipped["trainings"] += 1
+        else:
+            plan.items["trainings"].append(item)
+            plan.oblasts.add(item.oblast_code)
+    return problems
+
+
 def _check(session: Session, kind: str, values: dict[str, Any], where: Where, known_indicators: Collection[str] | None,
            pending_findings: set[str], pending_recs: dict[str, date | None]) -> tuple[Any, list[Issue]]:
     if kind == "findings":
@@ -245,7 +274,7 @@ def _existing(session: Session, kind: str, item: Any, where: Where) -> tuple[str
             RecommendationStatus.on_date == item.on_date)).first()
         return ("same" if found is not None else "new"), None
     table, same = {"findings": (Finding, findings.same), "recommendations": (Recommendation, recommendations.same),
-                   "requests": (InformationRequest, tracker.same)}[kind]
+                   "requests": (InformationRequest, tracker.same), "trainings": (Training, trainings.same)}[kind]
     state, _, problem = state_of(session, table, same, item, where)
     return state, problem
 
@@ -280,6 +309,9 @@ def write_sheets(engine: Engine, plan: SheetPlan, actor: str = "cli") -> dict[st
         for item in plan.items["requests"]:
             tracker.insert(session, item, actor)
             added["requests"] += 1
+        for item in plan.items["trainings"]:
+            trainings.insert(session, item, actor)
+            added["trainings"] += 1
     return added
 
 
@@ -311,6 +343,7 @@ def export_frames(engine: Engine, lang: str = "uk") -> dict[str, pd.DataFrame]:
     rec = recs(engine)
     steps = history(engine)
     req = requests(engine)
+    held = trainings.trainings(engine)
     frames = {
         "findings": pd.DataFrame({
             "key": found["key"], "round": found["round_id"], "territory": found["territory_code"],
@@ -329,6 +362,10 @@ def export_frames(engine: Engine, lang: str = "uk") -> dict[str, pd.DataFrame]:
             "extension_date": req["extension_date"], "reply_date": req["reply_date"],
             "outcome": req["outcome"].fillna(""), "refusal_ground": req["refusal_ground"].fillna("")},
             columns=list(KINDS["requests"])),
+        "trainings": pd.DataFrame({
+            "key": held["key"], "round": held["round_id"].fillna(""), "date": held["on_date"],
+            "oblast": held["oblast_code"], "topic_uk": held["topic_uk"], "topic_en": held["topic_en"],
+            "body": held["body_id"], "women": held["women"], "men": held["men"]}, columns=list(KINDS["trainings"])),
     }
     return {kind: frame.rename(columns={c: t(f"oversight.column.{c}", lang) for c in frame.columns})
             for kind, frame in frames.items()}
@@ -362,6 +399,8 @@ def export_bytes(engine: Engine, lang: str = "uk", template: bool = False) -> by
                 for col, value in enumerate(values):
                     if isinstance(value, date):
                         sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), dated)
+                    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+                        sheet.write_number(row, col, int(value))  # participants: a number Excel can sum
                     elif value is None or (isinstance(value, float) and pd.isna(value)):
                         sheet.write_blank(row, col, None)
                     else:

@@ -137,3 +137,45 @@ def findings_of(engine: Engine, keys: Collection[str]) -> pd.DataFrame:
     frame = findings_mod.findings(engine)
     frame = frame[frame["key"].isin(list(keys))]
     return frame.set_index("key").loc[[k for k in keys if k in set(frame["key"])]].reset_index()
+
+
+def trainings_view(engine: Engine, lang: str, oblasts: Collection[str] | None = None) -> pd.DataFrame:
+    """The coalition's trainings, one row per training × body, with oblast, body and body-type names in `lang`."""
+    from monitor.oversight.trainings import trainings
+
+    frame = trainings(engine, oblasts)
+    if frame.empty:
+        return frame.assign(oblast=[], body=[], body_kind_text=[], topic=[])
+    names, obl = body_names(engine, lang), oblast_names(engine, lang)
+    return frame.assign(
+        oblast=[obl.get(c, c) for c in frame["oblast_code"]], body=frame["body_id"].map(names),
+        body_kind_text=frame["body_kind"].map(lambda k: t(f"oversight.body_kind.{k}", lang)),
+        topic=frame["topic_en" if lang == "en" else "topic_uk"],
+    )
+
+
+def trained_by_kind(view: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Officials trained per year and body type, by sex and in total (the OUT01 breakdown the IPTT shows)."""
+    if view.empty:
+        return pd.DataFrame()
+    frame = view.assign(year=view["on_date"].map(lambda d: d.year))
+    table = frame.groupby(["year", "body_kind_text"], as_index=False)[["women", "men", "participants"]].sum()
+    return table.rename(columns={
+        "year": t("oversight.column.year", lang), "body_kind_text": t("oversight.column.body_kind", lang),
+        "women": t("oversight.column.women", lang), "men": t("oversight.column.men", lang),
+        "participants": t("oversight.column.participants", lang)})
+
+
+def stories_view(engine: Engine, lang: str, oblasts: Collection[str] | None = None) -> pd.DataFrame:
+    """Case stories with the oblast name, the state in `lang` and the title and text in `lang`."""
+    from monitor.oversight.stories import stories
+
+    frame = stories(engine, oblasts)
+    if frame.empty:
+        return frame.assign(oblast=[], state_text=[], title=[], text=[])
+    obl = oblast_names(engine, lang)
+    return frame.assign(
+        oblast=[obl.get(c, c) for c in frame["oblast_code"]],
+        state_text=frame["state"].map(lambda s: t(f"oversight.story_state.{s}", lang)),
+        title=frame["title_en" if lang == "en" else "title_uk"], text=frame["text_en" if lang == "en" else "text_uk"],
+    )

@@ -32,7 +32,7 @@ from monitor.store.oversight import InformationRequest
 
 ANSWER_DAYS = 5  # art. 20(1)
 EXTENDED_DAYS = 20  # art. 20(4), with a written notice within ANSWER_DAYS
-CHANNELS: tuple[str, ...] = ("email", "post", "portal", "in-person")
+CHANNELS: tuple[str, ...] = ("email", "post", "portal", "in-person", "phone")
 OUTCOMES: tuple[str, ...] = ("full", "partial", "refused")
 STATES: tuple[str, ...] = ("pending", "answered-on-time", "late", "refused", "no-answer")
 COLUMNS = ("key", "round", "body", "subject", "channel", "date_sent", "date_received", "extension_date",

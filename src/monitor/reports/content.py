@@ -23,6 +23,7 @@ from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.oversight.report import open_table
+from monitor.oversight.rounds import coverage_with_rounds
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import design, findings, narrative, pirs, text, texts, wording
 from monitor.reports.context import (
@@ -48,7 +49,9 @@ from monitor.reports.model import (
     Section,
     Table,
 )
+from monitor.reports.outputs import coalition_outputs, outputs_frame
 from monitor.reports.provenance import Provenance, provenance
+from monitor.reports.stories import stories_section
 from monitor.reports.tracker import tracker_section
 
 # --------------------------------------------------------------------------- sections
@@ -436,7 +439,7 @@ def build_content(
     results_all = results_all.assign(_o=results_all["indicator"].map(order)).sort_values(
         sort_keys, kind="stable").drop(columns="_o").reset_index(drop=True)
     ctx = ReportContext(framework, lang, results, results_all, chosen, periods)
-    cov = coverage(engine, framework)
+    cov = coverage_with_rounds(engine, coverage(engine, framework))  # a round's expected respondents drive it
     prov = provenance(engine, framework, generated_at)
     generated_line = f"{t('reports.generated', lang)}: {fmt.moment(prov.generated_at, lang)}"
     title = t("reports.title", lang)
@@ -444,6 +447,7 @@ def build_content(
     if prov.synthetic:
         footer += " · " + t("reports.synthetic_short", lang).upper()
     ctx.notes = texts.deviation_notes(engine, lang)
+    ctx.coalition_outputs = coalition_outputs(engine, list(ctx.oblasts), periods)
     story = texts.narrative(engine, framework.root, chosen, lang, prov.synthetic)
     accepted = texts.findings(engine, chosen, lang)
     proposals = findings.propose(results, results_all, cov, framework, chosen, ctx.previous, ctx.oblasts)
@@ -460,6 +464,7 @@ def build_content(
         coverage_section(ctx, cov),
         *narrative.recommendations_sections(ctx, engine),
         *tracker_section(ctx, engine),
+        *stories_section(ctx, engine),
         methodology_section(ctx, cov),
         provenance_section(ctx, prov, generated_line, codes),
     ]
@@ -475,6 +480,7 @@ def build_content(
         missing_notes=list(ctx.missing_notes), missing_texts=[k for k, v in story.items() if v is None],
         proposals=proposals,
         recommendations=open_table(engine, chosen, list(ctx.oblasts)),
+        outputs=outputs_frame(ctx.coalition_outputs),
     )
 
 

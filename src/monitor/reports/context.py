@@ -129,6 +129,8 @@ class ReportContext:
                 values.append(r["dimension_value"])
         self.notes: dict[tuple[str, str], Any] = {}  # (indicator, period) -> ReportText, set by build_content
         self.missing_notes: list[tuple[str, str]] = []
+        # The coalition's own output indicators (oversight.trainings.OutputIndicator), set by build_content.
+        self.coalition_outputs: list[Any] = []
 
     def t(self, key: str, **params: Any) -> str:
         return t(key, self.lang, **params)

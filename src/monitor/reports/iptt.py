@@ -24,6 +24,7 @@ from monitor.framework.models import Indicator
 from monitor.framework.params import unverified_parameters
 from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell
 from monitor.reports.model import Cell, HeaderCell, Section, Table
+from monitor.reports.outputs import output_rows
 from monitor.reports.texts import inline
 
 if TYPE_CHECKING:
@@ -127,12 +128,23 @@ def iptt_section(ctx: ReportContext) -> Section:
     unverified_params: set[str] = set()
     ordered = sorted(ctx.indicators(), key=lambda i: (LEVEL_ORDER.get(str(i.level), 9), ctx.order[i.id]))
     level = None
+
+    def group_row(name: str) -> list[Cell]:
+        return ([Cell("", status="group"), Cell(ctx.t(f"reports.level_group.{name}"), bold=True, status="group")]
+                + [Cell("", status="group") for _ in range(width - 2)])
+
+    coalition = output_rows(ctx, years, width)
     for ind in ordered:
         if ind.level != level:
+            if coalition and level == "output":
+                rows.extend(coalition)  # the coalition's own outputs close the output level
+                coalition = []
+            elif coalition and LEVEL_ORDER.get(str(ind.level), 9) > LEVEL_ORDER["output"]:
+                rows.append(group_row("output"))  # no framework output indicator: the group is theirs alone
+                rows.extend(coalition)
+                coalition = []
             level = ind.level
-            rows.append([Cell("", status="group"), Cell(ctx.t(f"reports.level_group.{ind.level}"), bold=True,
-                                                          status="group")]
-                        + [Cell("", status="group") for _ in range(width - 2)])
+            rows.append(group_row(str(ind.level)))
         baseline, marked = baseline_cell(ctx, ind)
         from_data = from_data or marked
         depends = unverified_parameters(ctx.framework, ind.id)
@@ -156,7 +168,13 @@ def iptt_section(ctx: ReportContext) -> Section:
         row += [number_cell(ind.lop_target, ind.unit, ctx.lang), pct_cell(lop_pct, ctx.lang), _note(ctx, ind, years)]
         rows.append(row)
         rows.extend(breakdown_rows(ctx, ind, years, width))
+    if coalition:  # the output level was the last one (or the only one)
+        if level != "output":
+            rows.append(group_row("output"))
+        rows.extend(coalition)
     note = ctx.t("reports.iptt_note")
+    if ctx.coalition_outputs:
+        note += " " + ctx.t("reports.iptt.coalition_note")
     if from_data:
         note += " " + ctx.t("reports.baseline_from_data", period=ctx.periods[0] if ctx.periods else "")
     if unverified_params:

@@ -130,6 +130,7 @@ class Report:
     proposals: list[Any] = field(default_factory=list)  # findings.Proposal: what the lead may accept
     iati: dict[str, Any] = field(default_factory=dict)  # what the IATI writer needs beyond the tables
     recommendations: pd.DataFrame = field(default_factory=pd.DataFrame)  # open data: monitor.oversight.report
+    outputs: pd.DataFrame = field(default_factory=pd.DataFrame)  # open data: the coalition's output indicators
 
     def charts(self) -> list[Chart]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]

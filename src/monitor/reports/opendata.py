@@ -120,6 +120,16 @@ RECOMMENDATION_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+OUTPUT_FIELDS: dict[str, tuple[str, str]] = {
+    "indicator": ("string", "OUT01 officials trained by the coalition | OUT02 trainings held by the coalition"),
+    "period": ("string", "Calendar year of the trainings"),
+    "dimension": ("string", "Empty for the total; body_kind or sex for a breakdown"),
+    "dimension_value": ("string", "Body type (data/reference/bodies.csv kind) or women | men"),
+    "value": ("integer", "Number of persons (OUT01) or of trainings (OUT02)"),
+    "unit": ("string", "persons | count"),
+}
+
+
 def _frame(data: pd.DataFrame, fields: dict[str, tuple[str, str]]) -> pd.DataFrame:
     out = pd.DataFrame(index=data.index)
     for name, (kind, _) in fields.items():
@@ -166,6 +176,7 @@ def package(report: Report) -> tuple[dict[str, Any], dict[str, bytes]]:
         "indicators.csv": _csv(indicators),
         "pirs.csv": _csv(sheets),
         "recommendations.csv": _csv(recommendations),
+        "outputs.csv": _csv(_frame(report.outputs.reindex(columns=list(OUTPUT_FIELDS)), OUTPUT_FIELDS)),
     }
     key = ["indicator", "level", "territory_code", "period", "dimension", "dimension_value"]
     foreign = [{"fields": "indicator", "reference": {"resource": "indicators", "fields": "id"}}]
@@ -179,6 +190,8 @@ def package(report: Report) -> tuple[dict[str, Any], dict[str, bytes]]:
          "Performance Indicator Reference Sheet (USAID ADS 201) of each indicator, one row per field (both languages)"),
         ("recommendations", "recommendations.csv", RECOMMENDATION_FIELDS, ["key"], None,
          "Recommendations of approved monitoring rounds to public bodies, with their status at the end of the period"),
+        ("outputs", "outputs.csv", OUTPUT_FIELDS, ["indicator", "period", "dimension", "dimension_value"], None,
+         "The coalition's own output indicators from its training records, per year, by body type and by sex"),
     ]
     prov = report.provenance
     descriptor: dict[str, Any] = {

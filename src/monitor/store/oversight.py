@@ -1,5 +1,6 @@
 """Tables of the oversight loop (migration 0006): monitoring rounds and their approval, the bodies
-the coalition addresses, findings, recommendations with their status history, public-information requests.
+the coalition addresses, findings, recommendations with their status history, public-information requests;
+and (migration 0007) the coalition's own outputs: trainings with their audience per body, and case stories.
 
 The logic lives in `monitor.oversight`; the store keeps only the tables and the one question the
 import pipeline must ask below that package: which waves of an instrument belong to an approved round
@@ -129,6 +130,55 @@ class InformationRequest(SQLModel, table=True):
     reply_date: date | None = None
     outcome: str | None = Field(default=None, max_length=16, description="full | partial | refused | None")
     refusal_ground: str | None = Field(default=None, description="Art. 22 ground cited")
+    created_by: str = Field(default="cli", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Training(SQLModel, table=True):
+    """One training the coalition held (an output of its own): when, in which oblast, on what; who came is
+    in TrainingAudience, one row per body with its participants by sex."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    round_id: str | None = Field(default=None, foreign_key="monitoringround.id", max_length=32)
+    on_date: date = Field(index=True)
+    oblast_code: str = Field(max_length=19, index=True)
+    topic_uk: str
+    topic_en: str
+    created_by: str = Field(default="cli", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TrainingAudience(SQLModel, table=True):
+    """The participants of one training from one body, by sex (counts only: no names are kept)."""
+
+    training_id: int = Field(foreign_key="training.id", primary_key=True)
+    body_id: str = Field(foreign_key="body.id", primary_key=True, max_length=48)
+    women: int = 0
+    men: int = 0
+
+
+STORY_STATES: tuple[str, ...] = ("draft", "approved")
+
+
+class CaseStory(SQLModel, table=True):
+    """A short anonymised story (uk and en) of an oblast: reaches a report only approved and with consent.
+
+    Checked on entry for personal data and places below the oblast (monitor.oversight.stories)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    round_id: str | None = Field(default=None, foreign_key="monitoringround.id", max_length=32)
+    oblast_code: str = Field(max_length=19, index=True)
+    on_date: date
+    title_uk: str
+    title_en: str
+    text_uk: str
+    text_en: str
+    consent: bool = False
+    state: str = Field(default="draft", max_length=16, description="draft | approved")
+    state_at: datetime = Field(default_factory=utcnow)
+    state_by: str = Field(default="cli", max_length=64)
     created_by: str = Field(default="cli", max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -14,6 +14,8 @@ import streamlit as st
 
 from monitor.dashboard import access, layout, reads
 from monitor.dashboard.pages.common import View, current
+from monitor.dashboard.pages.oversight_outputs import outputs_tab
+from monitor.dashboard.pages.oversight_outputs import save as _save
 from monitor.errors import MonitorError
 from monitor.i18n import label, t
 from monitor.oversight import summary
@@ -34,16 +36,6 @@ def indicator_link(indicator: str, oblast: str | None, lang: str) -> str:
 
 def _scope(view: View) -> list[str] | None:
     return [view.oblast] if view.oblast else None
-
-
-def _save(call: Any, item: Any, lang: str) -> None:
-    """Run one guarded write; its errors shown from the catalogue, as every page shows them."""
-    try:
-        call()
-        st.success(t("oversight.page.saved", lang, item=layout.plain(item)))
-    except MonitorError as error:
-        for problem in error.issues:
-            st.error(layout.issue_text(problem, lang))
 
 
 def recommendations_tab(view: View, recs: pd.DataFrame) -> None:
@@ -269,7 +261,7 @@ def render() -> None:
     from monitor.auth import oversight as door
 
     editable = door.editable_oblasts(user) if user is not None else frozenset()
-    names = ["recommendations", "timeline", "requests"] + (["form"] if editable is None or editable else [])
+    names = ["recommendations", "timeline", "requests", "outputs"] + (["form"] if editable is None or editable else [])
     tabs = st.tabs([t(f"oversight.page.tab.{n}", lang) for n in names])
     with tabs[0]:
         recommendations_tab(view, recs)
@@ -277,8 +269,10 @@ def render() -> None:
         timeline_tab(view, engine, recs, fw)
     with tabs[2]:
         requests_tab(view, engine, as_of)
+    with tabs[3]:
+        outputs_tab(view, engine, user, editable)
     if "form" in names:
-        with tabs[3]:
+        with tabs[4]:
             form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw)
             request_form(view, engine, user)
             st.divider()
