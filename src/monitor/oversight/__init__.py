@@ -11,5 +11,6 @@ in `monitor.auth.oversight`, which also writes the audit log.
 from monitor.store import oversight as tables  # noqa: F401  (registers the tables)
 
 # Public modules (each published whole); checks and records stay inside.
-__all__ = ["approval", "bodies", "demo_loop", "findings", "recommendations", "report", "rounds", "sheets", "summary",
+__all__ = ["approval", "bodies", "demo_loop", "findings", "recommendations", "report", "request_log", "rounds", "sheets",
+           "stories", "summary", "trainings",
            "tracker"]
