@@ -16,6 +16,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from monitor.i18n import t
+from monitor.reports import pdf_linebreak
 from monitor.reports.images import Pending
 from monitor.reports.model import STATUS_FILL, Chart, Definition, Paragraph, Report, Section, Table
 
@@ -289,6 +290,7 @@ class ReportPDF(FPDF):
 
 
 def write_pdf(report: Report, out: Path, pending: Pending | None = None) -> Path:
+    pdf_linebreak.install()  # linear line breaking, same lines (pdf_linebreak.py)
     pdf = ReportPDF(report, pending)
     pdf.cover_page()
     for number, section in enumerate(report.sections, start=1):
