@@ -29,15 +29,21 @@ SOFT_HYPHEN, HYPHEN = line_break.SOFT_HYPHEN, line_break.HYPHEN
 _installed = False
 
 
+def plain(fragment: Any) -> bool:
+    """Whether fpdf2 measures this fragment as a sum of TTF glyph widths (the case made fast here)."""
+    font = fragment.font
+    return (
+        type(fragment).get_width is _Fragment.get_width
+        and type(font) is TTFFont
+        and not font.is_symbol
+        and not fragment.text_shaping_parameters
+    )
+
+
 def fragment_width(fragment: Any, initial_cs: bool) -> float:
     """`fragment.get_width(initial_cs=...)` over all its characters, from a kept glyph-width sum."""
     font = fragment.font
-    if (
-        type(fragment).get_width is not _Fragment.get_width
-        or type(font) is not TTFFont
-        or font.is_symbol
-        or fragment.text_shaping_parameters
-    ):
+    if not plain(fragment):
         return float(fragment.get_width(initial_cs=initial_cs))
     chars = fragment.characters
     kept = fragment.__dict__.get("_monitor_width")
@@ -67,12 +73,7 @@ def fragment_width(fragment: Any, initial_cs: bool) -> float:
 def _character_width(self: Any, character: str, print_sh: bool = False, initial_cs: bool = True) -> float:
     """`Fragment.get_character_width` without joining and re-summing a one-character string."""
     font = self.font
-    if (
-        type(self).get_width is not _Fragment.get_width
-        or type(font) is not TTFFont
-        or font.is_symbol
-        or self.text_shaping_parameters
-    ):
+    if not plain(self):
         return float(_original_character_width(self, character, print_sh, initial_cs))
     if character == SOFT_HYPHEN and not print_sh:
         character = HYPHEN
