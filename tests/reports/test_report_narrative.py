@@ -266,7 +266,6 @@ def english_words(text: str) -> list[str]:
     text = re.sub(r"\b[0-9a-f]{8,64}\b", " ", text)
     text = re.sub(r"\b[A-Z]{2,5}-Q\d+[a-z]?(?:/[a-z])*", " ", text)  # questionnaire codes (HS-Q10a/b)
     text = re.sub(r"monitor report .*?-o FILE", " ", text, flags=re.S)  # the command that reproduces the report
-    text = re.sub(r"\b([A-Z]{1,4}\d{1,3})\s+([A-Z])\b(?=\s)", r"\1\2", text)  # an id wrapped in a narrow cell: 'S01 / A'
 
     out = []
     for word in re.findall(r"[A-Za-z][A-Za-z0-9_'’.-]*", text):

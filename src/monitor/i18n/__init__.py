@@ -16,13 +16,16 @@ __all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "label", "t"]
 
 LANGS = ("uk", "en")
 DEFAULT_LANG = "uk"
+# libyaml's loader when PyYAML was built with it: same data, parsed in C, ~10x faster (the
+# catalogue loaded in 0.8 s of a report's build with the pure-Python loader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(Path(__file__).parent.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
         for key, value in data.items():
             if key in merged:
                 raise ValueError(f"{path.name}: duplicate translation key {key}")

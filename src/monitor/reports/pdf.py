@@ -16,6 +16,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from monitor.i18n import t
+from monitor.reports import pdf_linebreak
 from monitor.reports.images import Pending
 from monitor.reports.model import STATUS_FILL, Chart, Definition, Paragraph, Report, Section, Table
 
@@ -169,6 +170,9 @@ class ReportPDF(FPDF):
                     longest = max((self.get_string_width(word) for word in head.text.split()), default=0.0)
                     need[col] = max(need[col], longest + 2.2)
                 col += head.span
+        for col, width in enumerate(self.token_widths(block)):
+            if col < len(need):
+                need[col] = max(need[col], width)
         self.set_font(FONT, "", block.font_size)
         short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
         if short <= 0:
@@ -184,6 +188,26 @@ class ReportPDF(FPDF):
                 widths[i] -= take * (widths[i] - need[i]) / room
             short -= take
         return tuple(widths)
+
+    def token_widths(self, block: Table) -> list[float]:
+        """Per column, the width its longest cell needs when every body cell of it is one word (an
+        indicator id, a code, a number): such a column is never wrapped ('S01A', not 'S01' / 'A').
+        0 for other columns, and for a word wider than a quarter of the page (it wraps as before)."""
+        columns = len(block.widths)
+        longest = [0.0] * columns
+        words_only = [True] * columns
+        for body_row in block.rows:
+            if len(body_row) != columns:
+                return [0.0] * columns  # spanning rows: no column structure to fit
+            for col, cell in enumerate(body_row):
+                if not cell.text:
+                    continue
+                if len(cell.text.split()) != 1:
+                    words_only[col] = False
+                    continue
+                self.set_font(FONT, "B" if cell.bold else "", block.font_size)
+                longest[col] = max(longest[col], self.get_string_width(cell.text) + 2.2)
+        return [w if ok and w <= self.epw / 4 else 0.0 for w, ok in zip(longest, words_only, strict=True)]
 
     def chart_block(self, block: Chart) -> None:
         self.set_font(FONT, "B", 9)
@@ -289,6 +313,7 @@ class ReportPDF(FPDF):
 
 
 def write_pdf(report: Report, out: Path, pending: Pending | None = None) -> Path:
+    pdf_linebreak.install()  # linear line breaking, same lines (pdf_linebreak.py)
     pdf = ReportPDF(report, pending)
     pdf.cover_page()
     for number, section in enumerate(report.sections, start=1):

@@ -20,6 +20,7 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from monitor.i18n import SAFE_LOADER
 from monitor.reports.model import Paragraph
 from monitor.reports.tables import NARRATIVE_KINDS, ReportText
 from monitor.store.models import utcnow
@@ -109,7 +110,7 @@ def stored(engine: Engine, *, kind: str | None = None, round: str | None = None,
 def demo_narrative() -> dict[str, dict[str, dict[str, str]]]:
     """round -> kind -> lang -> Markdown, for the synthetic demo."""
     path = Path(__file__).with_name("demo_narrative.yaml")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
 
 
 def framework_text(root: str | Path | None, round: str, kind: str, lang: str) -> str | None:
