@@ -60,12 +60,16 @@ PAGES = [
     ("data", "data", None),
     ("reports", "reports", '[data-testid="stButton"]'),
 ]
+# Complete = Streamlit's own marker says the script run is over (`data-test-script-state`, what
+# Streamlit's e2e tests wait for; the status widget appears only after a delay, so its absence proves
+# nothing), every chart on the page is drawn, at least `charts` of them, and the page's own mark.
 DONE = """([charts, selector]) => {
-  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  if (!document.querySelector('[data-testid="stMainBlockContainer"]')) return false;
-  const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-      .filter(c => c.querySelector('.main-svg')).length;
-  if (drawn < charts) return false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') return false;
+  if (app.dataset.testConnectionState !== 'CONNECTED') return false;
+  const boxes = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const drawn = boxes.filter(c => c.querySelector('.main-svg')).length;
+  if (drawn < charts || drawn < boxes.length) return false;
   return !selector || !!document.querySelector(selector);
 }"""
 sys.path.insert(0, str(ROOT / "src"))
@@ -115,13 +119,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """`streamlit run` with the project's .streamlit/config.toml (cwd = the project root)."""
+def start_server(script: Path, env: dict[str, str], root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` with the checkout's .streamlit/config.toml (cwd = its root, its src/ first on the path)."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1"]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    path = os.pathsep.join(p for p in (str(root / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    process = subprocess.Popen(command, cwd=root, env={**os.environ, **env, "PYTHONPATH": path},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -216,14 +221,25 @@ def summary(values: list[float]) -> dict[str, Any]:
             "runs_s": [round(v, 3) for v in values]}
 
 
-def measure(db: Path, repeats: int) -> dict[str, Any]:
+def entry_script(root: Path) -> Path:
+    """What `monitor serve` runs in that checkout: server.py (app.py behind the asset middleware) or,
+    in a checkout from before it, app.py."""
+    return root / "server.py" if (root / "server.py").is_file() else root / "app.py"
+
+
+def measure(db: Path, repeats: int, baseline: Path | None = None) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     floor_dir = DATA / f"floor-{db.stem}"
     floor_dir.mkdir(parents=True, exist_ok=True)
     env = {"MONITOR_DB": f"sqlite:///{db}", "MONITOR_FRAMEWORK": str(ROOT)}
-    app, base = start_server(ROOT / "app.py", env)
+    app, base = start_server(entry_script(ROOT), env)
     floor, floor_base = start_server(ROOT / "bench" / "floor_app.py", {"FLOOR_DIR": str(floor_dir)})
+    servers = [app, floor]
+    old_base = None
+    if baseline is not None:
+        old, old_base = start_server(entry_script(baseline), env, root=baseline)
+        servers.append(old)
     runs: dict[str, list[float]] = {}
     loads: list[dict[str, Any]] = []
     try:
@@ -236,29 +252,38 @@ def measure(db: Path, repeats: int) -> dict[str, Any]:
                 cold = first if cold is None else cold
                 counts[name] = len(figures)
                 (floor_dir / f"{name}.json").write_text(json.dumps(figures), encoding="utf-8")
+                if old_base is not None:
+                    capture(browser, f"{old_base}/{path}", selector)  # its caches warm as well
             jobs: list[tuple[str, Callable[[], Any]]] = []
             for name, path, selector in PAGES:
                 jobs.append((f"open:{name}", lambda p=path, n=name, s=selector: open_tab(
                     browser, f"{base}/{p}", counts[n], s)))
                 jobs.append((f"floor:{name}", lambda n=name: open_tab(
                     browser, f"{floor_base}/?page={n}", counts[n], None)))
+                if old_base is not None:
+                    jobs.append((f"baseline:{name}", lambda p=path, n=name, s=selector: open_tab(
+                        browser, f"{old_base}/{p}", counts[n], s)))
             jobs.append(("nav", lambda: navigation(browser, base, counts)))
             jobs.append(("filter", lambda: filter_change(browser, base, counts)))
+            if old_base is not None:
+                jobs.append(("baseline:nav", lambda: navigation(browser, old_base, counts)))
+                jobs.append(("baseline:filter", lambda: filter_change(browser, old_base, counts)))
             for round_no in range(repeats):
                 shift = round_no % len(jobs)
                 for label, job in jobs[shift:] + jobs[:shift]:
                     before = load()
                     result = job()
                     loads.append({"round": round_no, "job": label, "load_1m_before": before})
-                    if label == "nav":
-                        runs.setdefault("nav:overview->explorer", []).append(result[0])
-                        runs.setdefault("nav:explorer->overview", []).append(result[1])
+                    if label.endswith("nav"):
+                        prefix = label[: -len("nav")]
+                        runs.setdefault(f"{prefix}nav:overview->explorer", []).append(result[0])
+                        runs.setdefault(f"{prefix}nav:explorer->overview", []).append(result[1])
                     else:
                         runs.setdefault(label, []).append(result)
                     print(f"  round {round_no + 1} {label:<24} load {before:5.2f}", flush=True)
             browser.close()
     finally:
-        for process in (app, floor):
+        for process in servers:
             process.terminate()
             process.wait(timeout=20)
     import sqlite3
@@ -275,9 +300,18 @@ def measure(db: Path, repeats: int) -> dict[str, Any]:
                        "met": page_min / floor_min <= 1.2}
     interactions = {label: {"min_s": jobs_out[label]["min_s"], "budget_s": 0.3, "met": jobs_out[label]["min_s"] <= 0.3}
                     for label in ("nav:overview->explorer", "nav:explorer->overview", "filter")}
+    if baseline is not None:
+        interactions.update({f"baseline:{label}": {"min_s": jobs_out[f"baseline:{label}"]["min_s"]}
+                             for label in ("nav:overview->explorer", "nav:explorer->overview", "filter")})
+    if baseline is not None:
+        for name, _, _ in PAGES:
+            old_min = jobs_out[f"baseline:{name}"]["min_s"]
+            pages[name]["baseline_ratio_min"] = round(old_min / jobs_out[f"floor:{name}"]["min_s"], 2)
+            pages[name]["speedup_min"] = round(old_min / jobs_out[f"open:{name}"]["min_s"], 2)
     warm = jobs_out["open:overview"]["min_s"]
     return {
-        "database": db.name, "responses": int(responses), "jobs": jobs_out, "pages_vs_floor": pages,
+        "database": db.name, "responses": int(responses), "server": entry_script(ROOT).name,
+        "baseline": None if baseline is None else str(baseline), "jobs": jobs_out, "pages_vs_floor": pages,
         "interactions": interactions,
         "cold_first_visit_s": round(cold or 0.0, 3),
         "cold_vs_warm": {"ratio": round((cold or 0.0) / warm, 2), "budget": 2.0, "met": (cold or 0.0) / warm <= 2.0},
@@ -289,6 +323,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=0, help="also a database of this many responses (0 = demo only)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout (e.g. `git archive` of the commit before a change) served in the same run")
+    parser.add_argument("--out", type=Path, default=RESULTS / "dashboard.json")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -297,7 +334,7 @@ def main() -> None:
     measured = []
     for db in databases:
         print(f"{db.name}:", flush=True)
-        measured.append(measure(db, args.repeats))
+        measured.append(measure(db, args.repeats, args.baseline.resolve() if args.baseline else None))
     report = {
         "metric": "seconds from navigation (or click) to the page complete: charts drawn, script run over",
         "databases": measured, "repeats": args.repeats, "viewport": f"{VIEWPORT['width']}x{VIEWPORT['height']}",
@@ -307,10 +344,14 @@ def main() -> None:
         "note": "the machine's cores are shared with other sessions: absolute seconds vary with their load;"
                 " the ratios are against the floor measured in the same run",
     }
-    (RESULTS / "dashboard.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for entry in measured:
         for name, page in entry["pages_vs_floor"].items():
             print(f"{entry['database']} {name:<9} open/floor min {page['ratio_min']:.2f} median {page['ratio_median']:.2f}")
+        for name, page in entry["pages_vs_floor"].items():
+            if "speedup_min" in page:
+                print(f"{entry['database']} {name:<9} baseline/floor min {page['baseline_ratio_min']:.2f}"
+                      f"  baseline/open min {page['speedup_min']:.2f}")
         for label, value in entry["interactions"].items():
             print(f"{entry['database']} {label:<24} min {value['min_s']:.2f} s")
 

@@ -13,11 +13,14 @@ import typer
 from monitor.cli.app import DbOption, FrameworkOption, app, db_url, load
 
 APP = Path(__file__).resolve().parents[3] / "app.py"
+# What Streamlit runs: app.py behind the middleware that serves Streamlit's bundles compressed from
+# memory and preloads a page's bundles (monitor.dashboard.assets, #13 item 6).
+SERVER = APP.parent / "server.py"
 
 
 def streamlit_command(port: int, headless: bool, address: str | None = None) -> list[str]:
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(SERVER),
         "--server.port", str(port),
         "--server.headless", "true" if headless else "false",
         "--client.toolbarMode", "minimal",

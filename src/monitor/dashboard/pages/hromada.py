@@ -42,12 +42,15 @@ def comparison(hromada_rows: pd.DataFrame, oblast_rows: pd.DataFrame, oblast_cod
         return pd.DataFrame()
     oblast_rows = oblast_rows[oblast_rows["dimension"].fillna("") == ""] if "dimension" in oblast_rows else oblast_rows
     published = oblast_rows[~oblast_rows["suppressed"].astype(bool) & oblast_rows["value"].notna()]
-    medians = published.groupby("indicator")["value"].median()
-    own = oblast_rows[oblast_rows["oblast_code"] == oblast_code].set_index("indicator")
+    medians = published.groupby("indicator")["value"].median().to_dict()
+    # Its own oblast's row per indicator, read once as plain records (not one .loc per indicator: pandas
+    # 3 builds each row through Arrow, 0.2 s a run for the profile's 40 indicators).
+    own_rows = oblast_rows[oblast_rows["oblast_code"] == oblast_code].drop_duplicates("indicator")
+    own = {r["indicator"]: r for r in figures.records(own_rows)}
     rows = []
-    for rec in hromada_rows.sort_values(["theme_order", "indicator_order"]).to_dict("records"):
+    for rec in figures.records(hromada_rows.sort_values(["theme_order", "indicator_order"])):
         ind = rec["indicator"]
-        ob = own.loc[ind].to_dict() if ind in own.index else {}
+        ob = own.get(ind)
         rows.append(
             {
                 t("dashboard.col.indicator", lang): rec["indicator_title"],
