@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "label", "t"]
+__all__ = ["DEFAULT_LANG", "LANGS", "SAFE_LOADER", "catalogue", "label", "t"]
 
 LANGS = ("uk", "en")
 DEFAULT_LANG = "uk"
