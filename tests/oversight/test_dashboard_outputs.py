@@ -103,4 +103,4 @@ def test_a_story_through_the_page_from_refusal_to_approval(world) -> None:  # ty
     assert not at.error and not stories(world).iloc[0]["consent"]
     other.run()
     assert not any("S-35-01" in str(v) for d in other.dataframe for v in d.value.to_numpy().ravel())
-    assert OBLAST == stories(world).iloc[0]["oblast_code"]
+    assert stories(world).iloc[0]["oblast_code"] == OBLAST

@@ -92,7 +92,7 @@ def write_private(path: Path, results: pd.DataFrame) -> None:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             results.to_parquet(handle, index=False)
-        os.replace(partial, path)
+        Path(partial).replace(path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise

@@ -53,12 +53,15 @@ RENDER_JS = """async (items) => Promise.all(items.map(([spec, w, h, s]) =>
 
 def cache_dir() -> Path | None:
     """Where PNGs are kept between processes; None when no folder can be written."""
-    root = os.environ.get("MONITOR_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "ptl-monitor")
-    folder = Path(root) / "charts"
     try:
+        if explicit := os.environ.get("MONITOR_CACHE_DIR"):
+            root = Path(explicit)
+        else:
+            xdg = os.environ.get("XDG_CACHE_HOME")
+            root = (Path(xdg) if xdg else Path.home() / ".cache") / "ptl-monitor"
+        folder = root / "charts"
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: Path.home() when no home directory can be found
         return None
     return folder
 
