@@ -18,6 +18,9 @@ def test_cache_hits_and_invalidation(sqlite_url, tmp_path, framework, add_respon
     from monitor.store import db as store_db
     from monitor.store.territory import load_reference
 
+    # The cache beside the SQLite file, whatever an earlier test in this worker set (tests/reports sets
+    # MONITOR_CACHE_DIR for its whole session).
+    monkeypatch.delenv("MONITOR_CACHE_DIR", raising=False)
     engine = store_db.connect(sqlite_url)
     load_reference(engine)
     add_responses(engine, "hs", _rows(4))

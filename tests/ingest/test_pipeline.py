@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,6 @@ from ingest_kit import (
     OBLAST,
     OBLAST_NAME,
     RAION,
-    make_framework,
     official_rows,
     table_state,
     write_csv,
@@ -32,16 +31,6 @@ from monitor.framework.models import Framework
 from monitor.ingest.pipeline import import_file
 from monitor.store.db import connect
 from monitor.store.models import ImportBatch, RejectedRow, Response, Setting
-
-
-@pytest.fixture(scope="module")
-def framework(tmp_path_factory: pytest.TempPathFactory) -> Framework:
-    return make_framework(tmp_path_factory.mktemp("fw"))
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    yield connect(db_url)
 
 
 def responses(engine: Engine, **where: Any) -> list[dict[str, Any]]:

@@ -8,13 +8,12 @@ failure anywhere in the write leaves the database as it was, and a re-import add
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import orjson
 import pytest
-from ingest_kit import OBLAST, make_framework, official_rows, table_state, write_csv
+from ingest_kit import OBLAST, official_rows, table_state, write_csv
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -27,16 +26,6 @@ from monitor.ingest.readers import read_export
 from monitor.ingest.report import ImportReport
 from monitor.store.db import connect
 from monitor.store.models import Response
-
-
-@pytest.fixture(scope="module")
-def framework(tmp_path_factory: pytest.TempPathFactory) -> Framework:
-    return make_framework(tmp_path_factory.mktemp("fw"))
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    yield connect(db_url)
 
 
 def _plan(engine: Engine, framework: Framework, path: Path) -> tuple[pipeline.Plan, ImportReport]:

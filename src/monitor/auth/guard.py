@@ -283,37 +283,24 @@ def rejected_rows(engine: Engine, user: Principal | None, batch_id: int, ip: str
 def import_as(engine: Engine, framework: Any, user: Principal | None, survey_id: str, path: Path | str, *,
               dry_run: bool = False, ip: str | None = None, **options: Any) -> Any:
     """`monitor.ingest.import_file` behind the guard: scoped roles may import only answers
-    located in their own oblasts (checked on the parsed file before anything is written); logged."""
-    from monitor.ingest import import_file
+    located in their own oblasts (the import checks the parsed answers before it writes any); logged."""
+    from monitor.ingest import OutsideScope, import_file
 
     path = Path(path)
     authorize(engine, user, "import", target=survey_id, ip=ip)
-    if grant(_role(user), "import") == "scoped":
-        outside = sorted(_file_oblasts(engine, framework, survey_id, path) - own_oblasts(user))
-        if outside:
-            refuse(engine, user, "import", ", ".join(outside), target=survey_id, ip=ip, detail={"file": path.name})
-    report = import_file(engine, framework, survey_id, path, dry_run=dry_run, imported_by=_actor(user), **options)
+    scope = own_oblasts(user) if grant(_role(user), "import") == "scoped" else None
+    try:
+        report = import_file(engine, framework, survey_id, path, dry_run=dry_run, imported_by=_actor(user),
+                             scope=scope, **options)
+    except OutsideScope as outside:
+        refuse(engine, user, "import", ", ".join(sorted(outside.oblasts)), target=survey_id, ip=ip,
+               detail={"file": path.name})
     if not dry_run:
         audit.record(engine, _actor(user), "import", target=survey_id,
                      outcome="failed" if report.refused else "ok",
                      detail={"file": path.name, "status": report.status, "batch": report.batch, "rows": report.rows,
                              "accepted": report.accepted, "rejected": report.rejected}, ip=ip)
     return report
-
-
-def _file_oblasts(engine: Engine, framework: Any, survey_id: str, path: Path) -> frozenset[str]:
-    """Oblasts of the answers the file would add (parsed and matched exactly as the import does)."""
-    from monitor.ingest import ImportReport, plan_import, read_export
-
-    survey = framework.surveys.get(survey_id)
-    if survey is None or not path.is_file():
-        return frozenset()
-    try:
-        plan = plan_import(engine, framework, survey, read_export(path), ImportReport(survey_id, path.name),
-                                    False)
-    except MonitorError:
-        return frozenset()  # the import itself will refuse the file and say why
-    return plan.oblasts()
 
 
 def audit_entries(engine: Engine, user: Principal | None, limit: int = 100, ip: str | None = None) -> list[Any]:

@@ -5,7 +5,14 @@ or plan an import and write the plan, and read the report.
 """
 
 from monitor.ingest import sources
-from monitor.ingest.pipeline import frames, import_file, is_demo_database, plan_import, write_plan
+from monitor.ingest.pipeline import (
+           OutsideScope,
+           frames,
+           import_file,
+           is_demo_database,
+           plan_import,
+           write_plan,
+)
 from monitor.ingest.readers import limits, read_export
 from monitor.ingest.readers.text import parse_text
 from monitor.ingest.readers.xlsx import sheet_table
@@ -14,5 +21,5 @@ from monitor.ingest.report import ImportReport
 # `sources` (server sources: config, registry, sync, deploy) and `limits` (the readers' caps) are published
 # whole; the readers' `parse_text` and `sheet_table` serve other spreadsheet imports (the oversight sheets)
 # with the same hardening.
-__all__ = ["ImportReport", "frames", "import_file", "is_demo_database", "limits", "parse_text", "plan_import",
+__all__ = ["ImportReport", "OutsideScope", "frames", "import_file", "is_demo_database", "limits", "parse_text", "plan_import",
            "read_export", "sheet_table", "sources", "write_plan"]

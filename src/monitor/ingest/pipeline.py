@@ -11,6 +11,7 @@ import hashlib
 import logging
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import orjson
 import pandas as pd
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from monitor import expr, redact
@@ -27,7 +28,7 @@ from monitor.errors import Issue, MonitorError, issue
 from monitor.framework.models import Framework, Question, QuestionType, Survey
 from monitor.ingest import coerce
 from monitor.ingest.mapping import ColumnMap, check_instrument, map_columns, norm
-from monitor.ingest.readers import RawTable, read_export
+from monitor.ingest.readers import RawTable, TextStream, read_export, stream_export
 from monitor.ingest.report import ImportReport
 from monitor.ingest.validate import Problem, Territories, Validated, validate
 from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response, Setting, table_of
@@ -104,8 +105,14 @@ def import_file(
     imported_by: str = "cli",
     synthetic: bool = False,
     progress: Progress | None = None,
+    scope: frozenset[str] | None = None,
 ) -> ImportReport:
-    """Import one export of `survey_id`; never raises for a bad file (the report says what happened)."""
+    """Import one export of `survey_id`; never raises for a bad file (the report says what happened).
+
+    `scope`, when given, is the oblasts the importer may add answers for: answers of any other oblast stop
+    the import before anything is written (each chunk is checked before it is written, and the
+    transaction rolled back) and `OutsideScope` reaches the caller, who says so (the guard's check: the
+    file is parsed once, by the import itself)."""
     path = Path(path)
     shown = redact.file_name(path.name)  # a file name may carry a name or a phone: never stored or logged as is
     report = ImportReport(survey=survey_id, file=shown)
@@ -124,6 +131,12 @@ def import_file(
             report.batch, report.status = earlier, "already-imported"
             report.issues.append(issue("ingest-already-imported", path=shown, survey=survey_id, batch=earlier))
             return report
+        stream = (stream_export(path, CHUNK_ROWS, name=shown)
+                  if path.stat().st_size >= STREAM_FROM_BYTES else None)
+        if stream is not None:
+            _import_streamed(engine, framework, survey, stream, report, dry_run=dry_run, imported_by=imported_by,
+                             synthetic=synthetic, progress=progress, scope=scope)
+            return scrub(report)
         table = read_export(path, name=shown)
         report.format, report.encoding = table.format, table.encoding
         report.rows = len(table.rows)
@@ -132,6 +145,7 @@ def import_file(
             progress(0, total)
         plan = plan_import(engine, framework, survey, table, report, synthetic)
         scrub(report)
+        _check_scope(scope, plan)
         half = total // 2
         if progress:
             progress(half, total)  # reading and checking take about as long as writing
@@ -143,12 +157,120 @@ def import_file(
             report.status = "imported"
         if progress:
             progress(total, total)
+    except OutsideScope:
+        raise
     except MonitorError as error:
         _refuse(report, error.issues)
     except Exception as error:  # never a traceback for the user; the traceback goes to DEBUG, without values
         log.debug("import of %s failed: %s\n%s", shown, type(error).__name__, frames(error))
         _refuse(report, [issue("ingest-internal", path=shown, detail=type(error).__name__)])
     return scrub(report)
+
+
+class OutsideScope(Exception):
+    """The file holds answers of oblasts outside the importer's scope; nothing was written."""
+
+    def __init__(self, oblasts: frozenset[str]) -> None:
+        super().__init__(", ".join(sorted(oblasts)))
+        self.oblasts = oblasts
+
+
+def _check_scope(scope: frozenset[str] | None, plan: Plan) -> None:
+    if scope is not None and (outside := plan.oblasts() - scope):
+        raise OutsideScope(outside)
+
+
+# Files from this size stream in chunks of CHUNK_ROWS rows (UTF-8 delimited text only): memory then follows
+# the chunk, not the file. Below it one pass is as fast and a smaller file costs little memory anyway.
+STREAM_FROM_BYTES = 8 * 1024 * 1024
+CHUNK_ROWS = 50_000
+# Issues whose counts are summed over the chunks of a streamed file (the rest are said once).
+_COUNTED = {"ingest-duplicates": "count", "ingest-consent-refused": "count", "ingest-territory-fuzzy": "count",
+            "ingest-formula-cells": "count"}
+
+
+def _import_streamed(engine: Engine, framework: Framework, survey: Survey, stream: TextStream,
+                     report: ImportReport, *, dry_run: bool, imported_by: str, synthetic: bool,
+                     progress: Progress | None, scope: frozenset[str] | None) -> None:
+    """A large text export chunk by chunk, in one transaction: each chunk is planned (read, checked,
+    deduplicated against the answers stored and the chunks already written) and written before the next
+    is read. A refusal anywhere rolls the whole file back, as for a file read at once; a dry run plans
+    every chunk inside a transaction it rolls back.
+
+    The first chunk is planned before the transaction opens, so a file of one chunk holds SQLite's write
+    lock no longer than a file read at once (logins and other writers wait only for the write); later
+    chunks must be planned inside it, to see the chunks before them."""
+    report.format, report.encoding = "csv", stream.encoding
+    total = max(stream.rows, 1)
+    territories = load_territories(engine)
+    if progress:
+        progress(0, total)
+    tables = stream.tables()
+    first = next(tables, None)
+    if first is None or not len(first):
+        raise MonitorError(issue("ingest-header-only", path=report.file))
+    report.format = first.format
+
+    def plan_chunk(table: RawTable, connection: Connection | None) -> Plan:  # connection None: the first
+        part = ImportReport(survey=survey.id, file=report.file)
+        plan = plan_import(engine, framework, survey, table, part, synthetic, connection=connection,
+                           territories=territories, allow_empty=True)
+        _merge(report, part, first=connection is None)
+        _check_scope(scope, plan)
+        return plan
+
+    plan: Plan | None = plan_chunk(first, None)
+    seen = len(first)
+    del first
+    with Session(engine) as session:
+        transaction = session.begin()
+        try:
+            batch = _open_batch(session, framework, survey, report, imported_by, synthetic)
+            batch_id = batch.id or 0
+            while plan is not None:
+                _write_part(session, survey.id, batch_id, plan, synthetic, None)
+                if progress:
+                    progress(min(seen, total), total)
+                table = next(tables, None)
+                plan = None if table is None else plan_chunk(table, session.connection())
+                seen += len(table) if table is not None else 0
+                del table
+            report.rows = seen
+            if not report.accepted and not report.duplicates:
+                raise MonitorError(issue("ingest-nothing-acceptable", path=report.file, rejected=report.rejected,
+                                         consent_refused=report.consent_refused))
+            scrub(report)
+            if dry_run:
+                transaction.rollback()
+                report.status = "dry-run"
+            else:
+                _count_batch(batch, report)
+                transaction.commit()
+                report.batch, report.status = batch_id, "imported"
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
+    if progress:
+        progress(total, total)
+
+
+def _merge(report: ImportReport, part: ImportReport, first: bool) -> None:
+    """Add one chunk's counts and issues to the file's report: counts summed, each issue said once."""
+    for name in ("accepted", "rejected", "duplicates", "consent_refused", "repeat_rows"):
+        setattr(report, name, getattr(report, name) + getattr(part, name))
+    report.rejected_rows.extend(part.rejected_rows)
+    if first:
+        report.unmapped_columns, report.dropped_columns = part.unmapped_columns, part.dropped_columns
+    for found in part.issues:
+        same = next((i for i in report.issues if i.code == found.code), None)
+        if same is None:
+            report.issues.append(found)
+        elif found.code in _COUNTED:
+            key = _COUNTED[found.code]
+            total = int(same.params.get(key, 0)) + int(found.params.get(key, 0))
+            report.issues[report.issues.index(same)] = issue(found.code, path=same.path, line=same.line, column=same.column,
+                                                              **{**same.params, key: total})
 
 
 def is_demo_database(engine: Engine) -> bool:
@@ -192,9 +314,14 @@ def _refuse(report: ImportReport, issues: list[Issue]) -> None:
 
 
 def plan_import(engine: Engine, framework: Framework, survey: Survey, table: RawTable, report: ImportReport,
-                synthetic: bool) -> Plan:
+                synthetic: bool, *, connection: Connection | None = None, territories: Territories | None = None,
+                allow_empty: bool = False) -> Plan:
     """Read, check and deduplicate `table` without writing: the plan `write_plan` writes in one transaction.
-    Raises MonitorError for a file to refuse; fills `report` with the counts and issues."""
+    Raises MonitorError for a file to refuse; fills `report` with the counts and issues.
+
+    A streamed import plans chunk by chunk inside its open transaction: `connection` is that transaction
+    (deduplication then sees the chunks already written), `territories` the matcher built once, and
+    `allow_empty` lets one chunk have nothing acceptable (the whole file is judged at the end)."""
     name = table.name
     if not table.columns or not any(table.columns):
         raise MonitorError(issue("ingest-no-header", path=name))
@@ -213,7 +340,7 @@ def plan_import(engine: Engine, framework: Framework, survey: Survey, table: Raw
         report.issues.append(issue("ingest-formula-cells", path=name, count=len(table.formula_cells),
                                    cell=table.formula_cells[0]))
 
-    territories = _territories(engine)
+    territories = territories or load_territories(engine)
     params = framework.param_values()
     checked = validate(survey, table, column_map, territories, params)
     problems = list(checked.problems)
@@ -236,7 +363,7 @@ def plan_import(engine: Engine, framework: Framework, survey: Survey, table: Raw
     children: dict[str, list[dict[str, Any]]] = {}
     _attach_children(survey.id, rows, labels, hashed, child_rows, children, synthetic)
 
-    rows, duplicates = _deduplicate(engine, survey.id, rows)
+    rows, duplicates = _deduplicate(connection or engine, survey.id, rows)
     fresh = set(rows.external_id) if children else set()
     children = {k: v for k, v in children.items() if k in fresh}
     report.accepted = len(rows)
@@ -255,7 +382,7 @@ def plan_import(engine: Engine, framework: Framework, survey: Survey, table: Raw
         report.issues.append(issue("ingest-territory-fuzzy", path=name, count=len(checked.fuzzy),
                                    value="…" if survey.respondent == "survivor" else first.value,
                                    name=first.label(first.code, "en")))
-    if not len(rows) and not duplicates:
+    if not len(rows) and not duplicates and not allow_empty:
         raise MonitorError(issue("ingest-nothing-acceptable", path=name, rejected=report.rejected,
                                  consent_refused=report.consent_refused))
     return plan
@@ -293,7 +420,8 @@ def protect_answers(survey: Survey, answers: dict[str, pd.Series]) -> None:
             del answers[question.name]
 
 
-def _territories(engine: Engine) -> Territories:
+def load_territories(engine: Engine) -> Territories:
+    """The territory matcher over the database's places (or the shipped reference on a fresh database)."""
     from monitor.ingest.territory_match import TerritoryMatcher
     from monitor.store.territory import reference_rows, territories
 
@@ -475,7 +603,7 @@ def _to_date(value: Any) -> date | None:
     return None
 
 
-def _deduplicate(engine: Engine, instrument_id: str, rows: Rows) -> tuple[Rows, int]:
+def _deduplicate(bind: Engine | Connection, instrument_id: str, rows: Rows) -> tuple[Rows, int]:
     """Drop submissions already stored (same external id, or same content without an id) or repeated in the file."""
     first: dict[str, int] = {}
     for position, external in enumerate(rows.external_id):
@@ -483,7 +611,7 @@ def _deduplicate(engine: Engine, instrument_id: str, rows: Rows) -> tuple[Rows, 
     stored: set[str] = set()
     ids = list(first)
     column = table_of(Response).c
-    with engine.connect() as connection:
+    with bind.connect() if isinstance(bind, Engine) else nullcontext(bind) as connection:
         for start in range(0, len(ids), IN_CHUNK):
             chunk = ids[start:start + IN_CHUNK]
             query = select(column.external_id).where(column.instrument_id == instrument_id,
@@ -540,48 +668,63 @@ def write_plan(engine: Engine, framework: Framework, survey: Survey, report: Imp
     """Write the plan in one transaction (all or nothing); `before(session)` runs in it before the answers are
     inserted, and `also(session, batch_id)` after them (a sync's replacements and bookkeeping)."""
     with Session(engine) as session, session.begin():
-        _upsert_instrument(session, framework, survey)
-        batch = ImportBatch(
-            instrument_id=survey.id, file_name=redact.file_name(report.file), sha256=report.sha256,
-            format=report.format or "",
-            rows=report.rows, accepted=report.accepted, rejected=report.rejected, duplicates=report.duplicates,
-            consent_refused=report.consent_refused, dropped_columns=report.dropped_columns,
-            warnings=[i.to_dict() for i in report.warnings], imported_by=imported_by, synthetic=synthetic,
-        )
-        session.add(batch)
-        session.flush()
-        if batch.id is None:  # flush() gave the row its id; without one nothing below could point at it
-            raise RuntimeError("the import batch got no id")
-        batch_id = batch.id
+        batch_id = _open_batch(session, framework, survey, report, imported_by, synthetic).id or 0
         if before is not None:
             before(session)
-        connection = session.connection()
-        if connection.dialect.name == "sqlite":
-            _insert_rows_sqlite(connection, survey.id, batch_id, plan.rows, synthetic, progress)
-        else:
-            _insert_rows_core(connection, survey.id, batch_id, plan.rows, synthetic, progress)
-        if plan.children:
-            column = table_of(Response).c
-            ids = {external: id_ for external, id_ in session.execute(
-                select(column.external_id, column.id).where(column.batch_id == batch_id, column.parent_id.is_(None))
-            )}
-            responses = insert(table_of(Response))
-            rows = [{**child, "batch_id": batch_id, "parent_id": ids[external]}
-                    for external, listed in plan.children.items() for child in listed]
-            for start in range(0, len(rows), CHUNK):
-                connection.execute(responses, rows[start:start + CHUNK])
-        if plan.rejected_rows:
-            session.execute(insert(RejectedRow), [
-                {"batch_id": batch_id, "row_number": r["row"], "column": r["column"], "value": r["value"],
-                 "code": r["code"], "message_uk": r["message_uk"], "message_en": r["message_en"],
-                 "oblast_code": r.get("oblast_code")}
-                for r in plan.rejected_rows
-            ])
-        if synthetic:
-            session.merge(Setting(key="synthetic", value="true"))
+        _write_part(session, survey.id, batch_id, plan, synthetic, progress)
         if also is not None:
             also(session, batch_id)
     return batch_id
+
+
+def _open_batch(session: Session, framework: Framework, survey: Survey, report: ImportReport, imported_by: str,
+                synthetic: bool) -> ImportBatch:
+    """The instrument (inserted or updated) and the batch row, in the caller's transaction."""
+    _upsert_instrument(session, framework, survey)
+    batch = ImportBatch(instrument_id=survey.id, file_name=redact.file_name(report.file), sha256=report.sha256,
+                        format=report.format or "", imported_by=imported_by, synthetic=synthetic)
+    _count_batch(batch, report)
+    session.add(batch)
+    session.flush()
+    if batch.id is None:  # flush() gave the row its id; without one nothing below could point at it
+        raise RuntimeError("the import batch got no id")
+    if synthetic:
+        session.merge(Setting(key="synthetic", value="true"))
+    return batch
+
+
+def _count_batch(batch: ImportBatch, report: ImportReport) -> None:
+    batch.rows, batch.accepted, batch.rejected = report.rows, report.accepted, report.rejected
+    batch.duplicates, batch.consent_refused = report.duplicates, report.consent_refused
+    batch.dropped_columns = list(report.dropped_columns)
+    batch.warnings = [i.to_dict() for i in report.warnings]
+
+
+def _write_part(session: Session, instrument_id: str, batch_id: int, plan: Plan, synthetic: bool,
+                progress: Progress | None) -> None:
+    """A plan's answers, repeat rows and rejected rows, in the caller's transaction."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        _insert_rows_sqlite(connection, instrument_id, batch_id, plan.rows, synthetic, progress)
+    else:
+        _insert_rows_core(connection, instrument_id, batch_id, plan.rows, synthetic, progress)
+    if plan.children:
+        column = table_of(Response).c
+        ids = {external: id_ for external, id_ in session.execute(
+            select(column.external_id, column.id).where(column.batch_id == batch_id, column.parent_id.is_(None))
+        )}
+        responses = insert(table_of(Response))
+        rows = [{**child, "batch_id": batch_id, "parent_id": ids[external]}
+                for external, listed in plan.children.items() for child in listed]
+        for start in range(0, len(rows), CHUNK):
+            connection.execute(responses, rows[start:start + CHUNK])
+    if plan.rejected_rows:
+        session.execute(insert(RejectedRow), [
+            {"batch_id": batch_id, "row_number": r["row"], "column": r["column"], "value": r["value"],
+             "code": r["code"], "message_uk": r["message_uk"], "message_en": r["message_en"],
+             "oblast_code": r.get("oblast_code")}
+            for r in plan.rejected_rows
+        ])
 
 
 def _insert_rows_sqlite(connection: Any, instrument_id: str, batch_id: int, rows: Rows, synthetic: bool,
@@ -651,5 +794,5 @@ def _upsert_instrument(session: Session, framework: Framework, survey: Survey) -
     session.flush()
 
 
-__all__ = ["ImportReport", "Plan", "Rows", "definition_hash", "file_sha256", "import_file", "json_sha256",
+__all__ = ["ImportReport", "OutsideScope", "Plan", "Rows", "definition_hash", "file_sha256", "import_file", "json_sha256",
            "plan_import", "write_plan"]

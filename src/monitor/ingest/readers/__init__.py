@@ -16,11 +16,12 @@ from monitor.errors import MonitorError, issue
 from monitor.ingest.readers import limits as caps
 from monitor.ingest.readers.flavour import detect
 from monitor.ingest.readers.odk import read_odk_zip
+from monitor.ingest.readers.stream import TextStream, open_text_stream
 from monitor.ingest.readers.table import RawTable, spreadsheet_column
 from monitor.ingest.readers.text import parse_text
 from monitor.ingest.readers.xlsx import read_xlsx
 
-__all__ = ["RawTable", "Reader", "read_export", "register_reader", "spreadsheet_column"]
+__all__ = ["RawTable", "Reader", "TextStream", "read_export", "register_reader", "spreadsheet_column", "stream_export"]
 
 # Magic numbers of files people attach by mistake.
 SIGNATURES = {
@@ -66,6 +67,33 @@ def read_export(path: Path | str, cap: caps.Limits | None = None, name: str | No
 
     `name` is how messages call the file (the import passes the name with personal data withheld).
     """
+    path, name, cap, head = _open(path, cap, name)
+    registered = next((r for r in READERS if r.accepts(path, head)), None)
+    if registered is not None:
+        table = registered.read(path, name, cap)
+    elif head.startswith(b"PK"):
+        table = _read_zip(path, name, cap)
+    else:
+        table = parse_text(path.read_bytes(), name, cap=cap)
+    return _finish(table, name)
+
+
+def stream_export(path: Path | str, chunk_rows: int, cap: caps.Limits | None = None,
+                  name: str | None = None) -> TextStream | None:
+    """A UTF-8 delimited-text export to read `chunk_rows` at a time (same caps, same cells and the same
+    RawTables as `read_export`, only in pieces), or None for any other file: read it with `read_export`."""
+    path, name, cap, head = _open(path, cap, name)
+    if head.startswith(b"PK") or any(r.accepts(path, head) for r in READERS):
+        return None
+    stream = open_text_stream(path, name, cap, chunk_rows)
+    if stream is not None:
+        stream.finish = lambda table: _finish(table, name)
+    return stream
+
+
+def _open(path: Path | str, cap: caps.Limits | None, name: str | None) -> tuple[Path, str, caps.Limits, bytes]:
+    """The checks every reader shares: the file exists, is within the size cap and is not a known
+    non-export (a PDF, an image, an archive); returns its first 512 bytes."""
     path = Path(path)
     name = name or path.name
     cap = cap or caps.limits()
@@ -77,13 +105,10 @@ def read_export(path: Path | str, cap: caps.Limits | None = None, name: str | No
     for magic, kind in SIGNATURES.items():
         if head.startswith(magic):
             raise MonitorError(issue("ingest-unsupported-format", path=name, found=kind))
-    registered = next((r for r in READERS if r.accepts(path, head)), None)
-    if registered is not None:
-        table = registered.read(path, name, cap)
-    elif head.startswith(b"PK"):
-        table = _read_zip(path, name, cap)
-    else:
-        table = parse_text(path.read_bytes(), name, cap=cap)
+    return path, name, cap, head
+
+
+def _finish(table: RawTable, name: str) -> RawTable:
     table.name = name
     for part in (table, *table.children.values()):
         _sanitise(part)

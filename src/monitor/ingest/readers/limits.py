@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,33 +87,58 @@ def check_size(name: str, size: int, cap: Limits) -> None:
 def check_text(name: str, data: bytes, cap: Limits) -> None:
     """Line length, header width and row count of delimited text, on the raw bytes (before decoding)."""
     check_size(name, len(data), cap)
-    longest, lines = _longest_line(data)
-    if longest > cap.max_line:
-        raise refuse(name, "one line", "один рядок", _mb(longest), _mb(cap.max_line))
-    if lines > cap.max_rows + 1:
-        raise refuse(name, "rows", "рядки", f"{lines - 1:,}", f"{cap.max_rows:,}")
+    view = memoryview(data)
+    check_lines(name, LineStats.of(view[i:i + 16 * CHUNK] for i in range(0, len(data), 16 * CHUNK)), cap)
     end = data.find(b"\n")
-    header = data if end < 0 else data[:end]
+    check_header(name, data if end < 0 else data[:end], cap)
+
+
+def check_lines(name: str, stats: LineStats, cap: Limits) -> None:
+    if stats.longest > cap.max_line:
+        raise refuse(name, "one line", "один рядок", _mb(stats.longest), _mb(cap.max_line))
+    if stats.lines > cap.max_rows + 1:
+        raise refuse(name, "rows", "рядки", f"{stats.lines - 1:,}", f"{cap.max_rows:,}")
+
+
+def check_header(name: str, header: bytes, cap: Limits) -> None:
     widest = max(header.count(sep) for sep in (b",", b";", b"\t")) + 1
     if widest > cap.max_columns:
         raise refuse(name, "columns", "стовпці", f"{widest:,}", f"{cap.max_columns:,}")
 
 
-def _longest_line(data: bytes) -> tuple[int, int]:
-    """(length of the longest line in bytes, number of lines), in chunks so memory stays small."""
-    longest, lines, start = 0, 0, 0
-    for offset in range(0, len(data), 16 * CHUNK):
-        block = np.frombuffer(data, dtype=np.uint8, count=min(16 * CHUNK, len(data) - offset), offset=offset)
-        ends = np.flatnonzero(block == 10) + offset
+@dataclass
+class LineStats:
+    """Length of the longest line in bytes and the number of lines, fed block by block so that a file
+    is measured without being held in memory (the streamed import reads it this way)."""
+
+    longest: int = 0
+    lines: int = 0
+    _seen: int = 0  # bytes fed so far
+    _start: int = 0  # offset where the current line began
+
+    def feed(self, block: bytes | memoryview) -> None:
+        array = np.frombuffer(block, dtype=np.uint8)
+        ends = np.flatnonzero(array == 10) + self._seen
         if len(ends):
-            gaps = np.diff(ends, prepend=start - 1) - 1
-            longest = max(longest, int(gaps.max()))
-            start = int(ends[-1]) + 1
-            lines += len(ends)
-    if start < len(data):
-        longest = max(longest, len(data) - start)
-        lines += 1
-    return longest, lines
+            gaps = np.diff(ends, prepend=self._start - 1) - 1
+            self.longest = max(self.longest, int(gaps.max()))
+            self._start = int(ends[-1]) + 1
+            self.lines += len(ends)
+        self._seen += len(array)
+
+    def close(self) -> LineStats:
+        if self._start < self._seen:  # a last line without a newline
+            self.longest = max(self.longest, self._seen - self._start)
+            self.lines += 1
+            self._start = self._seen
+        return self
+
+    @classmethod
+    def of(cls, blocks: Iterable[bytes | memoryview]) -> LineStats:
+        stats = cls()
+        for block in blocks:
+            stats.feed(block)
+        return stats.close()
 
 
 def check_cells(name: str, lengths: Iterator[int], cap: Limits) -> None:
