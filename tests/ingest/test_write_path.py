@@ -24,7 +24,7 @@ from monitor.ingest import pipeline
 from monitor.ingest.pipeline import import_file, json_sha256, plan_import, write_plan
 from monitor.ingest.readers import read_export
 from monitor.ingest.report import ImportReport
-from monitor.store.db import connect
+from monitor.store.db import close, connect
 from monitor.store.models import Response
 
 
@@ -102,3 +102,43 @@ def test_reimport_of_the_same_rows_adds_nothing(engine: Engine, framework: Frame
     assert after["importbatch"][0] == before["importbatch"][0] + 1
     with pytest.raises(MonitorError):  # and planning alone says so too: nothing to add
         _plan(engine, framework, write_csv(tmp_path / "c.csv", []))
+
+
+def test_copy_on_postgresql_stores_what_insert_stores(db_url: str, framework: Framework, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      request: pytest.FixtureRequest) -> None:
+    """COPY FROM STDIN (PostgreSQL, 100 rows or more) and the INSERT path store the same values, submission
+    times with an offset included."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("COPY is the PostgreSQL write path")
+    # A session time zone other than UTC: where the two paths would differ if COPY ignored the offset.
+    kyiv = db_url + ("&" if "?" in db_url else "?") + "options=-c%20timezone%3DEurope%2FKyiv"
+    request.addfinalizer(lambda: close(kyiv))  # before the fixture drops the database
+    engine = connect(kyiv)
+    with engine.connect() as connection:
+        assert connection.execute(text("SHOW TimeZone")).scalar() == "Europe/Kyiv"
+    rows = official_rows(150)
+    for i, row in enumerate(rows):
+        row["_submission_time"] = ("2022-03-14T23:15:00+03:00", "2022-03-15T01:00:00", "")[i % 3]
+    path = write_csv(tmp_path / "officials.csv", rows)
+
+    def stored_and_cleared() -> list[tuple[str, ...]]:
+        columns = [c for c in Response.__table__.c if c.name not in {"id", "batch_id", "parent_id"}]
+        with engine.begin() as connection:
+            found = sorted(tuple(map(str, r)) for r in connection.execute(select(*columns)).all())
+            connection.execute(text("DELETE FROM rejectedrow"))
+            connection.execute(text("DELETE FROM response"))
+            connection.execute(text("DELETE FROM importbatch"))
+        return found
+
+    copied: list[int] = []
+    real_copy = pipeline._copy_rows_postgres
+    monkeypatch.setattr(pipeline, "_copy_rows_postgres", lambda *a: (copied.append(1), real_copy(*a))[1])
+    assert import_file(engine, framework, "officials", path).accepted == 150
+    by_copy = stored_and_cleared()
+    monkeypatch.setattr(pipeline, "COPY_FROM_ROWS", 10**9)
+    assert import_file(engine, framework, "officials", path).accepted == 150
+    by_insert = stored_and_cleared()
+    assert copied == [1]
+    assert by_copy == by_insert
+    assert any("2022-03-14" in value for row in by_copy for value in row)
