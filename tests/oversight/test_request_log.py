@@ -81,6 +81,14 @@ def log_rows() -> pd.DataFrame:
         }
     )
     rows.append(pending.to_frame().T)
+    # Urgent (48 hours, counted on dates): received Friday 16.12.2022, due Sunday 18.12 whatever the
+    # weekend; answered on the Sunday (on time) and on the Monday (late).
+    for i, answered in enumerate(("2022-12-18", "2022-12-19")):
+        urgent = pending.copy()
+        urgent.update({"urgent": "yes", "date_sent": "2022-12-16", "date_received": "2022-12-16",
+                       "date_answered": answered, "completeness": "full", "_id": f"98{i}",
+                       "_uuid": f"kirovohrad-urgent-{i}", "_index": str(300 + i)})
+        rows.append(urgent.to_frame().T)
     return pd.concat(rows, ignore_index=True)
 
 
@@ -96,7 +104,7 @@ def world(db_url, tmp_path):  # type: ignore[no-untyped-def]
 
 def test_r01_r02_from_the_tracker_equal_them_from_the_survey(world) -> None:  # type: ignore[no-untyped-def]
     engine, fw = world
-    assert import_request_log(engine) == {"added": 13, "unchanged": 0}
+    assert import_request_log(engine) == {"added": 15, "unchanged": 0}
     states = requests(engine, AS_OF)["state"].value_counts().to_dict()
     assert {"answered-on-time", "late", "refused", "no-answer", "pending"} <= set(states)
     engine_results = compute_cached(engine, fw, level="oblast", period="wave", disaggregate=False)
@@ -111,6 +119,10 @@ def test_r01_r02_from_the_tracker_equal_them_from_the_survey(world) -> None:  # 
             survey.loc[key, "denominator"],
         ), key
         assert row["share"] == pytest.approx(survey.loc[key, "value"]), key
+    urgent = requests(engine, AS_OF).set_index("key")
+    urgent = urgent[urgent["urgent"]]
+    assert sorted(urgent["state"]) == ["answered-on-time", "late"]
+    assert set(urgent["deadline"]) == {date(2022, 12, 18)}
     poltava = tracked.loc[("R01", "UA53000000000028050", "2021")]
     assert (poltava["numerator"], poltava["denominator"]) == (4, 6)  # the calendar's Saturday counts
 
@@ -119,7 +131,7 @@ def test_importing_the_log_again_adds_nothing(world) -> None:  # type: ignore[no
     engine, _ = world
     import_request_log(engine)
     state = table_state(engine)
-    assert import_request_log(engine) == {"added": 0, "unchanged": 13}
+    assert import_request_log(engine) == {"added": 0, "unchanged": 15}
     assert table_state(engine) == state
 
 
@@ -147,4 +159,4 @@ def test_the_command_line_imports_the_log(world, db_url) -> None:  # type: ignor
     _register()
     result = CliRunner().invoke(app, ["oversight", "import-log", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert "+13" in result.output and len(requests(world[0], AS_OF)) == 13
+    assert "+15" in result.output and len(requests(world[0], AS_OF)) == 15

@@ -61,6 +61,20 @@ def test_an_extension_counts_only_when_noticed_within_the_first_term() -> None:
     assert not too_late.extended and too_late.state == "late" and too_late.days_overdue == 14
 
 
+@pytest.mark.parametrize(("reply", "as_of", "state", "overdue"), [
+    (None, date(2021, 8, 22), "pending", 0),  # received Friday 20.08: 48 hours end on the Sunday
+    (None, date(2021, 8, 23), "no-answer", 1),  # the weekend does not stretch an urgent term
+    (date(2021, 8, 22), date(2021, 9, 6), "answered-on-time", 0),
+    (date(2021, 8, 23), date(2021, 9, 6), "late", 1),
+])
+def test_an_urgent_request_has_48_hours(reply, as_of, state, overdue) -> None:  # type: ignore[no-untyped-def]
+    # An extension notice does not extend an urgent request (art. 20(2) has no extension).
+    tracked = track(date(2021, 8, 20), date(2021, 8, 21), reply, "full" if reply else None, as_of, CALENDAR,
+                    urgent=True)
+    assert (tracked.deadline, tracked.extended) == (date(2021, 8, 22), False)
+    assert (tracked.state, tracked.days_overdue) == (state, overdue)
+
+
 def test_requests_in_the_store(db_url) -> None:  # type: ignore[no-untyped-def]
     engine = prepare(connect(db_url))
     base = {"round": "R2021", "body": "poltava-nssu", "subject": "Status applications", "channel": "email",
@@ -69,8 +83,10 @@ def test_requests_in_the_store(db_url) -> None:  # type: ignore[no-untyped-def]
     add_request(engine, {**base, "key": "Q-late", "reply_date": "2021-08-30", "outcome": "partial"})
     add_request(engine, {**base, "key": "Q-open"})
     add_request(engine, {**base, "key": "Q-open"})  # the same again adds nothing
+    add_request(engine, {**base, "key": "Q-urgent", "urgent": "так", "reply_date": "2021-08-23", "outcome": "full"})
     frame = requests(engine, as_of=date(2021, 8, 31), holidays=CALENDAR).set_index("key")
-    assert len(frame) == 3
+    assert len(frame) == 4
+    assert (frame.loc["Q-urgent", "state"], frame.loc["Q-urgent", "deadline"]) == ("late", date(2021, 8, 21))
     assert frame.loc["Q-on-time", "state"] == "answered-on-time"
     assert (frame.loc["Q-late", "state"], frame.loc["Q-late", "days_overdue"]) == ("late", 3)
     assert (frame.loc["Q-open", "state"], frame.loc["Q-open", "days_overdue"]) == ("no-answer", 4)

@@ -184,12 +184,13 @@ def request_add(
     reply_date: Annotated[str, typer.Option("--reply")] = "",
     outcome: Annotated[str, typer.Option("--outcome", help="full | partial | refused")] = "",
     refusal_ground: Annotated[str, typer.Option("--ground")] = "",
+    urgent: Annotated[bool, typer.Option("--urgent", help="48 hours: life or liberty at stake (art. 20(2))")] = False,
     db: DbOption = None,
 ) -> None:
     """Record a public-information request / Записати запит на публічну інформацію."""
     from monitor.auth.oversight import add_request_as
 
-    raw = {"key": key, "round": round_id, "body": body, "subject": subject, "channel": channel,
+    raw = {"key": key, "round": round_id, "body": body, "subject": subject, "channel": channel, "urgent": urgent,
            "date_sent": date_sent, "date_received": date_received, "extension_date": extension_date,
            "reply_date": reply_date, "outcome": outcome, "refusal_ground": refusal_ground}
     found = _run(lambda: add_request_as(_engine(db), OPERATOR, raw))

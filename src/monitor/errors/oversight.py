@@ -94,8 +94,6 @@ for _code, _en, _uk, _hen, _huk in (
      "Немає дати отримання: строк у трекері рахується від отримання.",
      "Fill the date the body received the request, or leave the request in the survey only.",
      "Заповніть дату отримання запиту розпорядником або залиште запит лише в опитуванні."),
-    ("request-log-urgent", "An urgent request (48 hours): the tracker has no urgent term yet.",
-     "Терміновий запит (48 годин): у трекері ще немає терміну для термінових запитів.", "", ""),
     ("report-round-period", "Round {round} is reported as {year}, not {period}.",
      "Раунд {round} звітується за {year} рік, а не за {period}.",
      "Give --round or --period, or both naming the same year.", "Укажіть --round або --period, або обидва з тим самим роком."),

@@ -52,6 +52,24 @@ def parse_date(value: Any, where: Where, field: str, required: bool = True) -> t
     return None, where.at("oversight-bad-date", field, value=raw)
 
 
+YES = ("yes", "так", "true", "1", "x", "✓")
+NO = ("no", "ні", "false", "0")
+
+
+def yes_no(value: Any, where: Where, field: str) -> tuple[bool | None, Issue | None]:
+    """A yes/no cell (blank is no): yes/так/true/1/x, no/ні/false/0, as a spreadsheet user writes them."""
+    if isinstance(value, bool):
+        return value, None
+    if blank(value):
+        return False, None
+    word = text(value).lower()
+    if word in YES:
+        return True, None
+    if word in NO:
+        return False, None
+    return None, where.at("oversight-bad-value", field, value=text(value), known="так / yes, ні / no")
+
+
 def required(value: Any, where: Where, field: str) -> tuple[str, Issue | None]:
     shown = text(value)
     return shown, (where.at("oversight-missing", field) if not shown else None)

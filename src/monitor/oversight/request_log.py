@@ -9,8 +9,10 @@ its row (the answer's position in the log) and nothing is written. The tracker c
 
 - an addressee with no body in data/reference/bodies.csv (raion administrations, hromada councils,
   'other'): the reference lists oblast and national bodies only;
-- a request without a receipt date: the tracker's term runs from receipt (R01 leaves these out too);
-- an urgent request (48 hours): the tracker's deadline knows the 5 and 20 working-day terms only.
+- a request without a receipt date: the tracker's term runs from receipt (R01 leaves these out too).
+
+An urgent request (48 hours, the log's `urgent`) keeps its term in the tracker, so R01 judges it the same
+way from either.
 
 `tracker_indicators` computes R01 (share answered on time among requests answered or past their term)
 and R02 (share answered in full among those answered) per oblast and round wave, on the day given, with
@@ -84,8 +86,6 @@ def raw_request(
         )
     if _day(answers.get("date_received")) is None:
         problems.append(where.at("request-log-no-receipt", "date_received"))
-    if str(answers.get("urgent") or "") == "yes":
-        problems.append(where.at("request-log-urgent", "urgent"))
     if problems:
         return None, problems
     completeness = str(answers.get("completeness") or "")
@@ -97,6 +97,7 @@ def raw_request(
         "body": body,
         "subject": str(answers.get("request_topic") or "—"),
         "channel": CHANNEL.get(str(answers.get("channel") or ""), str(answers.get("channel") or "")),
+        "urgent": str(answers.get("urgent") or "") == "yes",
         "date_sent": answers.get("date_sent"),
         "date_received": answers.get("date_received"),
         "extension_date": answers.get("extension_date") if answers.get("extension_notice") == "yes" else None,

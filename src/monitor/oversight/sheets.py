@@ -358,7 +358,8 @@ def export_frames(engine: Engine, lang: str = "uk") -> dict[str, pd.DataFrame]:
             "evidence": steps["evidence"]}, columns=list(KINDS["statuses"])),
         "requests": pd.DataFrame({
             "key": req["key"], "round": req["round_id"].fillna(""), "body": req["body_id"], "subject": req["subject"],
-            "channel": req["channel"], "date_sent": req["date_sent"], "date_received": req["date_received"],
+            "channel": req["channel"], "urgent": req["urgent"].map({True: t("oversight.page.yes", lang), False: ""}),
+            "date_sent": req["date_sent"], "date_received": req["date_received"],
             "extension_date": req["extension_date"], "reply_date": req["reply_date"],
             "outcome": req["outcome"].fillna(""), "refusal_ground": req["refusal_ground"].fillna("")},
             columns=list(KINDS["requests"])),

@@ -2,7 +2,9 @@
 
 Law of Ukraine «Про доступ до публічної інформації» No. 2939-VI of 13.01.2011, art. 20: an answer is due
 within 5 working days from receipt of the request; the body may extend that to 20 working days by a
-written notice sent within the 5 (docs/domain/public-information.md). Art. 22 lists the grounds for
+written notice sent within the 5; a request needed to protect a person's life or liberty is answered
+within 48 hours, counted on dates as the engine's R01 counts them (`monitor.deadlines.request_deadline`),
+with no extension (docs/domain/public-information.md). Art. 22 lists the grounds for
 refusal (`refusal_ground` records the one cited).
 
 The working-day calendar is chosen in ONE place, `working_deadline`: `monitor.deadlines`, the calendar
@@ -23,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from monitor.deadlines import ukrainian_calendar
+from monitor.deadlines import request_deadline, ukrainian_calendar
 from monitor.errors import Issue
 from monitor.oversight import bodies, checks
 from monitor.oversight.checks import Where
@@ -35,7 +37,7 @@ EXTENDED_DAYS = 20  # art. 20(4), with a written notice within ANSWER_DAYS
 CHANNELS: tuple[str, ...] = ("email", "post", "portal", "in-person", "phone")
 OUTCOMES: tuple[str, ...] = ("full", "partial", "refused")
 STATES: tuple[str, ...] = ("pending", "answered-on-time", "late", "refused", "no-answer")
-COLUMNS = ("key", "round", "body", "subject", "channel", "date_sent", "date_received", "extension_date",
+COLUMNS = ("key", "round", "body", "subject", "channel", "urgent", "date_sent", "date_received", "extension_date",
            "reply_date", "outcome", "refusal_ground")
 
 
@@ -65,14 +67,17 @@ class Tracked:
 
 
 def track(received: date, extension_date: date | None, reply_date: date | None, outcome: str | None,
-          as_of: date, holidays: Iterable[date] | None = None) -> Tracked:
+          as_of: date, holidays: Iterable[date] | None = None, urgent: bool = False) -> Tracked:
     """Deadline, state and days overdue of one request on `as_of` (calendar days past the deadline); a reply
     dated after `as_of` had not come yet."""
     calendar = None if holidays is None else tuple(holidays)
-    first = working_deadline(received, ANSWER_DAYS, calendar)
-    # An extension counts only when its notice came within the first term (art. 20(4)).
-    extended = extension_date is not None and extension_date <= first
-    deadline = working_deadline(received, EXTENDED_DAYS, calendar) if extended else first
+    if urgent:  # 48 hours whatever the calendar; an extension notice does not apply
+        deadline, extended = request_deadline(received, calendar=ukrainian_calendar(), urgent=True), False
+    else:
+        first = working_deadline(received, ANSWER_DAYS, calendar)
+        # An extension counts only when its notice came within the first term (art. 20(4)).
+        extended = extension_date is not None and extension_date <= first
+        deadline = working_deadline(received, EXTENDED_DAYS, calendar) if extended else first
     if reply_date is not None and reply_date > as_of:
         reply_date = None  # not yet answered on the day the state is judged
     if reply_date is not None:
@@ -93,6 +98,7 @@ class RequestIn:
     oblast_code: str | None
     subject: str
     channel: str
+    urgent: bool
     date_sent: date
     date_received: date
     extension_date: date | None
@@ -112,6 +118,7 @@ def check(session: Session, raw: dict[str, object], where: Where = checks.NOWHER
     round_id = found_round.id if found_round is not None else None
     subject = keep(checks.required(raw.get("subject"), where, "subject"))
     channel = keep(checks.one_of(raw.get("channel"), CHANNELS, where, "channel"))
+    urgent = keep(checks.yes_no(raw.get("urgent"), where, "urgent"))
     sent = keep(checks.parse_date(raw.get("date_sent"), where, "date_sent"))
     received = keep(checks.parse_date(raw.get("date_received"), where, "date_received"))
     extension = keep(checks.parse_date(raw.get("extension_date"), where, "extension_date", required=False))
@@ -137,8 +144,8 @@ def check(session: Session, raw: dict[str, object], where: Where = checks.NOWHER
     if problems or body is None or sent is None or received is None:
         return None, problems
     ground = checks.text(raw.get("refusal_ground")) or None
-    return RequestIn(key, round_id, body.id, body.oblast_code, subject, channel, sent, received, extension, reply,
-                     outcome, ground), []
+    return RequestIn(key, round_id, body.id, body.oblast_code, subject, channel, bool(urgent), sent, received,
+                     extension, reply, outcome, ground), []
 
 
 def same(session: Session, row: InformationRequest, item: RequestIn) -> bool:
@@ -168,10 +175,10 @@ def requests(engine: Engine, as_of: date | None = None, oblasts: Collection[str]
         rows = session.scalars(query).all()
     records = []
     for r in rows:
-        tracked = track(r.date_received, r.extension_date, r.reply_date, r.outcome, as_of, calendar)
+        tracked = track(r.date_received, r.extension_date, r.reply_date, r.outcome, as_of, calendar, r.urgent)
         records.append({**r.model_dump(), "deadline": tracked.deadline, "extended": tracked.extended,
                         "state": tracked.state, "days_overdue": tracked.days_overdue})
-    columns = ["id", "key", "round_id", "body_id", "oblast_code", "subject", "channel", "date_sent", "date_received",
+    columns = ["id", "key", "round_id", "body_id", "oblast_code", "subject", "channel", "urgent", "date_sent", "date_received",
                "extension_date", "reply_date", "outcome", "refusal_ground", "deadline", "extended", "state",
                "days_overdue"]
     return pd.DataFrame(records, columns=columns)

@@ -124,6 +124,7 @@ class InformationRequest(SQLModel, table=True):
     oblast_code: str | None = Field(default=None, max_length=19, index=True)
     subject: str
     channel: str = Field(max_length=16, description="email | post | portal | in-person")
+    urgent: bool = Field(default=False, description="Needed to protect life or liberty: 48 hours (art. 20(2))")
     date_sent: date
     date_received: date
     extension_date: date | None = Field(default=None, description="Date of the body's extension notice")

@@ -179,6 +179,8 @@ def request_form(view: View, engine: Any, user: Any) -> None:
         st.markdown(f"**{t('oversight.page.form_request', lang)}**")
         replied = st.checkbox(t("oversight.page.replied", lang), key="ov_rq_replied")
         extended = st.checkbox(t("oversight.page.extended", lang), key="ov_rq_extended")
+        urgent = st.checkbox(t("oversight.page.urgent", lang), key="ov_rq_urgent",
+                             help=t("oversight.page.urgent_help", lang))
         raw: dict[str, Any] = {
             "key": st.text_input(t("oversight.column.key", lang), key="ov_rq_key", max_chars=64),
             "round": st.text_input(t("oversight.column.round", lang), key="ov_rq_round", max_chars=32),
@@ -202,6 +204,7 @@ def request_form(view: View, engine: Any, user: Any) -> None:
                 raw.update(reply_date="", outcome="", refusal_ground="")
             if not extended:
                 raw["extension_date"] = ""
+            raw["urgent"] = urgent
             request = raw
             _save(lambda: door.add_request_as(engine, user, request), raw["key"], lang)
 
