@@ -1,5 +1,8 @@
-"""Spreadsheet import and export of the loop: findings, recommendations, status steps, requests, and the
-coalition's trainings (one row per training × body; rows sharing a key are one training).
+"""Spreadsheet import and export of the loop: findings, recommendations, status steps, requests, the
+coalition's trainings (one row per training × body; rows sharing a key are one training) and case
+stories (imported as drafts, checked for personal data and places below the oblast as on the form;
+the export gives their headers only: a story's text leaves the dashboard only in a report, approved and
+with consent).
 
 One workbook, one sheet per kind (XLSX), or one CSV holding one kind (recognised by its header). The
 same guarantees as survey imports: the whole file is checked before anything is written and every
@@ -26,10 +29,10 @@ from sqlmodel import Session
 from monitor import redact
 from monitor.errors import Issue, MonitorError, issue
 from monitor.i18n import t
-from monitor.oversight import checks, findings, recommendations, tracker, trainings
+from monitor.oversight import checks, findings, recommendations, stories, tracker, trainings
 from monitor.oversight.checks import Where
 from monitor.oversight.records import state_of
-from monitor.store.oversight import Finding, InformationRequest, Recommendation, Training
+from monitor.store.oversight import CaseStory, Finding, InformationRequest, Recommendation, Training
 
 KINDS: dict[str, tuple[str, ...]] = {
     "findings": findings.COLUMNS,
@@ -37,6 +40,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "statuses": recommendations.STATUS_COLUMNS,
     "requests": tracker.COLUMNS,
     "trainings": trainings.COLUMNS,
+    "stories": stories.COLUMNS,
 }
 REQUIRED: dict[str, frozenset[str]] = {
     "findings": frozenset({"key", "round", "territory", "text_uk", "text_en"}),
@@ -44,6 +48,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "statuses": frozenset({"recommendation", "status", "date"}),
     "requests": frozenset({"key", "body", "subject", "channel", "date_sent", "date_received"}),
     "trainings": frozenset({"key", "date", "oblast", "topic_uk", "topic_en", "body"}),
+    "stories": frozenset({"key", "oblast", "date", "title_uk", "title_en", "text_uk", "text_en"}),
 }
 
 
@@ -157,8 +162,8 @@ def read_sheets(path: Path, name: str) -> list[Sheet]:
             sheets.append(_from_table(kind, table.columns, table.rows, table.first_row, name))
     if not sheets:
         raise MonitorError(issue("oversight-bad-sheet", path=name, kind="findings / recommendations / statuses / "
-                                 "requests / trainings",
-                                 kind_uk="знахідки / рекомендації / статуси / запити / навчання",
+                                 "requests / trainings / stories",
+                                 kind_uk="знахідки / рекомендації / статуси / запити / навчання / історії",
                                  columns="; ".join(f"{k}: {', '.join(v)}" for k, v in KINDS.items())))
     order = list(KINDS)
     return sorted(sheets, key=lambda s: order.index(s.kind))
@@ -252,6 +257,8 @@ def _check(session: Session, kind: str, values: dict[str, Any], where: Where, kn
         return recommendations.check(session, values, where, pending_findings)
     if kind == "statuses":
         return recommendations.check_status(session, values, where, pending_recs)
+    if kind == "stories":
+        return stories.check(session, values, where)
     return tracker.check(session, values, where)
 
 
@@ -274,7 +281,8 @@ def _existing(session: Session, kind: str, item: Any, where: Where) -> tuple[str
             RecommendationStatus.on_date == item.on_date)).first()
         return ("same" if found is not None else "new"), None
     table, same = {"findings": (Finding, findings.same), "recommendations": (Recommendation, recommendations.same),
-                   "requests": (InformationRequest, tracker.same), "trainings": (Training, trainings.same)}[kind]
+                   "requests": (InformationRequest, tracker.same), "trainings": (Training, trainings.same),
+                   "stories": (CaseStory, stories.same)}[kind]
     state, _, problem = state_of(session, table, same, item, where)
     return state, problem
 
@@ -312,6 +320,9 @@ def write_sheets(engine: Engine, plan: SheetPlan, actor: str = "cli") -> dict[st
         for item in plan.items["trainings"]:
             trainings.insert(session, item, actor)
             added["trainings"] += 1
+        for item in plan.items["stories"]:
+            stories.insert(session, item, actor)
+            added["stories"] += 1
     return added
 
 
@@ -367,6 +378,7 @@ def export_frames(engine: Engine, lang: str = "uk") -> dict[str, pd.DataFrame]:
             "key": held["key"], "round": held["round_id"].fillna(""), "date": held["on_date"],
             "oblast": held["oblast_code"], "topic_uk": held["topic_uk"], "topic_en": held["topic_en"],
             "body": held["body_id"], "women": held["women"], "men": held["men"]}, columns=list(KINDS["trainings"])),
+        "stories": pd.DataFrame(columns=list(KINDS["stories"])),  # headers only (see the module's note)
     }
     return {kind: frame.rename(columns={c: t(f"oversight.column.{c}", lang) for c in frame.columns})
             for kind, frame in frames.items()}

@@ -42,6 +42,9 @@ TEXT_FIELDS = {
     "text_en": ("Текст англійською", "text (English)"),
 }
 MAX_TEXT = 3000  # a short story: a paragraph or two
+# The spreadsheet's columns (monitor.oversight.sheets): a sheet brings stories in as drafts; approval and
+# consent withdrawal stay dashboard actions (logged), and the export carries the headers only.
+COLUMNS = ("key", "round", "oblast", "date", "title_uk", "title_en", "text_uk", "text_en", "consent")
 _UP = "А-ЯІЇЄҐ"
 _LO = "а-яіїєґ'’ʼ\\-"
 # Words that introduce a settlement, an address or a unit below the oblast, followed by its name.
@@ -160,6 +163,8 @@ def check(
                 )
             )
     problems.extend(check_text(session, texts, where))
+    # A spreadsheet's «ні» or "no" is a refusal, not a truthy string; blank is no consent.
+    consent = keep(checks.yes_no(raw.get("consent"), where, "consent"))
     if problems or on is None or place is None:
         return None, problems
     return StoryIn(
@@ -171,7 +176,7 @@ def check(
         texts["title_en"],
         texts["text_uk"],
         texts["text_en"],
-        bool(raw.get("consent")),
+        bool(consent),
     ), []
 
 
