@@ -84,6 +84,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: 
 
 
 @pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database URL, for what only PostgreSQL has (COPY, its session time zone)."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need MONITOR_TEST_PG_URL (set by .ci/run)")
+    url = _fresh_pg_database()
+    try:
+        yield url
+    finally:
+        store_db.close(url)
+        _drop_pg_database(url)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path}/monitor.db"
     yield url
