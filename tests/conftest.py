@@ -73,19 +73,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: 
         yield url
         store_db.close(url)
         return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need MONITOR_TEST_PG_URL (set by .ci/run)")
-    url = _fresh_pg_database()
-    try:
-        yield url
-    finally:
-        store_db.close(url)
-        _drop_pg_database(url)
+    yield from _pg_database()
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database URL, for what only PostgreSQL has (COPY, its session time zone)."""
+    yield from _pg_database()
+
+
+def _pg_database() -> Iterator[str]:
     if not PG_URL:
         pytest.skip("PostgreSQL tests need MONITOR_TEST_PG_URL (set by .ci/run)")
     url = _fresh_pg_database()

@@ -184,9 +184,8 @@ def _check_scope(scope: frozenset[str] | None, plan: Plan) -> None:
 # the chunk, not the file. Below it one pass is as fast and a smaller file costs little memory anyway.
 STREAM_FROM_BYTES = 8 * 1024 * 1024
 CHUNK_ROWS = 50_000
-# Issues whose counts are summed over the chunks of a streamed file (the rest are said once).
-_COUNTED = {"ingest-duplicates": "count", "ingest-consent-refused": "count", "ingest-territory-fuzzy": "count",
-            "ingest-formula-cells": "count"}
+# Issues whose `count` is summed over the chunks of a streamed file (the rest are said once).
+_COUNTED = frozenset({"ingest-duplicates", "ingest-consent-refused", "ingest-territory-fuzzy", "ingest-formula-cells"})
 
 
 def _import_streamed(engine: Engine, framework: Framework, survey: Survey, stream: TextStream,
@@ -267,10 +266,9 @@ def _merge(report: ImportReport, part: ImportReport, first: bool) -> None:
         if same is None:
             report.issues.append(found)
         elif found.code in _COUNTED:
-            key = _COUNTED[found.code]
-            total = int(same.params.get(key, 0)) + int(found.params.get(key, 0))
-            report.issues[report.issues.index(same)] = issue(found.code, path=same.path, line=same.line, column=same.column,
-                                                              **{**same.params, key: total})
+            total = int(same.params.get("count", 0)) + int(found.params.get("count", 0))
+            report.issues[report.issues.index(same)] = issue(found.code, path=same.path, line=same.line,
+                                                              column=same.column, **{**same.params, "count": total})
 
 
 def is_demo_database(engine: Engine) -> bool:
