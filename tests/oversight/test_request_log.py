@@ -24,7 +24,7 @@ from monitor.store.db import connect
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests/fixtures/exports/good/information-requests_kobo-xml-single.csv"
 AS_OF = date(2022, 12, 23)  # the day the log was last brought up to date (its checked_on)
-HOLDABLE = [3, 4, 5, 8, 10, 11]  # fixture rows whose addressee has a body and whose receipt date is known
+HOLDABLE = [3, 4, 5, 6, 7, 8, 10, 11]  # fixture rows whose addressee has a body and whose receipt date is known
 # Poltava 2021 (received Thursday 19.08.2021: the term runs over the weekend, Independence Day on
 # Tuesday 24.08 and the day off moved from Monday 23.08 to Saturday 28.08): (answered, completeness,
 # extension notice, checked on).
@@ -104,7 +104,7 @@ def world(db_url, tmp_path):  # type: ignore[no-untyped-def]
 
 def test_r01_r02_from_the_tracker_equal_them_from_the_survey(world) -> None:  # type: ignore[no-untyped-def]
     engine, fw = world
-    assert import_request_log(engine) == {"added": 15, "unchanged": 0}
+    assert import_request_log(engine) == {"added": 17, "unchanged": 0}
     states = requests(engine, AS_OF)["state"].value_counts().to_dict()
     assert {"answered-on-time", "late", "refused", "no-answer", "pending"} <= set(states)
     engine_results = compute_cached(engine, fw, level="oblast", period="wave", disaggregate=False)
@@ -131,7 +131,7 @@ def test_importing_the_log_again_adds_nothing(world) -> None:  # type: ignore[no
     engine, _ = world
     import_request_log(engine)
     state = table_state(engine)
-    assert import_request_log(engine) == {"added": 0, "unchanged": 15}
+    assert import_request_log(engine) == {"added": 0, "unchanged": 17}
     assert table_state(engine) == state
 
 
@@ -142,11 +142,68 @@ def test_a_log_the_tracker_cannot_hold_is_refused_whole(db_url) -> None:  # type
     before = table_state(engine)
     with pytest.raises(MonitorError) as caught:
         import_request_log(engine)
-    found = {(i.line, i.code) for i in caught.value.issues}
-    assert {(1, "request-log-no-body"), (3, "request-log-no-receipt"), (7, "request-log-no-body")} <= found
+    found = {(i.line, i.code, i.params.get("field")) for i in caught.value.issues}
+    # Rows 1, 2, 10: raion administrations without the raion that says which one; row 3: no receipt date.
+    assert found == {
+        (1, "request-log-no-place", "raion"), (2, "request-log-no-place", "raion"),
+        (3, "request-log-no-receipt", "date_received"), (10, "request-log-no-place", "raion"),
+        (None, "oversight-file-refused", None),
+    }
     assert any(i.code == "oversight-file-refused" for i in caught.value.issues)
     raion = next(i for i in caught.value.issues if i.line == 1)
     assert "raion_administration" in raion.message_uk and "raion_administration" in raion.message_en
+    assert "район" in raion.message_uk and "raion" in raion.message_en
+    assert table_state(engine) == before
+
+
+def local_log() -> pd.DataFrame:
+    """Requests to bodies below the oblast, in Kirovohrad oblast: a raion state administration before
+    24.02.2022, a raion military administration after it, a hromada council."""
+    template = pd.read_csv(FIXTURE, sep=";", dtype=str, keep_default_na=False).iloc[3]
+    rows = []
+    for i, (addressee, raion, hromada, sent) in enumerate([
+        ("raion_administration", "Новоукраїнський", "", "2022-02-10"),
+        ("raion_administration", "UA35020000000074289", "", "2022-05-10"),
+        ("hromada", "Голованівський", "Благовіщенська", "2021-09-01"),
+    ]):
+        rows.append({**template.to_dict(), "wave": sent[:4], "addressee_body": addressee, "raion": raion,
+                     "hromada": hromada, "date_sent": sent, "date_received": sent, "date_answered": "",
+                     "completeness": "none", "_id": f"97{i}", "_uuid": f"kirovohrad-local-{i}",
+                     "_index": str(400 + i)})
+    return pd.DataFrame(rows)
+
+
+def test_requests_to_raion_administrations_and_hromada_councils_find_their_body(db_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = prepare(connect(db_url))
+    path = tmp_path / "local.csv"
+    local_log().to_csv(path, sep=";", index=False)
+    assert import_file(engine, framework_or_raise(ROOT), "information-requests", path).status == "imported"
+    assert import_request_log(engine) == {"added": 3, "unchanged": 0}
+    tracked = requests(engine, AS_OF).set_index("key")["body_id"].to_dict()
+    assert tracked == {
+        "LOG-kirovohrad-local-0": "kirovohrad-novoukrainskyi-rda",  # the state administration, before martial law
+        "LOG-kirovohrad-local-1": "kirovohrad-holovanivskyi-rva",  # its successor, the military administration
+        "LOG-kirovohrad-local-2": "kirovohrad-blahovishchenska-miska-rada",
+    }
+    assert import_request_log(engine) == {"added": 0, "unchanged": 3}
+
+
+def test_an_addressee_with_no_body_or_no_place_is_refused(db_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    engine = prepare(connect(db_url))
+    log = local_log()
+    log.loc[0, "addressee_body"] = "other"
+    log.loc[2, "hromada"] = ""  # a council, but which one?
+    path = tmp_path / "other.csv"
+    log.to_csv(path, sep=";", index=False)
+    assert import_file(engine, framework_or_raise(ROOT), "information-requests", path).status == "imported"
+    before = table_state(engine)
+    with pytest.raises(MonitorError) as caught:
+        import_request_log(engine)
+    assert [(i.line, i.code) for i in caught.value.issues if i.line] == [
+        (1, "request-log-no-body"), (3, "request-log-no-place")
+    ]
+    council = caught.value.issues[1]
+    assert "громада" in council.message_uk and "hromada" in council.message_en
     assert table_state(engine) == before
 
 
@@ -159,4 +216,4 @@ def test_the_command_line_imports_the_log(world, db_url) -> None:  # type: ignor
     _register()
     result = CliRunner().invoke(app, ["oversight", "import-log", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert "+15" in result.output and len(requests(world[0], AS_OF)) == 15
+    assert "+17" in result.output and len(requests(world[0], AS_OF)) == 17

@@ -680,6 +680,23 @@ def _fix_requests(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _C
         start = np.where(np.isnat(answered) | open_, received, answered)
         when = np.minimum(start + rng.integers(1, 15, n).astype("timedelta64[D]"), checked)
         _set(frame, "appeal_date", np.where(appealed, np.maximum(when, sent), nat).astype("datetime64[ns]"))
+    if "hromada" in frame and "addressee_body" in frame:
+        _address_councils(frame, ctx)
+
+
+def _address_councils(frame: pd.DataFrame, ctx: _Ctx) -> None:
+    """A request to a hromada council names its hromada (the tracker finds the council by it), one of
+    the oblast's; the hromada gives its raion, so the raion column is left to the hromada."""
+    council = (frame["addressee_body"] == "hromada").to_numpy()
+    pool = ctx.places[ctx.places["level"] == "hromada"]
+    codes = np.full(len(frame), None, dtype=object)
+    for i in np.flatnonzero(council):
+        children = pool[pool["oblast_code"] == ctx.units["oblast_code"].iloc[i]]
+        if len(children):
+            codes[i] = children["code"].iloc[int(ctx.rng.integers(0, len(children)))]
+    frame["hromada"] = _render_places(codes, "hromada", ctx)
+    if "raion" in frame:
+        frame["raion"] = np.where(council, None, frame["raion"].to_numpy(object))
 
 
 def _fix_job_seekers(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:

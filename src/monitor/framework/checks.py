@@ -263,6 +263,8 @@ def check_survey(survey: Survey, doc: YamlDoc, settings: FrameworkSettings | Non
                 problems.append(f"question '{q.name}' is personal data")
             if q.type == QuestionType.territory and q.level == TerritoryLevel.hromada.value:
                 problems.append(f"question '{q.name}' asks for a hromada")
+            if q.addressee:
+                problems.append(f"question '{q.name}' is an addressee's place")
         if problems:
             out.append(
                 issue(

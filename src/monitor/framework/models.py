@@ -105,6 +105,14 @@ class Question(Strict):
             "built from it is protected as a count of people, with the survivor threshold"
         ),
     )
+    addressee: bool = Field(
+        default=False,
+        description=(
+            "A territory question naming where the body the unit is addressed to sits (a request log's raion "
+            "or hromada), not where a respondent is: its code is kept in the answers, whatever the instrument's "
+            "territory_level; never on a survivor instrument"
+        ),
+    )
     group: str | None = Field(default=None, description="Kobo/ODK group path, e.g. `status`")
     kept_for: Text | None = Field(
         default=None,

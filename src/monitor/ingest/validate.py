@@ -227,8 +227,11 @@ def validate(
     rejected = pd.Series(False, index=index)
     if problems:
         rejected.loc[list({p.index for p in problems})] = True
+    # A place is stored as the response's territory codes, down to the instrument's level; an addressee's
+    # place (the raion of the body a request went to) is a fact about the body, kept as an answer.
     answers = {name: values for name, values in typed.items()
-               if (found := survey.question(name)) is not None and found.type != QuestionType.territory}
+               if (found := survey.question(name)) is not None
+               and (found.type != QuestionType.territory or found.addressee)}
     return Validated(answers, codes, rejected, refused, problems, fuzzy)
 
 

@@ -7,8 +7,9 @@ completeness gives the outcome; the key is `LOG-` and the answer's external id, 
 nothing. All or nothing, as every import of the loop: an answer the tracker cannot hold is reported with
 its row (the answer's position in the log) and nothing is written. The tracker cannot hold yet:
 
-- an addressee with no body in data/reference/bodies.csv (raion administrations, hromada councils,
-  'other'): the reference lists oblast and national bodies only;
+- an addressee with no body in the reference ('other'); a raion administration or a hromada council
+  is found by the raion or hromada the answer names (the reference generates one per territory,
+  `monitor.oversight.bodies.local_rows`), so such an answer without that column filled is refused too;
 - a request without a receipt date: the tracker's term runs from receipt (R01 leaves these out too).
 
 An urgent request (48 hours, the log's `urgent`) keeps its term in the tracker, so R01 judges it the same
@@ -27,10 +28,10 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from monitor.errors import Issue, MonitorError, issue
-from monitor.oversight import tracker
+from monitor.oversight import bodies, tracker
 from monitor.oversight.checks import Where
 from monitor.oversight.records import state_of
 from monitor.store.models import Response
@@ -40,9 +41,17 @@ INSTRUMENT = "information-requests"
 # The survey's addressee kinds that have bodies in the reference (by the body's kind).
 BODY_KIND = {
     "oblast_administration": "oblast_administration",
+    "raion_administration": bodies.RAION_ADMINISTRATION,
     "nssu_regional": "nssu_regional",
     "police": "police",
     "employment_centre": "employment_centre",
+    "hromada": bodies.HROMADA_COUNCIL,
+}
+# A local body is the one of the territory the answer names (the log's addressee questions, kept as
+# answers): the question, and the level's name uk/en.
+LOCAL = {
+    "raion_administration": ("raion", "район", "raion"),
+    "hromada": ("hromada", "громада", "hromada"),
 }
 CHANNEL = {"email": "email", "post": "post", "web_form": "portal", "in_person": "in-person", "phone": "phone"}
 OUTCOME = {"full": "full", "partial": "partial", "refusal": "refused"}
@@ -56,10 +65,13 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _body(session: Session, oblast: str | None, kind: str, on: date | None) -> str | None:
+def _body(session: Session, oblast: str | None, kind: str, on: date | None, territory: str | None = None) -> str | None:
     if oblast is None or on is None:
         return None
-    rows = session.scalars(select(Body).where(Body.kind == kind, Body.oblast_code == oblast)).all()
+    query = select(Body).where(Body.kind == kind, Body.oblast_code == oblast)
+    if territory is not None:
+        query = query.where(col(Body.territory_code) == territory)
+    rows = session.scalars(query).all()
     valid = [b for b in rows if b.valid_from <= on and (b.valid_to is None or b.valid_to > on)]
     return sorted(valid, key=lambda b: b.id)[0].id if valid else None
 
@@ -72,10 +84,14 @@ def raw_request(
     problems: list[Issue] = []
     addressee = str(answers.get("addressee_body") or "")
     sent = _day(answers.get("date_sent"))
-    body = (
-        _body(session, response.oblast_code, BODY_KIND[addressee], sent) if addressee in BODY_KIND else None
-    )
-    if body is None:
+    body = None
+    local = LOCAL.get(addressee)
+    place = (str(answers.get(local[0]) or "") or None) if local else None
+    if local and place is None:
+        problems.append(where.at("request-log-no-place", local[2], value=addressee, level_uk=local[1], level_en=local[2]))
+    elif addressee in BODY_KIND:
+        body = _body(session, response.oblast_code, BODY_KIND[addressee], sent, place)
+    if body is None and not problems:
         problems.append(
             where.at(
                 "request-log-no-body",

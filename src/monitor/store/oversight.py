@@ -53,6 +53,9 @@ class Body(SQLModel, table=True):
     name_en: str
     kind: str = Field(max_length=32, index=True)
     oblast_code: str | None = Field(default=None, max_length=19, index=True, description="None: national body")
+    territory_code: str | None = Field(
+        default=None, max_length=19, index=True, description="The raion or hromada of a local body (migration 0009)"
+    )
     valid_from: date
     valid_to: date | None = Field(default=None, description="Exclusive; None while the body exists")
     successor_of: str | None = Field(default=None, max_length=48)
