@@ -14,11 +14,11 @@ import streamlit as st
 
 from monitor.dashboard import access, layout, reads
 from monitor.dashboard.pages.common import View, current
-from monitor.dashboard.pages.oversight_outputs import outputs_tab
+from monitor.dashboard.pages.oversight_outputs import body_box, body_labels, outputs_tab
 from monitor.dashboard.pages.oversight_outputs import save as _save
 from monitor.errors import MonitorError
 from monitor.i18n import label, t
-from monitor.oversight import summary
+from monitor.oversight import bodies, summary
 from monitor.oversight.recommendations import STATUSES
 
 EXPLORER_PATH = "indicator"  # pages.PAGES: the explorer's url path; its state keys are in state.KEYS
@@ -126,6 +126,7 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
     lang = view.lang
     mine = door.editable_oblasts(user)
     shown = recs if mine is None else recs[recs["oblast_code"].isin(mine)]
+    labels = body_labels(bodies.bodies(engine), lang, mine)
     st.caption(t("oversight.page.form_caption", lang))
     with st.form("ov_status_form", clear_on_submit=False):
         st.markdown(f"**{t('oversight.page.form_status', lang)}**")
@@ -144,7 +145,7 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
             "key": st.text_input(t("oversight.column.key", lang), key="ov_fi_key", max_chars=64),
             "round": st.text_input(t("oversight.column.round", lang), key="ov_fi_round", max_chars=32),
             "territory": st.text_input(t("oversight.column.territory", lang), key="ov_fi_territory", max_chars=19),
-            "body": st.text_input(t("oversight.column.body", lang), key="ov_fi_body", max_chars=48),
+            "body": body_box(st, lang, labels, "ov_fi_body"),
             "indicators": st.text_input(t("oversight.column.indicators", lang), key="ov_fi_indicators"),
             "text_uk": st.text_area(t("oversight.column.text_uk", lang), key="ov_fi_text_uk", max_chars=4000),
             "text_en": st.text_area(t("oversight.column.text_en", lang), key="ov_fi_text_en", max_chars=4000),
@@ -157,7 +158,7 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
         raw = {
             "key": st.text_input(t("oversight.column.key", lang), key="ov_re_key", max_chars=64),
             "round": st.text_input(t("oversight.column.round", lang), key="ov_re_round", max_chars=32),
-            "body": st.text_input(t("oversight.column.body", lang), key="ov_re_body", max_chars=48),
+            "body": body_box(st, lang, labels, "ov_re_body"),
             "findings": st.text_input(t("oversight.column.findings", lang), key="ov_re_findings"),
             "text_uk": st.text_area(t("oversight.column.text_uk", lang), key="ov_re_text_uk", max_chars=4000),
             "text_en": st.text_area(t("oversight.column.text_en", lang), key="ov_re_text_en", max_chars=4000),
@@ -175,6 +176,7 @@ def request_form(view: View, engine: Any, user: Any) -> None:
     from monitor.oversight.tracker import CHANNELS, OUTCOMES
 
     lang = view.lang
+    labels = body_labels(bodies.bodies(engine), lang, door.editable_oblasts(user))
     with st.form("ov_request_form"):
         st.markdown(f"**{t('oversight.page.form_request', lang)}**")
         replied = st.checkbox(t("oversight.page.replied", lang), key="ov_rq_replied")
@@ -184,7 +186,7 @@ def request_form(view: View, engine: Any, user: Any) -> None:
         raw: dict[str, Any] = {
             "key": st.text_input(t("oversight.column.key", lang), key="ov_rq_key", max_chars=64),
             "round": st.text_input(t("oversight.column.round", lang), key="ov_rq_round", max_chars=32),
-            "body": st.text_input(t("oversight.column.body", lang), key="ov_rq_body", max_chars=48),
+            "body": body_box(st, lang, labels, "ov_rq_body"),
             "subject": st.text_input(t("oversight.column.subject", lang), key="ov_rq_subject", max_chars=500),
             "channel": st.selectbox(t("oversight.column.channel", lang), list(CHANNELS), key="ov_rq_channel",
                                     format_func=lambda c: t(f"oversight.channel.{c}", lang)),

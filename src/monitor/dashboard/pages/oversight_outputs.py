@@ -5,11 +5,13 @@ monitor.oversight.summary; every write goes through the guard (monitor.auth.over
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from monitor import format as fmt
 from monitor.dashboard import layout
 from monitor.dashboard.pages.common import View
 from monitor.errors import MonitorError
@@ -90,16 +92,32 @@ def stories_part(view: View, engine: Any, user: Any, editable: frozenset[str] | 
     )
 
 
+def body_labels(bodies: pd.DataFrame, lang: str, oblasts: Collection[str] | None = None) -> dict[str, str]:
+    """Each body a form may name (those of `oblasts`; every body when None) → its name in `lang`, with the
+    day it ceased to exist when it has, and its id, for the searchable select box."""
+    shown = bodies if oblasts is None else bodies[bodies["oblast_code"].isin(list(oblasts))]
+    labels: dict[str, str] = {}
+    for row in shown.itertuples():
+        name = str(row.name_en if lang == "en" else row.name_uk)
+        if row.valid_to is not None and not pd.isna(row.valid_to):
+            name += f" ({t('oversight.page.body_until', lang, date=fmt.day(row.valid_to, lang))})"
+        labels[str(row.id)] = f"{name} · {row.id}"
+    return labels
+
+
+def body_box(container: Any, lang: str, labels: dict[str, str], key: str) -> str:
+    """A select box over `labels` (type to search); '' until a body is chosen."""
+    chosen = container.selectbox(t("oversight.column.body", lang), ["", *labels], key=key,
+                                 format_func=lambda b: labels.get(b, "—"))
+    return str(chosen or "")
+
+
 def training_form(view: View, engine: Any, user: Any, oblasts: list[str], bodies: pd.DataFrame) -> None:
     from monitor.auth import oversight as door
 
     lang = view.lang
     names = summary.oblast_names(engine, lang)
-    labels = dict(
-        zip(
-            bodies["id"], bodies["id"] + " · " + bodies["name_en" if lang == "en" else "name_uk"], strict=True
-        )
-    )
+    labels = body_labels(bodies, lang, oblasts)
     with st.form("ov_training_form"):
         st.markdown(f"**{t('oversight.page.form_training', lang)}**")
         raw: dict[str, Any] = {
