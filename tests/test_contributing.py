@@ -32,6 +32,7 @@ from monitor.framework.models import Framework
 from monitor.i18n import catalogue
 from monitor.ingest import readers
 from monitor.ingest.pipeline import import_file
+from monitor.privacy import n_label
 from monitor.reports import content as report_content
 from monitor.reports.model import Paragraph, Report, Table
 from monitor.store import db as store_db
@@ -238,7 +239,7 @@ def test_recipe_report_section_appears_with_formatted_values(report: Report) -> 
                                & (report.results["period"].astype(str) == report.period)]
     for code, line in zip(report.oblast_codes, lines, strict=True):
         row = published[published["territory_code"] == code].iloc[0]
-        assert line.endswith(fmt.value(row["value"], "percent", "uk") if not row["suppressed"] else str(row["n_display"]))
+        assert line.endswith(fmt.value(row["value"], "percent", "uk") if not row["suppressed"] else n_label(row["n_display"], "uk"))
 
 
 def test_recipe_dashboard_page_runs(

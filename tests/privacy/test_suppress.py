@@ -89,7 +89,7 @@ def test_public_gate_withholds_values_and_marks_n() -> None:
         table[column] = 1.0
     table = complementary(apply_min_n(table))
     public = for_audience(table, "public").set_index("territory_code")
-    assert public.loc["A", "n_display"] == "<5" and pd.isna(public.loc["A", "n"])
+    assert public.loc["A", "n_display"] == "withheld" and pd.isna(public.loc["A", "n"])
     for column in ("value", "numerator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change"):
         assert np.isnan(public.loc["A", column])
         assert np.isnan(public.loc["C", column])  # complementary partner, also hidden

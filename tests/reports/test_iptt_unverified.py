@@ -47,7 +47,8 @@ def test_iptt_model_marks_exactly_the_unverified_rows(reports, framework, lang: 
 def _rendered(built, fmt: str, lang: str) -> str:  # type: ignore[no-untyped-def]
     path = built(fmt, lang)
     if fmt == "pdf":
-        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        # -raw: the order the cells are written in, so a title wrapped beside taller cells stays one run of text.
+        return subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
     if fmt == "docx":
         return docx_text(path)
     if fmt == "html":

@@ -22,7 +22,7 @@ from sqlmodel import Session
 from monitor.auth import audit
 from monitor.auth.roles import ACTION_TEXT, grant
 from monitor.errors import MonitorError, issue
-from monitor.privacy import for_audience
+from monitor.privacy import WITHHELD, for_audience
 from monitor.store.models import ImportBatch, Instrument, RejectedRow, Response
 
 AGGREGATE_LEVELS = ("oblast", "all")
@@ -166,8 +166,8 @@ def _hide_recoverable_totals(out: pd.DataFrame, mine: frozenset[str]) -> pd.Data
         out.loc[hit, "suppression_reason"] = "complementary"
     if "n" in out.columns:
         out["n"] = out["n"].astype("Int64").mask(hit)
-    if "n_display" in out.columns and "min_n" in out.columns:
-        out.loc[hit, "n_display"] = ["<" + str(int(m)) for m in out.loc[hit, "min_n"]]
+    if "n_display" in out.columns:
+        out.loc[hit, "n_display"] = WITHHELD
     return out
 
 

@@ -21,6 +21,7 @@ from plotly.subplots import make_subplots
 
 from monitor import format as fmt
 from monitor.i18n import t
+from monitor.privacy import WITHHELD, n_label
 
 # Every colour of the project lives here (dashboard and reports draw with the same builders).
 # Status colours are colour-blind safe (Okabe & Ito's bluish green and orange, a dark red): the three
@@ -123,7 +124,7 @@ def _tick_suffix(scale: float, lang: str) -> str:
 def _n_text(row: Mapping[str, Any], lang: str = "uk") -> str:
     shown = row.get("n_display")
     if isinstance(shown, str) and shown:
-        return shown
+        return n_label(shown, lang)
     return fmt.integer(row.get("n"), lang)
 
 
@@ -174,7 +175,7 @@ def is_unverified(row: Mapping[str, Any]) -> bool:
 
 def _cell_text(row: Mapping[str, Any], lang: str) -> str:
     if _is_suppressed(row):
-        return _n_text(row, lang) if str(row.get("n_display", "")).startswith("<") else t("dashboard.suppressed", lang)
+        return _n_text(row, lang) if str(row.get("n_display", "")).startswith("<") else n_label(WITHHELD, lang)
     text = format_value(row.get("value"), row.get("unit"), lang)
     return f"{text}{UNVERIFIED_MARK}" if text != "—" and is_unverified(row) else text
 

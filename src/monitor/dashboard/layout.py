@@ -20,6 +20,7 @@ from monitor.charts.figures import (
     table_csv,
 )
 from monitor.i18n import t
+from monitor.privacy import WITHHELD, n_label
 
 # Print layout: no sidebar, header or toolbar; charts and tables keep their width on A4.
 PRINT_CSS = """
@@ -111,17 +112,17 @@ def legend(lang: str) -> None:
 
 
 def shown_value(row: pd.Series | dict[str, Any], lang: str) -> str:
-    """The value as a table shows it: the suppressed marker ('<11') instead of any number."""
+    """The value as a table shows it: the withheld mark ('приховано'; a cascade's '<11') instead of any number."""
     if bool(row.get("suppressed")) or row.get("status") == "suppressed":
         shown = row.get("n_display")
-        return shown if isinstance(shown, str) and shown.startswith("<") else t("dashboard.suppressed", lang)
+        return shown if isinstance(shown, str) and shown.startswith("<") else n_label(WITHHELD, lang)
     return format_value(row.get("value"), row.get("unit"), lang)
 
 
-def shown_n(row: pd.Series | dict[str, Any]) -> str:
+def shown_n(row: pd.Series | dict[str, Any], lang: str) -> str:
     shown = row.get("n_display")
     if isinstance(shown, str) and shown:
-        return shown
+        return n_label(shown, lang)
     n = row.get("n")
     return "—" if is_missing(n) else str(int(n))
 

@@ -20,7 +20,8 @@ Rules (the sources: docs/domain/data-protection.md):
    are weighted scores, not sums, and are not part of subtraction; they are left out of rule 2.
 3. `for_audience(results, 'public')` is the one gate: suppressed rows keep only their labels; value,
    numerator, denominator, interval, % of target, previous value and change are emptied and n is
-   shown as '<min_n' in `n_display`; survivor-instrument rows below oblast level are dropped whatever
+   shown as the one mark 'withheld' in `n_display` (never '<min_n': not true of a cell hidden to protect
+   another, nor of a count of people on an instrument whose min_n is 1); survivor-instrument rows below oblast level are dropped whatever
    the caller asked for. 'internal' keeps everything (staff only; the caller checks the role).
 """
 

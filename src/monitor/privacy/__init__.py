@@ -5,11 +5,12 @@
 - public_results(engine, framework, level=, period=, indicators=, oblasts=, disaggregate=): a filter
   of it (a report for one oblast or period never suppresses again);
 - audit / GroupProgram: the interval attack by linear programming (HiGHS);
-- for_audience(results, audience): the gate (suppressed rows keep only their labels).
+- for_audience(results, audience): the gate (suppressed rows keep only their labels, n as WITHHELD);
+- n_label(n_display, lang): that mark in the reader's language.
 """
 
 from monitor.privacy.audit import GroupProgram, Interval, Target, audit, report_frame
-from monitor.privacy.gate import Audience, for_audience
+from monitor.privacy.gate import WITHHELD, Audience, for_audience, n_label
 from monitor.privacy.protect import (
     PROTECTION_VERSION,
     ProtectedSet,
@@ -21,6 +22,6 @@ from monitor.privacy.protect import (
 )
 
 __all__ = [
-    "PROTECTION_VERSION", "Audience", "GroupProgram", "Interval", "ProtectedSet", "Target", "audit", "audit_public",
-    "build", "for_audience", "is_stored", "protected_set", "public_results", "report_frame",
+    "PROTECTION_VERSION", "WITHHELD", "Audience", "GroupProgram", "Interval", "ProtectedSet", "Target", "audit", "audit_public",
+    "build", "for_audience", "is_stored", "n_label", "protected_set", "public_results", "report_frame",
 ]

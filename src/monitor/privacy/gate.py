@@ -7,6 +7,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from monitor.i18n import t
+
 Audience = Literal["public", "internal"]
 HIDDEN_ON_SUPPRESSED = (
     "value", "numerator", "denominator", "ci_low", "ci_high", "pct_of_target", "previous_value", "change", "se",
@@ -17,6 +19,10 @@ SURVIVOR = "survivor"
 # to hold at least 11 leaves at most 3 for its small partner). The LP audit models only the published
 # numbers, so every withheld cell carries this one reason in public (staff see the real one).
 PUBLIC_REASON = "withheld"
+# A withheld cell's n is published as the same one mark, whatever the reason: "<11" would be false for a
+# cell hidden to protect another (its n may be 40), and "<1" for a count of people on an instrument whose
+# min_n is 1 (protected with the survivor threshold). Readers see it in their language (`n_label`).
+WITHHELD = PUBLIC_REASON
 PUBLISHED_REASONS = frozenset({"", PUBLIC_REASON, "subset", "not-additive"})
 FINE_LEVELS = ("raion", "hromada")
 
@@ -41,9 +47,8 @@ def for_audience(results: pd.DataFrame, audience: Audience = "public") -> pd.Dat
                 out[column] = values
         if "change_significant" in out:
             out["change_significant"] = out["change_significant"].to_numpy(bool) & ~suppressed
-        min_n = out["min_n"].to_numpy(float)
         display = display.copy()
-        display[suppressed] = ["<" + str(int(m)) for m in min_n[suppressed]]
+        display[suppressed] = WITHHELD
         n_values = out["n"].astype("Int64")
         n_values[suppressed] = pd.NA
         out["n"] = n_values
@@ -54,3 +59,12 @@ def for_audience(results: pd.DataFrame, audience: Audience = "public") -> pd.Dat
     out["n_display"] = display
     out.attrs["audience"] = audience
     return out.reset_index(drop=True)
+
+
+def n_label(display: object, lang: str) -> str:
+    """n as a reader sees it: the withheld mark in `lang` ('приховано' / 'hidden'), anything else as it is."""
+    if display == WITHHELD:
+        return t("privacy.withheld", lang)
+    if display is None or (isinstance(display, float) and display != display):
+        return ""
+    return str(display)

@@ -59,7 +59,8 @@ from monitor.framework.models import Framework
 from monitor.privacy.audit import GroupProgram, Interval, Target, report_frame
 from monitor.privacy.gate import for_audience
 
-PROTECTION_VERSION = "linked-lp-2"  # 2: public rows no longer say why a cell is withheld (gate.PUBLIC_REASON)
+PROTECTION_VERSION = "linked-lp-3"  # 2: public rows no longer say why a cell is withheld (gate.PUBLIC_REASON);
+# 3: nor bound its n ("<11"): every withheld n is gate.WITHHELD
 MAX_ROUNDS = 200
 _MEMORY: OrderedDict[str, ProtectedSet] = OrderedDict()
 MEMORY_ENTRIES = 4

@@ -24,6 +24,7 @@ from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
 from monitor.oversight.report import open_table
 from monitor.oversight.rounds import coverage_with_rounds
+from monitor.privacy import n_label
 from monitor.privacy import public_results as public_results_of
 from monitor.reports import design, findings, narrative, pirs, text, texts, wording
 from monitor.reports.context import (
@@ -179,7 +180,7 @@ def oblast_sections(ctx: ReportContext) -> list[Section]:
                 text_cell(ctx.short[ind.id]),
                 value_cell(row, ctx.lang),
                 text_cell(fmt.interval(row.get("ci_low"), row.get("ci_high"), ind.unit, ctx.lang) if published else fmt.DASH),
-                text_cell(str(row.get("n_display") or fmt.DASH) if row is not None else fmt.DASH),
+                text_cell(n_label(row.get("n_display"), ctx.lang) or fmt.DASH if row is not None else fmt.DASH),
                 number_cell(row.get("target") if row is not None else None, ind.unit, ctx.lang),
                 pct_cell(row.get("pct_of_target") if published else None, ctx.lang),
                 Cell(ctx.t(f"reports.status.{status}"), status=status),
@@ -281,7 +282,7 @@ def methodology_section(ctx: ReportContext, cov: pd.DataFrame) -> Section:
     for ind in ctx.indicators():
         survey = fw.survey_of(ind)
         total = ctx.all_by.get((ind.id, ctx.period))
-        n_text = str(total.get("n_display") or fmt.DASH) if total is not None else fmt.DASH
+        n_text = n_label(total.get("n_display"), ctx.lang) or fmt.DASH if total is not None else fmt.DASH
         def said(text: str) -> str:
             return wording.clean(wording.with_parameter_labels(text, fw, ctx.lang))
 

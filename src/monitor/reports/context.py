@@ -14,6 +14,7 @@ from monitor import format as fmt
 from monitor.charts import figures
 from monitor.framework.models import Framework, Indicator
 from monitor.i18n import t
+from monitor.privacy import WITHHELD, n_label
 from monitor.reports.model import Cell, HeaderCell
 
 LANGS = ("uk", "en")
@@ -33,12 +34,13 @@ def _number_format(unit: str | None, number: float) -> str:
 
 
 def value_cell(row: dict[str, Any] | None, lang: str, with_status: bool = True) -> Cell:
-    """An indicator value; a withheld one shows its marker ('<11') and carries no number."""
+    """An indicator value; a withheld one shows the withheld mark ('приховано' / 'hidden') and carries no number."""
     if row is None:
         return Cell(fmt.DASH, status="no-data" if with_status else "")
     status = str(row.get("status") or "") if with_status else ""
     if bool(row.get("suppressed")):
-        return Cell(str(row.get("n_display") or "<"), status="suppressed" if with_status else "")
+        return Cell(n_label(row.get("n_display"), lang) or n_label(WITHHELD, lang),
+                    status="suppressed" if with_status else "")
     number = row.get("value")
     if fmt.missing(number):
         if row.get("type") == "index" and str(row.get("index_missing") or "").strip() not in ("", "nan"):

@@ -22,6 +22,7 @@ from monitor import format as fmt
 from monitor.engine import pct_of_target, target_for
 from monitor.framework.models import Indicator
 from monitor.framework.params import unverified_parameters
+from monitor.privacy import n_label
 from monitor.reports.context import baseline_cell, number_cell, pct_cell, text_cell, value_cell
 from monitor.reports.model import Cell, HeaderCell, Section, Table
 from monitor.reports.outputs import output_rows
@@ -79,10 +80,10 @@ def achieved_cell(ctx: ReportContext, row: dict[str, Any] | None) -> Cell:
     return cell
 
 
-def n_cell(row: dict[str, Any] | None) -> Cell:
+def n_cell(row: dict[str, Any] | None, lang: str) -> Cell:
     if row is None:
         return Cell(fmt.DASH)
-    shown = str(row.get("n_display") or "")
+    shown = n_label(row.get("n_display") or "", lang)
     if not shown:
         return Cell(fmt.DASH)
     if shown.isdigit():
@@ -157,7 +158,7 @@ def iptt_section(ctx: ReportContext) -> Section:
             result = ctx.all_by.get((ind.id, year))
             unverified = unverified or _unverified(result)
             target = result.get("target") if result is not None else target_for(ind, year)
-            row += [number_cell(target, ind.unit, ctx.lang), achieved_cell(ctx, result), n_cell(result),
+            row += [number_cell(target, ind.unit, ctx.lang), achieved_cell(ctx, result), n_cell(result, ctx.lang),
                     pct_cell(result.get("pct_of_target") if result is not None and not bool(result.get("suppressed"))
                              else None, ctx.lang)]
         latest = ctx.all_by.get((ind.id, ctx.period))
@@ -208,7 +209,7 @@ def breakdown_rows(ctx: ReportContext, ind: Indicator, years: list[str], width: 
             row = [text_cell(""), text_cell(f"   {group}: {name}"), text_cell(""), text_cell(""), text_cell("")]
             for year in years:
                 result = ctx.all_dims.get((ind.id, year, dim, value))
-                row += [Cell(""), achieved_cell(ctx, result), n_cell(result), Cell("")]
+                row += [Cell(""), achieved_cell(ctx, result), n_cell(result, ctx.lang), Cell("")]
             row += [Cell(""), Cell(""), Cell("")]
             assert len(row) == width
             out.append(row)

@@ -4,7 +4,7 @@ Written by hand as plain JSON following the Data Package and Table Schema specif
 (https://specs.frictionlessdata.io/): one tabular-data-resource per CSV, a schema with typed fields,
 primary and foreign keys, licence, sources, and the provenance stamp as a custom property. CSVs are
 UTF-8, comma-separated, with a header row; an empty field is a missing value. Only public results
-(after the privacy gate) are written: a withheld cell has no value and `n_display` '<11'.
+(after the privacy gate) are written: a withheld cell has no value and `n_display` 'withheld'.
 
 `out` is a folder, or a path ending in .zip for one archive (what a data portal upload wants).
 """
@@ -42,7 +42,7 @@ RESULT_FIELDS: dict[str, tuple[str, str]] = {
     "dimension": ("string", "Disaggregation question; empty for the total"),
     "dimension_value": ("string", "Disaggregation value (choice code); empty for the total"),
     "n": ("integer", "Answers behind the value; empty when withheld"),
-    "n_display": ("string", "n as published: '<11' (or '<5') when the cell is withheld"),
+    "n_display": ("string", "n as published: 'withheld' when the cell is withheld (whatever the reason)"),
     "numerator": ("number", "Numerator (shares, ratios)"),
     "denominator": ("number", "Denominator (shares, ratios)"),
     "value": ("number", "The indicator value; empty when withheld or no data"),
