@@ -143,8 +143,39 @@ def odk_zip_with_huge_csv(folder: Path) -> Path:
     return write_zip(folder / "odk-huge.zip", [("form.csv", repeated(header, block, 1900 * MB))])
 
 
+POLICE_HEADER = b"wave,oblast,unit_type,comment\n"
+POLICE_ROW = b"2022-1,UA53000000000028050,oblast_directorate," + b"x" * 60 + b"\n"
+
+
+def streamed_csv_with_a_long_line(folder: Path) -> Path:
+    """12 MB of ordinary rows (so the import streams it in chunks) and, in the middle, one 5 MB line."""
+    path = folder / "long-line.csv"
+    rows = POLICE_ROW * (MB // len(POLICE_ROW))
+    with path.open("wb") as out:
+        out.write(POLICE_HEADER)
+        for _ in range(6):
+            out.write(rows)
+        out.write(b"2022-1,UA53000000000028050,oblast_directorate," + b"y" * (5 * MB) + b"\n")
+        for _ in range(6):
+            out.write(rows)
+    return path
+
+
+def streamed_csv_with_a_wide_header(folder: Path) -> Path:
+    """A 1 MB header of 300,000 columns, then 10 MB of rows: streamed, and refused at its header."""
+    path = folder / "wide-header.csv"
+    with path.open("wb") as out:
+        out.write(b",".join(b"c%d" % i for i in range(300_000)) + b"\n")
+        rows = POLICE_ROW * (MB // len(POLICE_ROW))
+        for _ in range(10):
+            out.write(rows)
+    return path
+
+
 HOSTILE = {
     "4 MB CSV with no newline": (csv_without_newline, 4 * MB),
+    "12 MB streamed CSV with one 5 MB line": (streamed_csv_with_a_long_line, 18 * MB),
+    "11 MB streamed CSV with a 300,000-column header": (streamed_csv_with_a_wide_header, 13 * MB),
     "312 KB XLSX with a 300 MB string": (xlsx_with_huge_string, 400 * 1024),
     "ODK zip with a 1.9 GB CSV": (odk_zip_with_huge_csv, 12 * MB),
 }
@@ -184,6 +215,14 @@ def test_hostile_file_is_refused_within_500_mb(tmp_path: Path, case: str) -> Non
     assert "Nothing was imported" in result["en"][0] and "Нічого не імпортовано" in result["uk"][0]
     print(case, f"peak {result['peak_mb']:.0f} MB", result["en"][0])
     assert result["peak_mb"] < PEAK_RSS_MB, result
+
+
+@pytest.mark.parametrize("make", [streamed_csv_with_a_long_line, streamed_csv_with_a_wide_header])
+def test_the_large_csvs_take_the_streamed_reader(tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+    """Above STREAM_FROM_BYTES a UTF-8 file is read in chunks: these two test that path's own checks."""
+    from monitor.ingest import pipeline
+
+    assert make(tmp_path).stat().st_size >= pipeline.STREAM_FROM_BYTES
 
 
 def test_the_huge_members_are_real(tmp_path: Path) -> None:
