@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from engine_places import H1, H2, H3, H4, H_P, HROMADA_OF, OBLAST, OBLAST2, OBLAST_OF, RAION, RAION2, RAION_P
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -33,18 +34,6 @@ from monitor.framework.models import (
 from monitor.store import db as store_db
 from monitor.store.models import ImportBatch, Instrument, Response
 from monitor.store.territory import load_reference
-
-OBLAST = "UA35000000000016081"  # Кіровоградська
-OBLAST2 = "UA53000000000028050"  # Полтавська
-RAION = "UA35020000000074289"  # Голованівський
-RAION2 = "UA35040000000034705"  # Кропивницький
-H1, H2, H3 = "UA35020010000028961", "UA35020030000022644", "UA35020050000014205"  # in RAION
-H4 = "UA35040010000022631"  # in RAION2
-RAION_P = "UA53020000000034761"
-H_P = "UA53020010000035494"  # Глобинська, Полтавська
-
-HROMADA_OF = {H1: RAION, H2: RAION, H3: RAION, H4: RAION2, H_P: RAION_P}
-OBLAST_OF = {RAION: OBLAST, RAION2: OBLAST, RAION_P: OBLAST2}
 
 
 def _t(text: str) -> Text:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import H1
+from engine_places import H1
 
 from monitor.engine import compute
 

@@ -3,7 +3,7 @@ question, so a hromada-level result would be that person's own score)."""
 
 from __future__ import annotations
 
-from conftest import H1, H2, H4
+from engine_places import H1, H2, H4
 
 from monitor.engine import compute
 
