@@ -70,3 +70,22 @@ def test_first_run_of_serve_loads_the_demo_and_prepares_the_public_tables(demo: 
     capsys.readouterr()
     prepare_database(demo.url, ROOT)  # the second start
     assert "First run" not in capsys.readouterr().out and batches() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///data/monitor.db", "sqlite:///{cwd}/data/monitor.db"),  # made absolute where it was typed
+        ("sqlite:////srv/monitor.db", "sqlite:////srv/monitor.db"),
+        ("sqlite:///:memory:", "sqlite:///:memory:"),
+        ("postgresql+psycopg://monitor@db.example/monitor", "postgresql+psycopg://monitor@db.example/monitor"),
+    ],
+)
+def test_serve_hands_the_dashboard_an_absolute_database_path(given: str, expected: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The dashboard runs in the app's folder: a relative SQLite path would open another, empty database
+    there while `monitor serve` loaded the demo into the one beside the user (found running the README
+    from a second checkout)."""
+    from monitor.cli.serve import absolute
+
+    monkeypatch.chdir(tmp_path)
+    assert absolute(given) == expected.format(cwd=tmp_path.resolve())

@@ -62,6 +62,19 @@ def skip_email_prompt() -> None:
         credentials.write_text('[general]\nemail = ""\n', encoding="utf-8")
 
 
+def absolute(url: str) -> str:
+    """A SQLite URL with a relative file made absolute: the dashboard runs in the app's folder, not here,
+    and would otherwise open (and create) another, empty database there."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or not database or database == ":memory:" \
+            or database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(Path(database).resolve())).render_as_string(hide_password=False)
+
+
 @app.command("serve")
 def serve(
     port: Annotated[int, typer.Option("--port", help="Port / порт")] = 8501,
@@ -74,7 +87,7 @@ def serve(
     framework: FrameworkOption = None,
 ) -> None:
     """Open the dashboard / Відкрити дашборд (http://localhost:8501)."""
-    url = db_url(db)
+    url = absolute(db_url(db))
     prepare_database(url, framework)
     env = dict(os.environ)
     env["MONITOR_DB"] = url
