@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from monitor.i18n import DEFAULT_LANG, LANGS
+from monitor.i18n import DEFAULT_LANG, LANGS, t
 
 KEYS: tuple[str, ...] = ("lang", "oblast", "raion", "gran", "period", "theme", "indicator", "level", "hromada")
 DEFAULTS: dict[str, str] = {
@@ -129,10 +129,11 @@ def select(
     format_func: Callable[[str], str] = str,
     **kwargs: Any,
 ) -> str:
-    """A selectbox bound to view[key]."""
+    """A selectbox bound to view[key]; its placeholder in the page's language (Streamlit's own is English)."""
     options = list(options)
     if not options:
         return ""
+    kwargs.setdefault("placeholder", t("dashboard.choose", lang()))
     return container.selectbox(
         label, options, key=_bind(key, options), format_func=format_func, on_change=_sync(key), **kwargs
     )

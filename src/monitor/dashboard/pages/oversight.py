@@ -77,7 +77,7 @@ def timeline_tab(view: View, engine: Any, recs: pd.DataFrame, fw: Any) -> None:
         return
     titles = dict(zip(recs["key"], recs["key"] + " · " + recs["text"].str.slice(0, 80), strict=True))
     chosen = st.selectbox(t("oversight.column.recommendation", lang), list(titles), format_func=titles.get,
-                          key="ov_timeline_rec")
+                          key="ov_timeline_rec", placeholder=t("dashboard.choose", lang))
     row = recs[recs["key"] == chosen].iloc[0]
     events = summary.timeline(engine, [int(row["id"])], lang)
     st.dataframe(pd.DataFrame({
@@ -131,7 +131,7 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
     with st.form("ov_status_form", clear_on_submit=False):
         st.markdown(f"**{t('oversight.page.form_status', lang)}**")
         keys = list(shown["key"])
-        rec = st.selectbox(t("oversight.column.recommendation", lang), keys, key="ov_f_rec")
+        rec = st.selectbox(t("oversight.column.recommendation", lang), keys, key="ov_f_rec", placeholder=t("dashboard.choose", lang))
         status = st.selectbox(t("oversight.column.status", lang), list(STATUSES), key="ov_f_status",
                               format_func=lambda s: t(f"oversight.status.{s}", lang))
         on = st.date_input(t("oversight.column.date", lang), key="ov_f_date", format="DD.MM.YYYY")
