@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,9 +121,6 @@ def shared_demo(factory: pytest.TempPathFactory) -> DemoDatabase:
 
 def copy_demo(demo: DemoDatabase, target: Path) -> str:
     """A private copy of the demo database at `target` (a folder) for a test that writes; returns its URL."""
-    from monitor.engine.cache import default_cache_dir
-    from monitor.framework.loader import framework_or_raise
-    from monitor.privacy.protect import set_key
     from monitor.store import db as store_db
 
     target.mkdir(parents=True, exist_ok=True)
@@ -130,13 +128,25 @@ def copy_demo(demo: DemoDatabase, target: Path) -> str:
     with contextlib.closing(sqlite3.connect(demo.path)) as source, contextlib.closing(sqlite3.connect(path)) as copy:
         source.backup(copy)
     url = f"sqlite:///{path}"
-    framework = framework_or_raise(ROOT)
-    copy_engine = store_db.connect(url)
-    source_key, copy_key = set_key(store_db.connect(demo.url), framework), set_key(copy_engine, framework)
-    cache = default_cache_dir(copy_engine) or target / "cache"  # where the copy's readers will look
+    carry_protected_set(demo, store_db.connect(url), fallback=target / "cache")
+    return url
+
+
+def carry_protected_set(demo: DemoDatabase, engine: Any, framework: Any = None, fallback: Path | None = None) -> None:
+    """Store the demo's protected set under the key `engine` and `framework` (default: the shipped one) read
+    it by, where their readers look. Only for the same rows (a copy of the demo) and a framework whose
+    definitions equal the shipped ones (a changed label): the set is a function of those two alone."""
+    from monitor.engine.cache import default_cache_dir
+    from monitor.framework.loader import framework_or_raise
+    from monitor.privacy.protect import set_key
+    from monitor.store import db as store_db
+
+    source_key = set_key(store_db.connect(demo.url), framework_or_raise(ROOT))
+    key = set_key(engine, framework if framework is not None else framework_or_raise(ROOT))
+    cache = default_cache_dir(engine) or fallback
+    assert cache is not None
     cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     for suffix in ("", "-audit"):
         stored = demo.cache / f"protected-{source_key}{suffix}.parquet"
         if stored.is_file():  # a missing file only means the copy builds its own set
-            shutil.copyfile(stored, cache / f"protected-{copy_key}{suffix}.parquet")
-    return url
+            shutil.copyfile(stored, cache / f"protected-{key}{suffix}.parquet")
