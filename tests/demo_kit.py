@@ -19,6 +19,7 @@ import io
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,17 +107,48 @@ def _build(folder: Path) -> None:
     (folder / _READY).touch()
 
 
-def shared_demo(factory: pytest.TempPathFactory) -> DemoDatabase:
-    """The session's demo database, built by whichever worker asks first."""
-    root = shared_root(factory)
+def _folder(factory: pytest.TempPathFactory) -> Path:
     name = "shared-demo" if sys.platform != "win32" else f"shared-demo-{os.getpid()}"
-    folder = root / name
-    with exclusive(root / f"{name}.lock"):
+    return shared_root(factory) / name
+
+
+def _build_once(folder: Path) -> None:
+    """Build the demo into `folder` unless it is there, holding its lock (one builder at a time)."""
+    with exclusive(folder.with_name(f"{folder.name}.lock")):
         if not (folder / _READY).exists():
             if folder.exists():  # a build interrupted by a crashed worker
                 shutil.rmtree(folder)
             _build(folder)
+
+
+def shared_demo(factory: pytest.TempPathFactory) -> DemoDatabase:
+    """The session's demo database, built by whichever worker asks first (or by `start_build`)."""
+    folder = _folder(factory)
+    _build_once(folder)
     return DemoDatabase(folder)
+
+
+def start_build(factory: pytest.TempPathFactory) -> subprocess.Popen[bytes] | None:
+    """Start building the session's demo in a process of its own, at once, so no worker waits for it:
+    the workers run the tests that do not read it meanwhile (conftest orders those first). The first
+    worker to get here starts it; a worker that asks for the demo before it is done waits on the lock
+    as before, and if the process failed, the worker builds the demo itself (and shows why it fails)."""
+    folder = _folder(factory)
+    try:
+        started = os.open(folder.with_name(f"{folder.name}.started"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return None
+    os.close(started)
+    if (folder / _READY).exists():
+        return None
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with folder.with_name(f"{folder.name}.build.log").open("wb") as log:
+        return subprocess.Popen([sys.executable, "-c", f"import demo_kit; demo_kit._build_once(demo_kit.Path({str(folder)!r}))"],
+                                cwd=Path(__file__).parent, env=environment, stdout=log, stderr=subprocess.STDOUT)
+
+
+def uses_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
 
 
 def copy_demo(demo: DemoDatabase, target: Path) -> str:
