@@ -41,23 +41,19 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("CI=true but MONITOR_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Order the run for two workers (the same order on each: xdist needs one collection).
 
     First the tests that do not read the shared demo, the slow ones at the head, while the demo is built
-    in a process of its own (`_demo_build`); then those that read it: the e2e tests, one group on one
-    worker sharing one dashboard server and browser (with --dist loadgroup), then the slow ones, so
-    that no long test starts last and leaves the other worker idle."""
-    for item in items:
-        if item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
+    in a process of its own (`_demo_build`); then those that read it, the e2e and slow ones first, so
+    that no long test starts last and leaves the other worker idle. (No xdist groups: pytest-xdist 3.8's
+    --dist loadgroup renames `item._nodeid`, which pytest 9 no longer reads, so it runs as plain load.)"""
 
     def rank(item: pytest.Item) -> int:
         slow = item.get_closest_marker("slow") is not None
         if not uses_demo(item):
             return 0 if slow else 1
-        return 2 if item.get_closest_marker("e2e") else 3 if slow else 4
+        return 2 if item.get_closest_marker("e2e") or slow else 3
 
     items.sort(key=rank)
 

@@ -428,7 +428,6 @@ def _shown(engine: Any, fw: Any, user: Any) -> pd.DataFrame:
     return shown[shown["indicator"] == "H01"]
 
 
-@pytest.mark.xdist_group("planted")  # one worker builds the planted set (with --dist loadgroup)
 @pytest.mark.parametrize("role", ["viewer", "monitor", "coordinator", None])
 def test_15_a_suppressed_cell_cannot_be_recovered_by_subtraction(planted: tuple[Any, Any, pd.DataFrame],
                                                                   role: str | None) -> None:
@@ -455,7 +454,6 @@ def test_15_a_suppressed_cell_cannot_be_recovered_by_subtraction(planted: tuple[
             assert cells["suppressed"].astype(bool).sum() != 1, (code, dimension)
 
 
-@pytest.mark.xdist_group("planted")
 def test_15b_a_coordinator_who_knows_the_hidden_own_cell_does_not_get_the_national_total(
         planted: tuple[Any, Any, pd.DataFrame]) -> None:
     """A coordinator of Kirovohrad (the suppressed oblast) knows its value; with the national total they
