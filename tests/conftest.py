@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from demo_kit import DemoDatabase, copy_demo, shared_demo
+from demo_kit import DemoDatabase, copy_demo, shared_demo, start_build, uses_demo
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -39,6 +39,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if IN_CI and not PG_URL:
         raise pytest.UsageError("CI=true but MONITOR_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Order the run for two workers (the same order on each: xdist needs one collection).
+
+    First the tests that do not read the shared demo, the slow ones at the head, while the demo is built
+    in a process of its own (`_demo_build`); then those that read it, the e2e and slow ones first, so
+    that no long test starts last and leaves the other worker idle. (No xdist groups: pytest-xdist 3.8's
+    --dist loadgroup renames `item._nodeid`, which pytest 9 no longer reads, so it runs as plain load.)"""
+
+    def rank(item: pytest.Item) -> int:
+        slow = item.get_closest_marker("slow") is not None
+        if not uses_demo(item):
+            return 0 if slow else 1
+        return 2 if item.get_closest_marker("e2e") or slow else 3
+
+    items.sort(key=rank)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Start building the shared demo at the start of the session when any test here reads it."""
+    process = start_build(tmp_path_factory) if any(uses_demo(i) for i in request.session.items) else None
+    yield
+    if process is not None:
+        process.wait()  # a worker may still be waiting for it
 
 
 @pytest.fixture

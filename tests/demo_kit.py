@@ -19,10 +19,12 @@ import io
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,24 +107,52 @@ def _build(folder: Path) -> None:
     (folder / _READY).touch()
 
 
-def shared_demo(factory: pytest.TempPathFactory) -> DemoDatabase:
-    """The session's demo database, built by whichever worker asks first."""
-    root = shared_root(factory)
+def _folder(factory: pytest.TempPathFactory) -> Path:
     name = "shared-demo" if sys.platform != "win32" else f"shared-demo-{os.getpid()}"
-    folder = root / name
-    with exclusive(root / f"{name}.lock"):
+    return shared_root(factory) / name
+
+
+def _build_once(folder: Path) -> None:
+    """Build the demo into `folder` unless it is there, holding its lock (one builder at a time)."""
+    with exclusive(folder.with_name(f"{folder.name}.lock")):
         if not (folder / _READY).exists():
             if folder.exists():  # a build interrupted by a crashed worker
                 shutil.rmtree(folder)
             _build(folder)
+
+
+def shared_demo(factory: pytest.TempPathFactory) -> DemoDatabase:
+    """The session's demo database, built by whichever worker asks first (or by `start_build`)."""
+    folder = _folder(factory)
+    _build_once(folder)
     return DemoDatabase(folder)
+
+
+def start_build(factory: pytest.TempPathFactory) -> subprocess.Popen[bytes] | None:
+    """Start building the session's demo in a process of its own, at once, so no worker waits for it:
+    the workers run the tests that do not read it meanwhile (conftest orders those first). The first
+    worker to get here starts it; a worker that asks for the demo before it is done waits on the lock
+    as before, and if the process failed, the worker builds the demo itself (and shows why it fails)."""
+    folder = _folder(factory)
+    try:
+        started = os.open(folder.with_name(f"{folder.name}.started"), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return None
+    os.close(started)
+    if (folder / _READY).exists():
+        return None
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    with folder.with_name(f"{folder.name}.build.log").open("wb") as log:
+        return subprocess.Popen([sys.executable, "-c", f"import demo_kit; demo_kit._build_once(demo_kit.Path({str(folder)!r}))"],
+                                cwd=Path(__file__).parent, env=environment, stdout=log, stderr=subprocess.STDOUT)
+
+
+def uses_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
 
 
 def copy_demo(demo: DemoDatabase, target: Path) -> str:
     """A private copy of the demo database at `target` (a folder) for a test that writes; returns its URL."""
-    from monitor.engine.cache import default_cache_dir
-    from monitor.framework.loader import framework_or_raise
-    from monitor.privacy.protect import set_key
     from monitor.store import db as store_db
 
     target.mkdir(parents=True, exist_ok=True)
@@ -130,13 +160,25 @@ def copy_demo(demo: DemoDatabase, target: Path) -> str:
     with contextlib.closing(sqlite3.connect(demo.path)) as source, contextlib.closing(sqlite3.connect(path)) as copy:
         source.backup(copy)
     url = f"sqlite:///{path}"
-    framework = framework_or_raise(ROOT)
-    copy_engine = store_db.connect(url)
-    source_key, copy_key = set_key(store_db.connect(demo.url), framework), set_key(copy_engine, framework)
-    cache = default_cache_dir(copy_engine) or target / "cache"  # where the copy's readers will look
+    carry_protected_set(demo, store_db.connect(url), fallback=target / "cache")
+    return url
+
+
+def carry_protected_set(demo: DemoDatabase, engine: Any, framework: Any = None, fallback: Path | None = None) -> None:
+    """Store the demo's protected set under the key `engine` and `framework` (default: the shipped one) read
+    it by, where their readers look. Only for the same rows (a copy of the demo) and a framework whose
+    definitions equal the shipped ones (a changed label): the set is a function of those two alone."""
+    from monitor.engine.cache import default_cache_dir
+    from monitor.framework.loader import framework_or_raise
+    from monitor.privacy.protect import set_key
+    from monitor.store import db as store_db
+
+    source_key = set_key(store_db.connect(demo.url), framework_or_raise(ROOT))
+    key = set_key(engine, framework if framework is not None else framework_or_raise(ROOT))
+    cache = default_cache_dir(engine) or fallback
+    assert cache is not None
     cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     for suffix in ("", "-audit"):
         stored = demo.cache / f"protected-{source_key}{suffix}.parquet"
         if stored.is_file():  # a missing file only means the copy builds its own set
-            shutil.copyfile(stored, cache / f"protected-{copy_key}{suffix}.parquet")
-    return url
+            shutil.copyfile(stored, cache / f"protected-{key}{suffix}.parquet")

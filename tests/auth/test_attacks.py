@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -408,6 +409,18 @@ def _planted_results(tmp_path: Path, url: str) -> tuple[Any, Any, pd.DataFrame]:
     return engine, fw, frame
 
 
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any, pd.DataFrame]]:
+    """The planted oblasts, once for the attacks below (they only read them): their protected set is
+    built once, not once per attack."""
+    from monitor.store import db as store_db
+
+    folder = tmp_path_factory.mktemp("planted")
+    url = f"sqlite:///{folder}/monitor.db"
+    yield _planted_results(folder, url)
+    store_db.close(url)
+
+
 def _shown(engine: Any, fw: Any, user: Any) -> pd.DataFrame:
     """What the dashboard's one door (guard.results_for) gives this person of H01 by wave."""
     shown = pd.concat([guard.results_for(engine, fw, user, level=level, period="wave") for level in ("oblast", "all")],
@@ -416,9 +429,9 @@ def _shown(engine: Any, fw: Any, user: Any) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("role", ["viewer", "monitor", "coordinator", None])
-def test_15_a_suppressed_cell_cannot_be_recovered_by_subtraction(tmp_path: Path, sqlite_url: str,
+def test_15_a_suppressed_cell_cannot_be_recovered_by_subtraction(planted: tuple[Any, Any, pd.DataFrame],
                                                                   role: str | None) -> None:
-    engine, fw, frame = _planted_results(tmp_path, sqlite_url)
+    engine, fw, frame = planted
     user = None if role is None else User(name="u", role=role, oblasts=[OWN], password_hash="x")
     shown = _shown(engine, fw, user)
     totals = shown[(shown["dimension"] == "") & (shown["indicator"] == "H01")]
@@ -441,11 +454,11 @@ def test_15_a_suppressed_cell_cannot_be_recovered_by_subtraction(tmp_path: Path,
             assert cells["suppressed"].astype(bool).sum() != 1, (code, dimension)
 
 
-def test_15b_a_coordinator_who_knows_the_hidden_own_cell_does_not_get_the_national_total(tmp_path: Path,
-                                                                                         sqlite_url: str) -> None:
+def test_15b_a_coordinator_who_knows_the_hidden_own_cell_does_not_get_the_national_total(
+        planted: tuple[Any, Any, pd.DataFrame]) -> None:
     """A coordinator of Kirovohrad (the suppressed oblast) knows its value; with the national total they
     could subtract their way to the complementary-suppressed partner: the total is hidden for them."""
-    engine, fw, _ = _planted_results(tmp_path, sqlite_url)
+    engine, fw, _ = planted
     coordinator = User(name="c35", role="coordinator", oblasts=[OTHER], password_hash="x")
     shown = _shown(engine, fw, coordinator)
     totals = shown[(shown["dimension"] == "") & (shown["indicator"] == "H01")]

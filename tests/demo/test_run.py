@@ -111,7 +111,7 @@ def test_ensure_demo_fills_only_an_empty_database(sqlite_url: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize(("real_first", "exit_code", "needle"), [
-    (False, 0, "Демонстраційні (синтетичні) дані"),
+    pytest.param(False, 0, "Демонстраційні (синтетичні) дані", marks=pytest.mark.slow),  # builds its protected set
     (True, 1, "demo-real-data"),
 ])
 def test_cli_demo(sqlite_url: str, tmp_path: Path, real_first: bool, exit_code: int, needle: str) -> None:
