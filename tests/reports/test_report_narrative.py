@@ -266,6 +266,8 @@ def english_words(text: str) -> list[str]:
     # Short hashes (the provenance stamp prints 12 hex digits): '28451930fb3b' is a hash, not English.
     text = re.sub(r"\b[0-9a-f]{8,64}\b", " ", text)
     text = re.sub(r"\b[A-Z]{2,5}-Q\d+[a-z]?(?:/[a-z])*", " ", text)  # questionnaire codes (HS-Q10a/b)
+    # A record's key, as the coalition gave it (a recommendation's DEMO-R-2021-UA35-E01): a reference, not prose.
+    text = re.sub(r"\b[A-Z]+(?:-[A-Z0-9]+){2,}\b", " ", text)
     text = re.sub(r"monitor report .*?-o FILE", " ", text, flags=re.S)  # the command that reproduces the report
 
     out = []

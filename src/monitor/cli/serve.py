@@ -49,6 +49,9 @@ def prepare_database(url: str, framework_dir: Path | None) -> None:
         typer.echo(f"  {survey_id}: {report.accepted} / {report.rows}")
 
     demo.run_demo(engine, fw, progress=progress)
+    from monitor.oversight.demo_loop import load_demo_loop
+
+    load_demo_loop(engine, fw)  # the oversight loop of both rounds, as `monitor demo` loads it
     prepare_public_tables(engine, fw)
     typer.echo("Готово / Done.")
 
