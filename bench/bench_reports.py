@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_reports.py [--repeats 3] [--lang en] [--db URL] [--jobs pdf,figures]
                                             [--baseline OTHER/src] [--examples DIR]
 
-Without --db, `monitor demo` data is generated into a temporary SQLite file and its protected set
-built (as `monitor serve` does on a first run), then one untimed report of each kind fills the
+Without --db, `monitor demo` data and its oversight loop are generated into a temporary SQLite file and
+its protected set built (as `monitor serve` does on a first run), then one untimed report of each kind fills the
 engine's on-disk result cache beside the database: what a user's `monitor report` meets. Every
 measurement is then a fresh process (bench/harness.py): nothing in memory (engine frames, the
 catalogue, the protected set), an EMPTY chart cache (its own `$XDG_CACHE_HOME`), Chromium not started.
@@ -247,7 +247,11 @@ def main() -> None:
 
             url = f"sqlite:///{folder}/demo.db"
             started = time.perf_counter()
-            run_demo(connect(url), framework_or_raise(), out_dir=folder / "demo")
+            from monitor.oversight.demo_loop import load_demo_loop
+
+            demo_engine, demo_framework = connect(url), framework_or_raise()
+            run_demo(demo_engine, demo_framework, out_dir=folder / "demo")
+            load_demo_loop(demo_engine, demo_framework)  # as `monitor serve`'s first run: the report's loop sections
             print(f"demo data: {time.perf_counter() - started:.1f} s (not timed)", flush=True)
         started = time.perf_counter()
         prepare(url, args.lang, folder)
