@@ -239,7 +239,44 @@ class SqlOf:
                 return f"round({', '.join(args)})"
             if f in ("true", "false"):
                 return f.upper()
-        raise NotImplementedError(type(node).__name__)
+            if f == "step-status":  # calendar days from start (Procedure 417), monitor.deadlines.verdicts
+                start, end, as_of = (f"TRY_CAST({a} AS DATE)" for a in args[:3])
+                return self.verdict(end, as_of, f"({start} + CAST({args[3]} AS INTEGER))")
+            if f == "request-status":
+                return self.request_status(args)
+            if f == "subsistence-minimum":
+                return self.subsistence(args[0], f"TRY_CAST({args[1]} AS DATE)")
+        raise NotImplementedError(f"{type(node).__name__} {getattr(node, 'func', '')}")
+
+    @staticmethod
+    def verdict(end: str, as_of: str, deadline: str) -> str:
+        """on_time / late / pending / NULL, as monitor.deadlines.verdicts decides them."""
+        return (f"(CASE WHEN {deadline} IS NULL THEN NULL "
+                f"WHEN {end} IS NOT NULL THEN CASE WHEN {end} <= {deadline} THEN 'on_time' ELSE 'late' END "
+                f"WHEN {as_of} IS NULL THEN NULL WHEN {as_of} > {deadline} THEN 'late' ELSE 'pending' END)")
+
+    def request_status(self, args: list[str]) -> str:
+        """The term of Law No. 2939-VI art. 20 from receipt: N working days (2N with an extension notice),
+        48 hours on dates when urgent. Working days are approximated as working-days() is here (N
+        weekdays ~ ceil(7N/5) calendar days, no holiday list): a timing reference, not a correctness one."""
+        received, answered, as_of = (f"TRY_CAST({a} AS DATE)" for a in args[:3])
+        urgent, notice = args[3], f"TRY_CAST({args[4]} AS DATE)"
+        days, extended, hours = args[5:8]
+        span = (f"(CASE WHEN coalesce({urgent}, FALSE) THEN CAST(ceil({hours} / 24.0) AS INTEGER) "
+                f"WHEN {notice} IS NOT NULL THEN CAST(ceil({extended} * 7 / 5.0) AS INTEGER) "
+                f"ELSE CAST(ceil({days} * 7 / 5.0) AS INTEGER) END)")
+        return self.verdict(answered, as_of, f"({received} + {span})")
+
+    def subsistence(self, category: str, day: str) -> str:
+        """The minimum in force for (category, day) from data/reference's table, as a CASE (valid_to inclusive)."""
+        from monitor.subsistence import load_table
+
+        table = load_table(ROOT / "data" / "reference" / "subsistence_minimum.csv")
+        cases = " ".join(
+            f"WHEN {category} = '{c}' AND {day} BETWEEN DATE '{start}' AND DATE '{end}' THEN {amount!r}"
+            for c, start, end, amount in table.rows
+        )
+        return f"(CASE {cases} ELSE NULL END)"
 
 
 def _duck_type(kind: str) -> str:
