@@ -49,7 +49,8 @@ def render(view: Any, fw: Any) -> None:
             if access.can("import", s["oblast_code"]) and (s["oblast_code"] or access.role() == "admin")]
     if not mine:
         return
-    chosen = st.selectbox(t("sources.name", lang), mine, key="sources_pick", placeholder=t("dashboard.choose", lang))
+    chosen = st.selectbox(t("sources.name", lang), mine, key="sources_pick",
+                          placeholder=t("dashboard.choose", lang))
     if st.button(t("sources.sync_now", lang), key="sources_sync"):
         with st.spinner(t("sources.sync_now", lang)):
             report = _sync(engine, fw, chosen)

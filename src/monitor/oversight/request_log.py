@@ -47,12 +47,9 @@ BODY_KIND = {
     "employment_centre": "employment_centre",
     "hromada": bodies.HROMADA_COUNCIL,
 }
-# A local body is the one of the territory the answer names (the log's addressee questions, kept as
-# answers): the question, and the level's name uk/en.
-LOCAL = {
-    "raion_administration": ("raion", "район", "raion"),
-    "hromada": ("hromada", "громада", "hromada"),
-}
+# A local body is the one of the territory the answer names: the log's addressee question (kept as an
+# answer; its name is the level's English name) and the level's Ukrainian name.
+LOCAL = {"raion_administration": ("raion", "район"), "hromada": ("hromada", "громада")}
 CHANNEL = {"email": "email", "post": "post", "web_form": "portal", "in_person": "in-person", "phone": "phone"}
 OUTCOME = {"full": "full", "partial": "partial", "refusal": "refused"}
 
@@ -88,7 +85,8 @@ def raw_request(
     local = LOCAL.get(addressee)
     place = (str(answers.get(local[0]) or "") or None) if local else None
     if local and place is None:
-        problems.append(where.at("request-log-no-place", local[2], value=addressee, level_uk=local[1], level_en=local[2]))
+        question, level_uk = local
+        problems.append(where.at("request-log-no-place", question, value=addressee, level_uk=level_uk, level_en=question))
     elif addressee in BODY_KIND:
         body = _body(session, response.oblast_code, BODY_KIND[addressee], sent, place)
     if body is None and not problems:

@@ -92,7 +92,8 @@ def history_tab(view: View, fw: Any) -> None:
     st.markdown(f"**{t('dashboard.data.rejected_rows', lang)}**")
     options = list(with_rejects["id"])
     names = {r["id"]: f"#{r['id']} · {r['file_name']} ({r['rejected']})" for r in with_rejects.to_dict("records")}
-    batch_id = st.selectbox(t("dashboard.data.pick_batch", lang), options, format_func=names.get, key="batch_pick", placeholder=t("dashboard.choose", lang))
+    batch_id = st.selectbox(t("dashboard.data.pick_batch", lang), options, format_func=names.get, key="batch_pick",
+                            placeholder=t("dashboard.choose", lang))
     if user is None:  # the open demo: every batch is synthetic
         rows = reads.rejected_rows(view.url, view.fp, int(batch_id))
     else:
@@ -131,7 +132,8 @@ def import_tab(view: View, fw: Any) -> None:
     if done:
         st.success(done)
     surveys = {s.id: label(s.title, lang) for s in fw.surveys.values()}
-    survey_id = st.selectbox(t("dashboard.data.survey", lang), list(surveys), format_func=surveys.get, key="imp_survey", placeholder=t("dashboard.choose", lang))
+    survey_id = st.selectbox(t("dashboard.data.survey", lang), list(surveys), format_func=surveys.get, key="imp_survey",
+                             placeholder=t("dashboard.choose", lang))
     upload = st.file_uploader(t("dashboard.data.upload", lang), type=[s.lstrip(".") for s in uploads.ALLOWED],
                               key="imp_file")
     if upload is None:

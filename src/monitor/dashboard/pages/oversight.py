@@ -18,7 +18,8 @@ from monitor.dashboard.pages.oversight_outputs import body_box, body_labels, out
 from monitor.dashboard.pages.oversight_outputs import save as _save
 from monitor.errors import MonitorError
 from monitor.i18n import label, t
-from monitor.oversight import bodies, summary
+from monitor.oversight import summary
+from monitor.oversight.bodies import bodies as reference_bodies
 from monitor.oversight.recommendations import STATUSES
 
 EXPLORER_PATH = "indicator"  # pages.PAGES: the explorer's url path; its state keys are in state.KEYS
@@ -119,19 +120,19 @@ def requests_tab(view: View, engine: Any, as_of: date) -> None:
         }), hide_index=True, key="ov_overdue_requests")
 
 
-def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) -> None:
+def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any, labels: dict[str, str]) -> None:
     """Record a status step, a recommendation or a finding; the guard decides, the page only offers."""
     from monitor.auth import oversight as door
 
     lang = view.lang
     mine = door.editable_oblasts(user)
     shown = recs if mine is None else recs[recs["oblast_code"].isin(mine)]
-    labels = body_labels(bodies.bodies(engine), lang, mine)
     st.caption(t("oversight.page.form_caption", lang))
     with st.form("ov_status_form", clear_on_submit=False):
         st.markdown(f"**{t('oversight.page.form_status', lang)}**")
         keys = list(shown["key"])
-        rec = st.selectbox(t("oversight.column.recommendation", lang), keys, key="ov_f_rec", placeholder=t("dashboard.choose", lang))
+        rec = st.selectbox(t("oversight.column.recommendation", lang), keys, key="ov_f_rec",
+                           placeholder=t("dashboard.choose", lang))
         status = st.selectbox(t("oversight.column.status", lang), list(STATUSES), key="ov_f_status",
                               format_func=lambda s: t(f"oversight.status.{s}", lang))
         on = st.date_input(t("oversight.column.date", lang), key="ov_f_date", format="DD.MM.YYYY")
@@ -170,13 +171,12 @@ def form_tab(view: View, engine: Any, recs: pd.DataFrame, user: Any, fw: Any) ->
             _save(lambda: door.add_recommendation_as(engine, user, recommendation), raw["key"], lang)
 
 
-def request_form(view: View, engine: Any, user: Any) -> None:
+def request_form(view: View, engine: Any, user: Any, labels: dict[str, str]) -> None:
     """Record a public-information request (the tracker computes its deadline and state)."""
     from monitor.auth import oversight as door
     from monitor.oversight.tracker import CHANNELS, OUTCOMES
 
     lang = view.lang
-    labels = body_labels(bodies.bodies(engine), lang, door.editable_oblasts(user))
     with st.form("ov_request_form"):
         st.markdown(f"**{t('oversight.page.form_request', lang)}**")
         replied = st.checkbox(t("oversight.page.replied", lang), key="ov_rq_replied")
@@ -278,8 +278,10 @@ def render() -> None:
         outputs_tab(view, engine, user, editable)
     if "form" in names:
         with tabs[4]:
-            form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw)
-            request_form(view, engine, user)
+            # The bodies the forms may name: the user's oblasts, read once for the three forms.
+            labels = body_labels(reference_bodies(engine), lang, editable)
+            form_tab(view, engine, summary.recommendations_view(engine, as_of, lang), user, fw, labels)
+            request_form(view, engine, user, labels)
             st.divider()
             sheet_tab(view, engine, user, fw)
 

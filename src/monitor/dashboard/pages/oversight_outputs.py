@@ -210,7 +210,9 @@ def story_steps(view: View, engine: Any, user: Any, editable: frozenset[str] | N
     with st.form("ov_story_steps"):
         st.caption(t("oversight.page.story_approve_caption", lang))
         key = st.selectbox(
-            t("oversight.page.story_pick", lang), list(titles), format_func=titles.get, key="ov_sp_story", placeholder=t("dashboard.choose", lang))
+            t("oversight.page.story_pick", lang), list(titles), format_func=titles.get, key="ov_sp_story",
+            placeholder=t("dashboard.choose", lang),
+        )
         approve = st.form_submit_button(t("oversight.page.story_approve", lang), disabled=not lead)
         withdraw = st.form_submit_button(t("oversight.page.story_withdraw", lang))
         if approve and key:

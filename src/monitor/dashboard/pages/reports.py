@@ -75,7 +75,8 @@ def form(url: str, fp: str, periods: list[str], lang: str) -> None:
     names = dict(zip(oblasts["code"], oblasts["name_en" if lang == "en" else "name_uk"], strict=False))
     left, right = st.columns(2)
     with left:
-        period = st.selectbox(t("reports.page.period", lang), list(reversed(periods)), key="report_period", placeholder=t("dashboard.choose", lang))
+        period = st.selectbox(t("reports.page.period", lang), list(reversed(periods)), key="report_period",
+                              placeholder=t("dashboard.choose", lang))
         chosen = st.multiselect(t("reports.page.oblasts", lang), list(names), format_func=lambda c: names.get(c, c),
                                 key="report_oblasts", placeholder=t("reports.page.all_oblasts", lang))
     with right:
