@@ -5,7 +5,7 @@ instrument the system reads back; `from_xlsform` reads an XLSForm (ours or anybo
 ready to be written as surveys/<id>.yaml.
 
 What XLSForm cannot say is kept in extra `monitor_*` columns, which KoboToolbox and pyxform ignore:
-the paper code, aliases, the personal-data and addressee flags, why an item feeding no indicator is kept, a group's own name when it had to be renamed, and the
+the paper code, aliases, the personal-data, addressee and counts-of-people flags, why an item feeding no indicator is kept, a group's own name when it had to be renamed, and the
 original expression when the XPath translation is not a faithful copy (e.g. `param()` replaced by its
 value). Reading our own form back therefore gives the same questions and choices.
 """
@@ -32,7 +32,7 @@ LANGS = (("uk", UK), ("en", EN))
 TERRITORY_LIST = "katottg_{level}"
 ALIAS_SEP = " | "
 # Extra survey-sheet columns; XLSForm tools ignore columns they do not know.
-EXTRA = ("monitor_code", "monitor_aliases", "monitor_personal", "monitor_addressee", "monitor_group", "monitor_relevant", "monitor_constraint")
+EXTRA = ("monitor_code", "monitor_aliases", "monitor_personal", "monitor_addressee", "monitor_counts_people", "monitor_group", "monitor_relevant", "monitor_constraint")
 
 PERSONAL_HINT = Text(
     uk="Персональні дані: збираються лише для зворотного зв’язку і не зберігаються системою моніторингу.",
@@ -208,6 +208,8 @@ class _Builder:
             out["monitor_personal"] = "yes"
         if question.addressee:
             out["monitor_addressee"] = "yes"
+        if question.counts_people:
+            out["monitor_counts_people"] = "yes"
         out.update(_texts("monitor_kept_for", question.kept_for))
         return out
 
@@ -506,6 +508,8 @@ def _question(
         question["personal"] = True
     if row.get("monitor_addressee"):
         question["addressee"] = True
+    if row.get("monitor_counts_people"):
+        question["counts_people"] = True
     kept_for = _text(row, "monitor_kept_for")
     if kept_for:
         question["kept_for"] = kept_for
