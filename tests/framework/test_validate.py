@@ -121,6 +121,16 @@ def indicator_with(line_no: int, replacement: str, ident: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+SUM_INDICATOR = INDICATOR.replace("type: share", "type: sum").replace('numerator: "focal_person = \'yes\'"', "value: staff")
+
+
+def split_by(name: str, second: str) -> str:
+    """A split_by block (its first item on the block's second line, its second part on the sixth)."""
+    return (f"split_by:\n- name: {name}\n  label: {{uk: Стать, en: Sex}}\n  parts:\n"
+            f"  - {{value: a, label: {{uk: а, en: a}}, expression: staff}}\n"
+            f"  - {{value: {second}, label: {{uk: б, en: b}}, expression: days}}\n")
+
+
 # (file, content, expected line, expected code): one distinct mistake per file.
 MISTAKES = [
     ("indicators/unknown_question.yaml", indicator_with(7, "numerator: \"focal_persn = 'yes'\"", "unknown_question"), 7, "unknown-question"),
@@ -145,6 +155,12 @@ MISTAKES = [
     ("surveys/choices.yaml", SURVEY.replace("id: officials", "id: choices").replace("choices: waves", "choices: wavez"), 12, "unknown-choice-list"),
     ("surveys/dupq.yaml", SURVEY.replace("id: officials", "id: dupq").replace("name: days", "name: staff"), 17, "duplicate-question"),
     ("surveys/notmap.yaml", "- just\n- a list\n", 1, "not-a-mapping"),
+    ("indicators/split_share.yaml", INDICATOR.format(id="split_share") + split_by("by_sex", "b"),
+     len(INDICATOR.splitlines()) + 2, "split-not-sum"),
+    ("indicators/split_taken.yaml", SUM_INDICATOR.format(id="split_taken") + split_by("staff", "b"),
+     len(INDICATOR.splitlines()) + 2, "split-name-taken"),
+    ("indicators/split_twice.yaml", SUM_INDICATOR.format(id="split_twice") + split_by("by_sex", "a"),
+     len(INDICATOR.splitlines()) + 6, "split-duplicate-part"),
 ]
 
 

@@ -40,7 +40,7 @@ from monitor.engine.periods import GRANULARITIES, Granularity, granularity_of, p
 from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
-from monitor.framework.models import Framework, Indicator, QuestionType, Survey
+from monitor.framework.models import Framework, Indicator, QuestionType, SplitPart, Survey
 from monitor.framework.params import CALENDAR_PARAM, SUBSISTENCE_PARAM, unverified_parameters
 from monitor.geo import reference_dir
 from monitor.i18n import t
@@ -384,6 +384,30 @@ def _choice_codes(column: pd.Series, values: Sequence[str]) -> np.ndarray:
     return pd.Categorical(column.astype("object"), categories=values).codes.astype(np.int64)
 
 
+def _stacked(per_value: list[Cells]) -> Cells:
+    """Cells per dimension value, interleaved as _cells_frame lays them out (cell-major, value-minor)."""
+    def stacked(field: str) -> np.ndarray:
+        return np.stack([getattr(c, field) for c in per_value], axis=1).ravel()
+
+    return Cells(
+        n=stacked("n"), numerator=stacked("numerator"), denominator=stacked("denominator"), value=stacked("value"),
+        ci_low=stacked("ci_low"), ci_high=stacked("ci_high"), se=stacked("se"), ci_method=per_value[0].ci_method,
+    )
+
+
+def part_indicator(indicator: Indicator, part: SplitPart) -> Indicator:
+    """The indicator summing one part of a split instead of its total (same scope, dates and type)."""
+    return indicator.model_copy(update={"value": part.expression, "split_by": []})
+
+
+def _part_rows(indicator: Indicator, part: SplitPart, frame: pd.DataFrame, ctx: expr.Bindings,
+               memo: FrameMemo | None, ctx_key: Any) -> Rows:
+    one = part_indicator(indicator, part)
+    if memo is None:
+        return row_values(one, frame, ctx)
+    return memo_row_values(one, frame, ctx, memo, context_key(ctx) if ctx_key is None else ctx_key)
+
+
 def indicator_results(
     indicator: Indicator,
     survey: Survey,
@@ -412,23 +436,17 @@ def indicator_results(
             if multiple:
                 # One pass per choice: a response selecting several codes counts in each of them.
                 members = _memoised(memo, ("members", name, tuple(values)), partial(_members, column, values))
-                per_value = []
-                for member in members:
-                    per_value.append(aggregate(rows, np.where(member, codes, -1), prepared.ncells))
-                def stacked(field: str, parts: list[Cells] = per_value) -> np.ndarray:
-                    return np.stack([getattr(c, field) for c in parts], axis=1).ravel()
-
-                cells = Cells(
-                    n=stacked("n"), numerator=stacked("numerator"), denominator=stacked("denominator"),
-                    value=stacked("value"), ci_low=stacked("ci_low"), ci_high=stacked("ci_high"), se=stacked("se"),
-                    ci_method=per_value[0].ci_method,
-                )
+                cells = _stacked([aggregate(rows, np.where(member, codes, -1), prepared.ncells) for member in members])
             else:
                 d_codes = _memoised(memo, ("choices", name, tuple(values)), partial(_choice_codes, column, values))
                 k = len(values)
                 combined = np.where((codes >= 0) & (d_codes >= 0), codes * k + d_codes, -1)
                 cells = aggregate(rows, combined, prepared.ncells * k)
             parts.append(_cells_frame(cells, prepared, name, values))
+        for split in indicator.split_by:
+            per_part = [aggregate(_part_rows(indicator, part, prepared.frame, ctx, memo, ctx_key), codes, prepared.ncells)
+                        for part in split.parts]
+            parts.append(_cells_frame(_stacked(per_part), prepared, split.name, [p.value for p in split.parts]))
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "indicator", indicator.id)
     return out
@@ -467,7 +485,8 @@ def working_calendar(params: dict[str, object]) -> deadlines.WorkCalendar | None
 def _referenced(indicators: Iterable[Indicator]) -> set[str]:
     names: set[str] = set()
     for indicator in indicators:
-        for text in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value):
+        for text in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value,
+                     *indicator.split_expressions()):
             if text:
                 names |= expr.names(_parse(text))
         names |= set(indicator.disaggregate_by)

@@ -38,6 +38,7 @@ from monitor.engine.compute import (
     indicator_groups,
     memo_row_values,
     own_periods,
+    part_indicator,
     reported_rows,
 )
 from monitor.engine.frames import ResponseSource, load_frame_memo, source_of
@@ -57,6 +58,7 @@ class Quantity:
     stat: str  # "n" | "numerator" | "denominator" (the result column it is published in)
     rows: bool  # a count of answers (True) or a sum of answer values (False)
     people: bool  # a number of people affected by trafficking: the survivor threshold applies
+    part: str = ""  # a split's part ('sex=female'; 'sex=*' the rest of the total no part holds), '' the total
 
 
 @dataclass
@@ -68,6 +70,8 @@ class Contributions:
     atoms: pd.DataFrame
     quantities: list[Quantity]
     dimensions: dict[str, bool]  # disaggregation -> select_multiple
+    splits: set[str] = field(default_factory=set)  # names of splits across columns (dimension of their rows)
+    composed: dict[int, list[int]] = field(default_factory=dict)  # a total -> the part quantities it is the sum of
     same: dict[int, int] = field(default_factory=dict)  # quantity -> the first quantity with identical rows
     within: list[tuple[int, int]] = field(default_factory=list)  # (i, j): i's answers are a subset of j's
 
@@ -114,6 +118,12 @@ def quantities_of(framework: Framework, indicator: Indicator) -> list[Quantity]:
             out.append(Quantity(indicator.id, "numerator", False, True))
         if _mentions(indicator.denominator, names):
             out.append(Quantity(indicator.id, "denominator", False, True))
+    for split in indicator.split_by:
+        for part in split.parts:
+            key = f"{split.name}={part.value}"
+            out.append(Quantity(indicator.id, "n", True, people_rows, part=key))
+            if _mentions(part.expression, names):
+                out.append(Quantity(indicator.id, "numerator", False, True, part=key))
     return out
 
 
@@ -185,29 +195,60 @@ def contributions(
             keys[f"d:{name}"] = text.astype(str).to_numpy()
         quantities: list[Quantity] = []
         columns: list[np.ndarray] = []
+        composed: dict[int, list[int]] = {}
         for indicator in members:
             rows = memo_row_values(indicator, frame, ctx, memo, ctx_key)
+            parts = {f"{s.name}={p.value}": part_indicator(indicator, p) for s in indicator.split_by for p in s.parts}
+            first = len(quantities)
             for quantity in quantities_of(framework, indicator):
+                if quantity.part:
+                    rows = memo_row_values(parts[quantity.part], frame, ctx, memo, ctx_key)
                 quantities.append(quantity)
                 columns.append(_row_quantity(quantity, rows.kind, rows.a, rows.b))
+            _compose_splits(indicator, quantities, columns, first, composed)
         if not quantities:
             continue
         table = pd.DataFrame(keys)
         values = np.column_stack(columns)
         located = table["oblast_code"].to_numpy() != ""
         table, values = table[located], values[located]
-        same, within = _relations(quantities, values)
+        same, within = _relations(quantities, values, set(composed))
         for i in range(len(quantities)):
             table[f"q{i}"] = values[:, i]
         atoms = table.groupby(list(keys), sort=True, as_index=False).sum()
-        keep = atoms[[f"q{i}" for i in range(len(quantities))]].to_numpy(float).sum(axis=1) != 0
+        keep = np.abs(atoms[[f"q{i}" for i in range(len(quantities))]].to_numpy(float)).sum(axis=1) != 0
         yield Contributions(
             survey=survey_id, repeat=repeat, atoms=atoms[keep].reset_index(drop=True), quantities=quantities,
-            dimensions=dimensions, same=same, within=within,
+            dimensions=dimensions, splits={s.name for i in members for s in i.split_by}, composed=composed,
+            same=same, within=within,
         )
 
 
-def _relations(quantities: list[Quantity], values: np.ndarray) -> tuple[dict[int, int], list[tuple[int, int]]]:
+def _compose_splits(indicator: Indicator, quantities: list[Quantity], columns: list[np.ndarray], first: int,
+                    composed: dict[int, list[int]]) -> None:
+    """A total that is a number of people is the sum of its split's parts and of what no part holds.
+
+    The attacker may take the total to be the sum of the parts, so the audit must: the total gets no
+    unknowns of its own, its cells are sums of the parts' unknowns, plus a rest (total minus the parts,
+    kept only where it is not zero: where the parts add up, the attacker knows they do)."""
+    own = {(q.stat, q.part): first + i for i, q in enumerate(quantities[first:])}
+    total = own.get(("numerator", ""))
+    for split in indicator.split_by:
+        keys = [f"{split.name}={p.value}" for p in split.parts]
+        members = [own.get(("numerator", key)) for key in keys]
+        if total is None or any(m is None for m in members):
+            continue
+        parts = [m for m in members if m is not None]
+        rest = columns[total] - np.sum([columns[m] for m in parts], axis=0)
+        if np.any(rest != 0):
+            quantities.append(Quantity(indicator.id, "numerator", False, True, part=f"{split.name}=*"))
+            columns.append(rest)
+            parts.append(len(quantities) - 1)
+        composed[total] = parts
+
+
+def _relations(quantities: list[Quantity], values: np.ndarray,
+               composed: frozenset[int] | set[int] = frozenset()) -> tuple[dict[int, int], list[tuple[int, int]]]:
     """Counts of the same answers (identical masks) and counts of a subset of another's answers.
 
     Read off the data, not the definitions: a coincidence in the data is treated as knowledge, which
@@ -231,7 +272,7 @@ def _relations(quantities: list[Quantity], values: np.ndarray) -> tuple[dict[int
                 continue
             if not np.any(masks[i] & ~masks[j]) and np.any(masks[j] & ~masks[i]):
                 within.append((i, j))
-    sums = [i for i, q in enumerate(quantities) if not q.rows]
+    sums = [i for i, q in enumerate(quantities) if not q.rows and i not in composed]  # a composed total has no unknowns
     for position, i in enumerate(sums):
         for j in sums[:position]:
             if j not in same and np.array_equal(values[:, i], values[:, j]):

@@ -56,6 +56,12 @@ register("value-out-of-range", F, "Indicator '{indicator}': {field} {value} is o
          "Індикатор '{indicator}': {field} {value} поза межами для типу {type} ({low}..{high}).")
 register("unknown-disaggregation", F, "Indicator '{indicator}': disaggregate_by '{question}' is not a choice question of survey '{survey}'.",
          "Індикатор '{indicator}': disaggregate_by '{question}' не є питанням з варіантами в опитувальнику '{survey}'.")
+register("split-not-sum", F, "Indicator '{indicator}': split_by '{split}' needs an indicator of type sum (this one is {type}); each part is a sum of its own column.",
+         "Індикатор '{indicator}': split_by '{split}' можливий лише для типу sum (тут {type}); кожна частина — сума своєї колонки.")
+register("split-name-taken", F, "Indicator '{indicator}': split_by name '{split}' is already a question of survey '{survey}' or a disaggregate_by; give the split its own name.",
+         "Індикатор '{indicator}': назва split_by '{split}' уже є питанням опитувальника '{survey}' або disaggregate_by; дайте розподілу власну назву.")
+register("split-duplicate-part", F, "Indicator '{indicator}': split_by '{split}' lists part '{part}' twice.",
+         "Індикатор '{indicator}': у split_by '{split}' частину '{part}' вказано двічі.")
 register("unknown-component", F, "Index '{indicator}': component '{component}' is not an indicator.",
          "Індекс '{indicator}': складова '{component}' не є індикатором.")
 register("unknown-repeat", F, "Indicator '{indicator}': repeat '{repeat}' is not a repeat of survey '{survey}'.",

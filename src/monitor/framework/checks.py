@@ -364,6 +364,7 @@ def check_indicator(
                             survey=survey.id,
                         )
                     )
+            out += _split_issues(indicator, survey, scope, doc, settings)
             if survey.respondent == Respondent.survivor.value:
                 required = settings.survivor_min_n if settings else 11
                 found = indicator.min_n or survey.min_n
@@ -471,6 +472,29 @@ def check_indicator(
     return out
 
 
+def _split_issues(indicator: Indicator, survey: Survey, scope: _Scope, doc: YamlDoc,
+                  settings: FrameworkSettings | None) -> list[Issue]:
+    """A split breaks a sum across columns: the indicator is a sum, the name is free, each part an expression."""
+    out: list[Issue] = []
+    for si, split in enumerate(indicator.split_by):
+        loc: tuple = ("split_by", si)
+        if str(indicator.type) != "sum":
+            out.append(issue("split-not-sum", path=doc.path, line=doc.line(loc), indicator=indicator.id,
+                             split=split.name, type=str(indicator.type)))
+        if split.name in scope.questions or split.name in indicator.disaggregate_by:
+            out.append(issue("split-name-taken", path=doc.path, line=doc.line((*loc, "name")), indicator=indicator.id,
+                             split=split.name, survey=survey.id))
+        seen: set[str] = set()
+        for pi, part in enumerate(split.parts):
+            if part.value in seen:
+                out.append(issue("split-duplicate-part", path=doc.path, line=doc.line((*loc, "parts", pi)),
+                                 indicator=indicator.id, split=split.name, part=part.value))
+            seen.add(part.value)
+            out += scope.check(part.expression, owner=f"Indicator '{indicator.id}'", where=f"split {split.name}",
+                               doc=doc, loc=(*loc, "parts", pi, "expression"), settings=settings)
+    return out
+
+
 def _used_names(indicators: dict[str, Indicator]) -> dict[str, set[str]]:
     """survey id -> question names some indicator reads (expressions, disaggregations)."""
     used: dict[str, set[str]] = {}
@@ -478,7 +502,7 @@ def _used_names(indicators: dict[str, Indicator]) -> dict[str, set[str]]:
         names = used.setdefault(indicator.survey or "", set())
         names.update(indicator.disaggregate_by)
         for text in (indicator.filter, indicator.numerator, indicator.denominator, indicator.value,
-                     indicator.parameter_date):
+                     indicator.parameter_date, *indicator.split_expressions()):
             if not text:
                 continue
             try:

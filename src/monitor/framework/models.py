@@ -304,6 +304,27 @@ class IndexMix(StrEnum):
     fixed = "fixed"  # computed only where every component counted is present, else no value (incomplete)
 
 
+class SplitPart(Strict):
+    value: Identifier = Field(description="The part's code in results (dimension_value), e.g. female")
+    label: Text
+    expression: str = Field(description="Numeric expression the part sums, e.g. staff_trained_women")
+
+
+class Split(Strict):
+    """A breakdown across columns: the instrument asks the parts as separate numbers (of whom women,
+    of whom men), so each part is its own sum, not a group of answers by a choice."""
+
+    name: Identifier = Field(description="The breakdown's name in results (dimension), e.g. sex; not a question name")
+    label: Text
+    parts: list[SplitPart] = Field(min_length=2)
+
+    def labels(self, lang: str) -> dict[str, str]:
+        """{name: label, 'name=value': part label}, as the display layers key dimension labels."""
+        out = {self.name: self.label.get(lang)}
+        out.update({f"{self.name}={part.value}": part.label.get(lang) for part in self.parts})
+        return out
+
+
 class Component(Strict):
     indicator: Identifier
     weight: float = Field(gt=0)
@@ -375,6 +396,14 @@ class Indicator(Strict):
     denominator_text: Text | None = None
     unit: str = Field(default="percent", description="percent, count, persons, days, uah, score, rate")
     disaggregate_by: list[Identifier] = Field(default_factory=list)
+    split_by: list[Split] = Field(
+        default_factory=list,
+        description=(
+            "Sum only: breakdowns across columns (the parts asked as separate numbers, e.g. of whom women / men); "
+            "at most one"
+        ),
+        max_length=1,
+    )
     direction: Direction
     baseline: Baseline | None = None
     targets: dict[str, Number] = Field(
@@ -414,6 +443,9 @@ class Indicator(Strict):
     pirs: Pirs | None = Field(default=None, description="USAID Performance Indicator Reference Sheet (required by pirs_required)")
     source: str | None = Field(default=None, description="Where the indicator comes from, e.g. docs/domain/status-procedure.md")
     proposal: bool = True
+
+    def split_expressions(self) -> list[str]:
+        return [part.expression for split in self.split_by for part in split.parts]
 
     @model_validator(mode="before")
     @classmethod
@@ -567,6 +599,20 @@ class Framework(BaseModel):
 
     def survey_of(self, indicator: Indicator) -> Survey | None:
         return self.surveys.get(indicator.survey or "")
+
+    def dimension_labels(self, indicator: Indicator, lang: str) -> dict[str, str]:
+        """Readable names of an indicator's breakdowns: {dimension: label, 'dimension=value': label}, from its
+        survey's question and choice labels and its splits' own labels (dashboard and reports alike)."""
+        survey = self.survey_of(indicator)
+        out: dict[str, str] = {}
+        if survey is not None:
+            for q in survey.all_questions():
+                out.setdefault(q.name, q.label.get(lang))
+                for choice in survey.choice_lists.get(q.choices or "", []):
+                    out.setdefault(f"{q.name}={choice.value}", choice.label.get(lang))
+        for split in indicator.split_by:
+            out.update(split.labels(lang))
+        return out
 
     def min_n(self, indicator: Indicator) -> int:
         survey = self.survey_of(indicator)

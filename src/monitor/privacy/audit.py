@@ -219,11 +219,12 @@ class GroupProgram:
         atoms = contributions.atoms
         quantities = contributions.quantities
         self.representative = [contributions.same.get(i, i) for i in range(len(quantities))]
-        self.index = {(q.indicator, q.stat): i for i, q in enumerate(quantities)}
+        self.index = {(q.indicator, q.stat, q.part): i for i, q in enumerate(quantities)}
+        composed = contributions.composed  # a total that is the sum of its split's parts has no unknowns
         self.variables: dict[int, np.ndarray] = {}  # rep -> var id per atom (-1: none)
         lower: list[float] = []
         count = 0
-        for rep in sorted(set(self.representative)):
+        for rep in sorted(set(self.representative) - set(composed)):
             values = atoms[contributions.column(rep)].to_numpy(float)
             ids = np.full(len(atoms), -1, dtype=np.int64)
             present = values != 0
@@ -263,14 +264,18 @@ class GroupProgram:
         indicator_of = results["indicator"].astype(str).to_numpy()
         suppressed_of = results["suppressed"].astype(bool).to_numpy()
         stat_values = {stat: results[stat].to_numpy(float) for stat in STATS if stat in results}
+        value_of = results["dimension_value"].astype(str).to_numpy()
         for (level, granularity, dimension), cells in mine.groupby(["level", "granularity", "dimension"], sort=False):
             multiple = bool(self.contributions.dimensions.get(str(dimension), False))
-            if dimension and f"d:{dimension}" not in atoms:
+            # a split across columns: every answer is in each part's cell, with that part's own quantities
+            split = str(dimension) in self.contributions.splits
+            if dimension and not split and f"d:{dimension}" not in atoms:
                 continue
             codes = [c for c in cells["territory_code"].unique() if str(c).startswith(SUBSET)]
-            where = _atom_cells(atoms, str(level), str(granularity), str(dimension), multiple, codes)
+            where = _atom_cells(atoms, str(level), str(granularity), "" if split else str(dimension), multiple, codes)
+            on = ["territory_code", "period"] if split else ["territory_code", "period", "dimension_value"]
             keyed = cells[["territory_code", "period", "dimension_value"]].assign(_row=cells.index.to_numpy())
-            pairs = keyed.merge(where, on=["territory_code", "period", "dimension_value"], how="inner")
+            pairs = keyed.merge(where.drop(columns="dimension_value") if split else where, on=on, how="inner")
             if pairs.empty:
                 continue
             pairs = pairs.sort_values(["_row", "atom"], kind="stable")
@@ -283,12 +288,12 @@ class GroupProgram:
                 row = int(rows[start])
                 members = atom_ids[start:end]
                 indicator = indicator_of[row]
+                part = f"{dimension}={value_of[row]}" if split else ""
                 for stat in STATS:
-                    q = self.index.get((indicator, stat))
+                    q = self.index.get((indicator, stat, part))
                     if q is None:
                         continue
-                    ids = self.variables[self.representative[q]][members]
-                    ids = np.sort(ids[ids >= 0])
+                    ids = self._ids(q, members)
                     self.cell_vars[(row, stat)] = ids
                     if ids.size == 0:
                         continue
@@ -309,6 +314,12 @@ class GroupProgram:
                     if published:
                         self.row_value[shared] = float(value)
                         self.published_members[shared].add(row)
+
+    def _ids(self, quantity: int, members: np.ndarray) -> np.ndarray:
+        """The sorted unknowns of a quantity over some atoms (a composed total: its parts' unknowns)."""
+        sources = self.contributions.composed.get(quantity, [quantity])
+        ids = np.concatenate([self.variables[self.representative[q]][members] for q in sources])
+        return np.sort(ids[ids >= 0])
 
     def _build_subsets(self) -> None:
         """x(i, atom) <= x(j, atom) where i's answers are a subset of j's (a numerator within its n)."""

@@ -117,17 +117,15 @@ def mark_primary(results: pd.DataFrame, framework: Framework) -> list[Target]:
                 targets.append(Target(row, "n", float(min_n[position])))
                 if "numerator" in stats and stats["numerator"].rows:
                     targets.append(Target(row, "numerator", 0.0, not_exact=True))
-        for q in quantities:
-            if not q.people:
-                continue
-            values = results[q.stat].to_numpy(float)[where]
+        for stat in sorted({q.stat for q in quantities if q.people}):  # a split's parts share their total's stats
+            values = results[stat].to_numpy(float)[where]
             small = (values > 0) & (values < survivor_threshold)
             for position in np.asarray(where)[small]:
                 row = int(results.index[position])
                 if not suppressed[position]:
                     suppressed[position] = True
                     reason[position] = "people"
-                targets.append(Target(row, q.stat, survivor_threshold))
+                targets.append(Target(row, stat, survivor_threshold))
     results["suppressed"] = suppressed
     results["suppression_reason"] = reason
     # one target per (row, stat): the widest requirement

@@ -47,19 +47,7 @@ def breakdown_dimensions(ind: Indicator, dims: set[str]) -> list[str]:
 
 def dimension_labels(ctx: ReportContext, ind: Indicator) -> dict[str, str]:
     """Question labels for dimensions and choice labels for their values ('dim=value'), in the report's language."""
-    survey = ctx.framework.survey_of(ind)
-    out: dict[str, str] = {}
-    if survey is None:
-        return out
-    questions = {q.name: q for q in survey.questions}
-    for q in survey.questions:
-        for child in q.questions:
-            questions.setdefault(child.name, child)
-    for name, q in questions.items():
-        out[name] = q.label.get(ctx.lang)
-        for choice in survey.choice_lists.get(q.choices or "", []):
-            out[f"{name}={choice.value}"] = choice.label.get(ctx.lang)
-    return out
+    return ctx.framework.dimension_labels(ind, ctx.lang)
 
 
 def value_name(value: str) -> str:

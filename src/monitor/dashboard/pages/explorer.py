@@ -169,23 +169,10 @@ def chosen_raion(territories: pd.DataFrame, oblast: str) -> str:
 
 
 def breakdown_labels(indicator: Any, framework: Any, frame: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Readable names for dimensions (question labels) and their values (choice labels)."""
-    survey = framework.surveys.get(indicator.survey) if indicator.survey else None
-    out: dict[str, str] = {}
-    if survey is None or frame.empty:
-        return out
-    questions = {q.name: q for q in survey.questions}
-    for q in survey.questions:
-        for child in q.questions:
-            questions.setdefault(child.name, child)
-    for dim in frame["dimension"].dropna().unique():
-        q = questions.get(str(dim))
-        if q is None:
-            continue
-        out[str(dim)] = label(q.label, lang)
-        for choice in survey.choice_lists.get(q.choices or "", []):
-            out[f"{dim}={choice.value}"] = label(choice.label, lang)
-    return out
+    """Readable names for the dimensions shown (question or split labels) and their values."""
+    if frame.empty:
+        return {}
+    return framework.dimension_labels(indicator, lang)
 
 
 if __name__ == "__main__":
