@@ -237,7 +237,7 @@ def test_survivor_survey_stores_no_identifiers(framework: Framework) -> None:
 
 def test_survivor_indicators_suppress_below_eleven(framework: Framework) -> None:
     on_survivors = [i for i in framework.indicators.values() if i.survey == "survivors"]
-    assert len(on_survivors) == 7  # V01-V05, V06 (NGOs and IOM as providers), V07 (employment help)
+    assert len(on_survivors) == 10  # V01-V05, V06 (NGOs and IOM first), V07 (employment help), V08-V10 (providers)
     for indicator in on_survivors:
         assert framework.min_n(indicator) >= 11, indicator.id
 

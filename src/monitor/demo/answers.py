@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -70,6 +71,11 @@ class _Ctx:
     year: int
     units: pd.DataFrame  # one row per respondent: oblast/raion/hromada codes, oblast_en, kind
     places: pd.DataFrame  # the territory reference, indexed by code
+    answer_seed: int = 0  # each question's answers come from their own stream (see question_rng)
+
+    def question_rng(self, name: str) -> np.random.Generator:
+        """A stream of its own for one question: adding a question to an instrument changes no other answers."""
+        return np.random.default_rng([self.answer_seed, zlib.crc32(name.encode("utf-8"))])
 
     @property
     def n(self) -> int:
@@ -109,7 +115,7 @@ def synth_survey(
     year = int(wave[:4]) if wave[:4].isdigit() else date.today().year
     coverage = story.coverage or _default_coverage(survey)
     units = _units(coverage, places, wave_index, rng, n)
-    ctx = _Ctx(survey, story, rng, wave, wave_index, year, units, places)
+    ctx = _Ctx(survey, story, rng, wave, wave_index, year, units, places, int(rng.integers(2**62)))
 
     columns: dict[str, object] = {}
     dates = _dates(year, ctx.n, rng)
@@ -206,7 +212,7 @@ def _oblast_factor(coverage: Coverage, oblast: str, wave_index: int) -> float:
 
 def _answer(question: Question, ctx: _Ctx, n: int, oblasts: np.ndarray) -> object:
     spec = ctx.story.questions.get(question.name)
-    survey, rng = ctx.survey, ctx.rng
+    survey, rng = ctx.survey, ctx.question_rng(question.name)
     kind = question.type
     if kind == QuestionType.select_one:
         choices = [c.value for c in survey.choices_of(question)]
@@ -631,6 +637,9 @@ def _fix_survivors(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _
             items = [item for item in str(needed).split() if rng.random() < p]
             received.append(" ".join(items))
         frame["help_received"] = np.array(received, dtype=object)
+        if "help_providers" in frame:  # asked only of those who received some help (its `relevant`)
+            helped = np.array([bool(r) for r in received])
+            frame["help_providers"] = np.where(helped, frame["help_providers"], None).astype(object)
 
 
 def _fix_requests(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:

@@ -50,6 +50,8 @@ DOCUMENTED: list[type[BaseModel]] = [
     models.Reporting,
     models.Expectation,
     models.Indicator,
+    models.Split,
+    models.SplitPart,
     models.Baseline,
     models.Thresholds,
     models.Component,

@@ -306,17 +306,16 @@ class IndexMix(StrEnum):
 
 class SplitPart(Strict):
     value: Identifier = Field(description="The part's code in results (dimension_value), e.g. female")
-    label: Text
+    label: Text = Field(description="The part's name in tables and charts, e.g. women")
     expression: str = Field(description="Numeric expression the part sums, e.g. staff_trained_women")
 
 
 class Split(Strict):
-    """A breakdown across columns: the instrument asks the parts as separate numbers (of whom women,
-    of whom men), so each part is its own sum, not a group of answers by a choice."""
+    """A breakdown across columns: the parts are asked as separate numbers (of whom women, of whom men)."""
 
     name: Identifier = Field(description="The breakdown's name in results (dimension), e.g. sex; not a question name")
-    label: Text
-    parts: list[SplitPart] = Field(min_length=2)
+    label: Text = Field(description="The breakdown's name in tables and charts, e.g. Sex")
+    parts: list[SplitPart] = Field(min_length=2, description="The parts, each a column of its own (two or more)")
 
     def labels(self, lang: str) -> dict[str, str]:
         """{name: label, 'name=value': part label}, as the display layers key dimension labels."""
