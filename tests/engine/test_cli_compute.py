@@ -39,9 +39,11 @@ def test_hromada_csv_is_public_and_consistent(demo_url) -> None:  # type: ignore
     assert index["value"].between(0, 100).all()
     rated = table[table["status"].isin(["green", "amber", "red"])]
     assert rated["value"].notna().all()
-    # No data means no answers, except an index row with answers whose components are not all there.
-    incomplete = table["index_missing"].fillna("").astype(str) != "" if "index_missing" in table else False
-    assert (table.loc[(table["status"] == "no-data") & ~incomplete, "n"].fillna(0) == 0).all()
+    # No data means no answers; an index row with answers whose components are not all there is incomplete.
+    assert (table.loc[table["status"] == "no-data", "n"].fillna(0) == 0).all()
+    incomplete = table[table["status"] == "incomplete"]
+    assert (incomplete["type"] == "index").all() and incomplete["value"].isna().all()
+    assert (incomplete["index_missing"].fillna("") != "").all()
 
 
 def test_oblast_json_has_every_indicator_for_four_oblasts(demo_url) -> None:  # type: ignore[no-untyped-def]

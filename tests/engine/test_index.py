@@ -89,7 +89,7 @@ def test_fixed_mix_index_only_where_every_component_is_present(make_engine, add_
     row = compute(engine, framework, indicators=["idx"]).iloc[0]
     assert row["index_missing"] == missing
     if value is None:
-        assert row["value"] != row["value"] and row["status"] == "no-data"  # NaN: incomplete
+        assert row["value"] != row["value"] and row["status"] == "incomplete"  # no value, but answers: incomplete
     else:
         assert row["value"] == pytest.approx(value)
 

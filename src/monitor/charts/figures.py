@@ -33,6 +33,7 @@ RED = "#b2182b"
 GREY = "#9e9e9e"
 NEUTRAL = "#546e7a"
 NO_DATA = "#eceff1"
+INCOMPLETE = "#e8eaf6"  # an index not computed for want of a component: neither a value's colour nor grey "hidden"
 
 STATUS_COLORS: dict[str, str] = {
     "green": GREEN,
@@ -40,9 +41,12 @@ STATUS_COLORS: dict[str, str] = {
     "red": RED,
     "suppressed": GREY,
     "none": NEUTRAL,
+    "incomplete": INCOMPLETE,
     "no-data": NO_DATA,
 }
-STATUS_SYMBOLS: dict[str, str] = {"green": "✓", "amber": "!", "red": "✗"}
+STATUS_SYMBOLS: dict[str, str] = {"green": "✓", "amber": "!", "red": "✗", "incomplete": "…"}
+# The order of the legend (dashboard) and of the status counts (reports).
+LEGEND_STATUSES = ("green", "amber", "red", "none", "suppressed", "incomplete", "no-data")
 # Trend markers: the same meaning as a shape (Plotly marker symbols).
 STATUS_MARKERS: dict[str, str] = {"green": "circle", "amber": "diamond", "red": "x", "none": "circle-open"}
 # Context indicators (no thresholds, no target) are coloured by value on one neutral sequential
@@ -60,7 +64,7 @@ IDENTITY_EXTRA = ["#2b5c8a", "#9e7bb5", "#8fb8de", "#5e4b8b", "#3f6e9c", "#b59fc
 IDENTITY = [*OBLAST_COLORS.values(), *IDENTITY_EXTRA]
 TARGET_LINE = "#263238"
 # The scorecard heatmap needs numbers: one per status, mapped onto a discrete colour scale.
-_STATUS_ORDER = ["no-data", "suppressed", "none", "red", "amber", "green"]
+_STATUS_ORDER = ["no-data", "incomplete", "suppressed", "none", "red", "amber", "green"]
 _FONT = "DejaVu Sans, Arial, sans-serif"
 _PERCENT_UNITS = {"percent", "share"}
 

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor.charts.figures import (
+    LEGEND_STATUSES,
     STATUS_COLORS,
     STATUS_SYMBOLS,
     UNVERIFIED_MARK,
@@ -103,9 +104,9 @@ def legend(lang: str) -> None:
     """The status legend: the figures' own colours, each with its symbol so it reads without colour."""
     chips = "".join(
         f'<span class="legend-chip" style="background:{STATUS_COLORS[s]};'
-        f'{"color:#263238;" if s in ("no-data", "amber") else ""}">'
+        f'{"color:#263238;" if s in ("no-data", "amber", "incomplete") else ""}">'
         f"{(STATUS_SYMBOLS[s] + ' ') if s in STATUS_SYMBOLS else ''}{t(f'dashboard.status.{s}', lang)}</span>"
-        for s in ("green", "amber", "red", "none", "suppressed", "no-data")
+        for s in LEGEND_STATUSES
     )
     unverified = f'<span class="legend-note">{UNVERIFIED_MARK} {t("dashboard.legend.unverified", lang)}</span>'
     st.html(f"<div>{chips}{unverified}</div>")

@@ -693,19 +693,29 @@ def _fix_requests(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _C
         _address_councils(frame, ctx)
 
 
-def _address_councils(frame: pd.DataFrame, ctx: _Ctx) -> None:
-    """A request to a hromada council names its hromada (the tracker finds the council by it), one of
-    the oblast's; the hromada gives its raion, so the raion column is left to the hromada."""
-    council = (frame["addressee_body"] == "hromada").to_numpy()
-    pool = ctx.places[ctx.places["level"] == "hromada"]
-    codes = np.full(len(frame), None, dtype=object)
-    for i in np.flatnonzero(council):
+def _places_in_oblast(rows: np.ndarray, level: str, ctx: _Ctx) -> np.ndarray:
+    """Per row, a random place of `level` in the row's oblast where `rows` is true (else None), rendered."""
+    pool = ctx.places[ctx.places["level"] == level]
+    codes = np.full(len(rows), None, dtype=object)
+    for i in np.flatnonzero(rows):
         children = pool[pool["oblast_code"] == ctx.units["oblast_code"].iloc[i]]
         if len(children):
             codes[i] = children["code"].iloc[int(ctx.rng.integers(0, len(children)))]
-    frame["hromada"] = _render_places(codes, "hromada", ctx)
+    return _render_places(codes, level, ctx)
+
+
+def _address_councils(frame: pd.DataFrame, ctx: _Ctx) -> None:
+    """A request to a hromada council names its hromada (the tracker finds the council by it), one of
+    the oblast's; the hromada gives its raion, so the raion column is left to the hromada. A request to
+    a raion administration names its raion."""
+    council = (frame["addressee_body"] == "hromada").to_numpy()
+    frame["hromada"] = _places_in_oblast(council, "hromada", ctx)
     if "raion" in frame:
         frame["raion"] = np.where(council, None, frame["raion"].to_numpy(object))
+        raion_body = (frame["addressee_body"] == "raion_administration").to_numpy()
+        unnamed = raion_body & np.array([_blank(v) for v in frame["raion"]], dtype=bool)
+        if unnamed.any():
+            frame["raion"] = np.where(unnamed, _places_in_oblast(unnamed, "raion", ctx), frame["raion"].to_numpy(object))
 
 
 def _fix_job_seekers(frame: pd.DataFrame, repeats: dict[str, pd.DataFrame], ctx: _Ctx) -> None:

@@ -78,7 +78,12 @@ def _unknown_places(frame: pd.DataFrame, survey: Survey, rng: np.random.Generato
         return frame
     known = set(places["name_uk"]) | set(places.get("full_name_uk", pd.Series(dtype=str)).dropna())
     names = [n for n in _UNKNOWN_PLACES if n not in known][:3]
-    extra = frame.iloc[rng.choice(len(frame), size=len(names), replace=False)].copy()
+    # Copies of consenting answers only: a refusal is never imported, so its place would never be checked.
+    consent = survey.consent_question
+    pool = np.flatnonzero((frame[consent] == "yes").to_numpy()) if consent and consent in frame else np.arange(len(frame))
+    if len(pool) < len(names):
+        return frame
+    extra = frame.iloc[rng.choice(pool, size=len(names), replace=False)].copy()
     extra[question] = names
     extra["_uuid"] = [f"{u[:-4]}{i:04d}" for i, u in enumerate(extra["_uuid"])]
     return pd.concat([frame, extra], ignore_index=True)

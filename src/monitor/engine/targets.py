@@ -6,7 +6,8 @@ Undefined (NaN) when the target is missing or 0, or when a lower-is-better actua
 would be infinite; the status still shows green). Context indicators (direction none) get
 actual / target × 100 when a target exists.
 
-Status: 'no-data' (n = 0 or no value), 'suppressed' (n below min_n), 'none' (no direction or no
+Status: 'no-data' (n = 0 or no value), 'incomplete' (an index with a fixed mix whose components are not
+all there: answers exist, but no value is computed), 'suppressed' (n below min_n), 'none' (no direction or no
 thresholds), else green/amber/red: higher-is-better value >= green is green, >= amber amber, else red;
 lower-is-better value <= green is green, <= amber amber, else red. Thresholds are in the indicator's
 own unit (a share's 0.9, not 90%).
@@ -116,6 +117,9 @@ def statuses(results: pd.DataFrame, framework: Framework) -> np.ndarray:
     )
     out[results["suppressed"].to_numpy(bool)] = "suppressed"
     out[(n <= 0) | np.isnan(value)] = "no-data"
+    if "index_missing" in results:
+        missing = results["index_missing"].fillna("").astype(str).to_numpy() != ""
+        out[missing & np.isnan(value) & (n > 0) & ~results["suppressed"].to_numpy(bool)] = "incomplete"
     return out
 
 

@@ -21,6 +21,7 @@ STATUS_FILL: dict[str, str] = {
     "red": "#ffcdd2",
     "suppressed": "#e0e0e0",
     "no-data": "#f5f5f5",
+    "incomplete": "#e8eaf6",
     "none": "#eceff1",
     "group": "#cfd8dc",  # a heading row inside a table (e.g. a result level in the IPTT)
 }

@@ -52,7 +52,7 @@ RESULT_FIELDS: dict[str, tuple[str, str]] = {
     "baseline": ("number", "Baseline from the framework"),
     "target": ("number", "Target for the period"),
     "pct_of_target": ("number", "Achieved / target × 100 (target / achieved × 100 when lower is better)"),
-    "status": ("string", "green | amber | red | none | suppressed | no-data"),
+    "status": ("string", "green | amber | red | none | suppressed | incomplete | no-data"),
     "previous_period": ("string", "The period compared with"),
     "previous_value": ("number", "Value in the previous period"),
     "change": ("number", "value − previous_value"),

@@ -16,7 +16,7 @@ from monitor import format as fmt
 from monitor.i18n import t
 from monitor.reports.model import Paragraph
 
-STATUSES = ("green", "amber", "red", "none", "suppressed", "no-data")
+STATUSES = ("green", "amber", "red", "none", "suppressed", "incomplete", "no-data")
 
 
 @dataclass(frozen=True)
