@@ -20,7 +20,7 @@ from monitor import format as fmt
 from monitor.charts import figures
 from monitor.engine import coverage
 from monitor.errors import MonitorError, issue
-from monitor.framework.models import Framework, Indicator
+from monitor.framework.models import Framework, Indicator, Split
 from monitor.i18n import t
 from monitor.oversight.report import open_table
 from monitor.oversight.rounds import coverage_with_rounds
@@ -140,6 +140,7 @@ def theme_sections(ctx: ReportContext) -> list[Section]:
             native_chart=NativeChart(f"{title}, {ctx.period}", 0, list(range(2, 2 + n_oblasts)), "bar")
             if percent_only else None,
         ))
+        section.blocks.extend(split_table(ctx, ind, split) for ind in indicators for split in ind.split_by)
         ranked = False
         for ind in indicators:
             rows = ctx.now[ctx.now["indicator"] == ind.id]
@@ -161,6 +162,24 @@ def theme_sections(ctx: ReportContext) -> list[Section]:
             section.blocks.append(Paragraph(ctx.t("reports.chart.caption_ranking"), "note"))
         sections.append(section)
     return sections
+
+
+def split_table(ctx: ReportContext, ind: Indicator, split: Split) -> Table:
+    """An indicator asked in parts (of whom women and men; referrals by the actor at the other end): a row
+    per part, a column per oblast and all four. S09 and S09B side by side are the referral table of
+    source and destination, with the social-protection body at one end."""
+    rows = []
+    for part in split.parts:
+        cells = [text_cell(part.label.get(ctx.lang))]
+        cells += [value_cell(ctx.dim_cell.get((ind.id, code, split.name, part.value)), ctx.lang) for code in ctx.oblasts]
+        cells.append(value_cell(ctx.all_dims.get((ind.id, ctx.period, split.name, part.value)), ctx.lang))
+        rows.append(cells)
+    label = split.label.get(ctx.lang)
+    return Table(
+        f"split-{ind.id}", f"{ind.id} {ctx.short[ind.id]}: {label.lower()}, {ctx.period}",
+        header_row(label, *[ctx.names[c] for c in ctx.oblasts], ctx.names[ALL]),
+        rows, [6.9] + [2.1] * (len(ctx.oblasts) + 1), note=ctx.t("reports.masked_rule"),
+    )
 
 
 def oblast_sections(ctx: ReportContext) -> list[Section]:

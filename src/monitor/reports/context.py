@@ -118,6 +118,10 @@ class ReportContext:
         self.totals = totals
         self.now = totals[totals["period"] == period]
         self.by_cell = {(r["indicator"], r["territory_code"]): r for r in self.now.to_dict("records")}
+        # Disaggregated rows per oblast in the period: (indicator, territory, dimension, value) -> row.
+        now_dims = results[(results["dimension"] != "") & (results["period"] == period)]
+        self.dim_cell = {(r["indicator"], r["territory_code"], r["dimension"], r["dimension_value"]): r
+                         for r in now_dims.to_dict("records")}
         all_totals = results_all[results_all["dimension"] == ""] if not results_all.empty else results_all
         self.all_by = {(r["indicator"], str(r["period"])): r for r in all_totals.to_dict("records")}
         # Disaggregated rows of all oblasts combined: (indicator, period, dimension, value) -> row.
