@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -12,14 +13,18 @@ from monitor.errors import MonitorError, issue
 from monitor.framework.models import Framework
 from monitor.reports.content import build_content
 from monitor.reports.iati import Activity
-from monitor.reports.model import Report
+from monitor.reports.model import Chart, Report, Section
+
+if TYPE_CHECKING:
+    from monitor.reports.images import Prefetch
 
 FORMATS = ("pdf", "docx", "xlsx", "html", "opendata", "iati")
 NEEDS_IMAGES = ("pdf", "docx")
 
 
 def render(report: Report, fmt: str, out: Path, *, framework: Framework | None = None,
-           activity: Activity | None = None, progress: Callable[[str, float], None] | None = None) -> Path:
+           activity: Activity | None = None, progress: Callable[[str, float], None] | None = None,
+           prefetch: Prefetch | None = None) -> Path:
     """Write an already built Report in one format (images are rendered first when the format needs them).
 
     'iati' needs the framework and the activity (identifier and reporting organisation)."""
@@ -29,7 +34,7 @@ def render(report: Report, fmt: str, out: Path, *, framework: Framework | None =
         from monitor.reports.images import Pending
 
         # Charts render in the background while the document is laid out; each is awaited in place.
-        pending = Pending(report.charts(), report.lang)
+        pending = Pending(report.charts(), report.lang, prefetch=prefetch)
         if progress is not None:
             progress("write", 0.6)
         if fmt == "pdf":
@@ -83,19 +88,32 @@ def build_report(
     """Build the donor report and write it to `out` (for 'opendata': a folder, or a .zip path)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    prefetch = None
     if fmt in NEEDS_IMAGES:
-        from monitor.reports.images import prestart
+        from monitor.reports.images import Prefetch, prestart
 
         prestart()  # Chromium launches while the engine computes
+        prefetch = Prefetch()  # and draws each section's charts while the next sections are built
     step = progress or (lambda stage, share: None)
     step("content", 0.05)
-    report = build_content(engine, framework, lang=lang, period=period, oblasts=oblasts, generated_at=generated_at)
+
+    def hand_over(section: Section) -> None:
+        if prefetch is not None:
+            prefetch.submit([b for b in section.blocks if isinstance(b, Chart)])
+
+    report = build_content(engine, framework, lang=lang, period=period, oblasts=oblasts, generated_at=generated_at,
+                           on_section=hand_over)
     step("charts" if fmt in NEEDS_IMAGES else "write", 0.5)
     if warn is not None:
         for line in warnings(report):
             warn(line)
     if fmt == "iati" and activity is None:
         raise MonitorError(issue("report-iati-activity"))
-    path = render(report, fmt, Path(out), framework=framework, activity=activity, progress=step)
+    try:
+        path = render(report, fmt, Path(out), framework=framework, activity=activity, progress=step,
+                      prefetch=prefetch)
+    finally:
+        if prefetch is not None:
+            prefetch.close()
     step("done", 1.0)
     return path

@@ -440,7 +440,10 @@ def extra_sections(ctx: ReportContext) -> list[Section]:
 def build_content(
     engine: Engine, framework: Framework, *, lang: str, period: str | None = None,
     oblasts: Sequence[str] | None = None, generated_at: datetime | None = None,
+    on_section: Callable[[Section], None] | None = None,
 ) -> Report:
+    """The report's content in one language. `on_section` is called with each section as soon as it is
+    built (build_report starts drawing its charts while the next sections are built)."""
     if lang not in LANGS:
         raise MonitorError(issue("report-unknown-language", lang=lang))
     codes = resolve_oblasts(engine, oblasts)
@@ -471,22 +474,28 @@ def build_content(
     story = texts.narrative(engine, framework.root, chosen, lang, prov.synthetic)
     accepted = texts.findings(engine, chosen, lang)
     proposals = findings.propose(results, results_all, cov, framework, chosen, ctx.previous, ctx.oblasts)
+    def handed(*built: Section) -> list[Section]:
+        for section in built:
+            if on_section is not None:
+                on_section(section)
+        return list(built)
+
     sections = [
-        narrative.executive_section(ctx, story, accepted, proposals),
-        narrative.context_section(ctx, story),
-        narrative.limitations_section(ctx, story, cov),
-        summary_section(ctx),
-        iptt_section(ctx),
-        narrative.cascade_section(ctx, cascade),
-        *theme_sections(ctx),
-        *oblast_sections(ctx),
-        *extra_sections(ctx),
-        coverage_section(ctx, cov),
-        *narrative.recommendations_sections(ctx, engine),
-        *tracker_section(ctx, engine),
-        *stories_section(ctx, engine),
-        methodology_section(ctx, cov),
-        provenance_section(ctx, prov, generated_line, codes),
+        *handed(narrative.executive_section(ctx, story, accepted, proposals)),
+        *handed(narrative.context_section(ctx, story)),
+        *handed(narrative.limitations_section(ctx, story, cov)),
+        *handed(summary_section(ctx)),
+        *handed(iptt_section(ctx)),
+        *handed(narrative.cascade_section(ctx, cascade)),
+        *handed(*theme_sections(ctx)),
+        *handed(*oblast_sections(ctx)),
+        *handed(*extra_sections(ctx)),
+        *handed(coverage_section(ctx, cov)),
+        *handed(*narrative.recommendations_sections(ctx, engine)),
+        *handed(*tracker_section(ctx, engine)),
+        *handed(*stories_section(ctx, engine)),
+        *handed(methodology_section(ctx, cov)),
+        *handed(provenance_section(ctx, prov, generated_line, codes)),
     ]
     return Report(
         lang=lang, title=title, subtitle=framework.settings.title.get(lang), period=chosen, periods=periods,

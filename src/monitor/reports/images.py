@@ -30,6 +30,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -271,10 +272,38 @@ def render_charts(charts: list[Chart], scale: float = SCALE, renderer: str | Non
     raise RuntimeError("; ".join(errors))
 
 
-class Pending:
-    """Images being rendered in the background; `wait(chart)` blocks until that chart's image is in."""
+class Prefetch:
+    """Charts rendered while the rest of the report is still being built: build_content hands each
+    section's charts over as the section is done, so Chromium draws on the second core while Python
+    builds the next sections (one worker: the browser draws one batch at a time)."""
 
-    def __init__(self, charts: list[Chart], lang: str, scale: float = SCALE, renderer: str | None = None) -> None:
+    def __init__(self, scale: float = SCALE) -> None:
+        self.scale = scale
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-prefetch")
+        self._futures: dict[int, Future[int]] = {}
+
+    def submit(self, charts: list[Chart]) -> None:
+        todo = [c for c in charts if c.image is None and id(c) not in self._futures]
+        if todo:
+            future = self._pool.submit(render_charts, todo, self.scale)
+            self._futures.update({id(c): future for c in todo})
+
+    def future_of(self, chart: Chart) -> Future[int] | None:
+        return self._futures.get(id(chart))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
+
+
+class Pending:
+    """Images being rendered in the background; `wait(chart)` blocks until that chart's image is in.
+
+    Charts a Prefetch already has in hand are awaited, in order, not drawn again; the rest are drawn
+    in one batch after them (and so is any the prefetch could not draw)."""
+
+    def __init__(self, charts: list[Chart], lang: str, scale: float = SCALE, renderer: str | None = None,
+                 prefetch: Prefetch | None = None) -> None:
+        self.prefetch = prefetch
         self.charts = [c for c in charts if c.image is None]
         self.lang = lang
         self.scale = scale
@@ -287,9 +316,27 @@ class Pending:
 
     def _run(self) -> None:
         try:
-            if self.charts:
-                self.rendered = render_charts(self.charts, self.scale, self.renderer,
-                                              on_image=lambda c: self._done[id(c)].set())
+            rest = self.charts
+            if self.prefetch is not None:
+                rest = []
+                counted: set[int] = set()
+                for chart in self.charts:
+                    future = self.prefetch.future_of(chart)
+                    if future is not None:
+                        try:
+                            drawn = future.result()
+                            if id(future) not in counted:  # one batch, several charts
+                                counted.add(id(future))
+                                self.rendered += drawn
+                        except Exception as error:  # drawn below with the rest
+                            log.info("prefetched chart not rendered: %s", error)
+                    if chart.image is None:
+                        rest.append(chart)
+                    else:
+                        self._done[id(chart)].set()
+            if rest:
+                self.rendered += render_charts(rest, self.scale, self.renderer,
+                                               on_image=lambda c: self._done[id(c)].set())
         except Exception as error:
             log.warning("static charts not rendered: %s", error)
             self.note = t("reports.no_charts", self.lang)
