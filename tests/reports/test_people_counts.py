@@ -59,7 +59,8 @@ def test_institutional_counts_of_people_are_flagged(framework: Framework) -> Non
     people = people_quantities(framework)
     # status cases (one row a person), presumed victims referred, persons accommodated, referrals
     for indicator_id, stat in [("S01", "n"), ("S03", "numerator"), ("P01", "numerator"), ("P01", "denominator"),
-                               ("S08", "numerator"), ("S09", "numerator"), ("V01", "n")]:
+                               ("S08", "numerator"), ("S09", "numerator"), ("S09B", "numerator"),
+                               ("P03", "numerator"), ("V01", "n")]:
         assert stat in people.get(indicator_id, []), (indicator_id, stat)
     # answers of bodies about staff or events are not people affected by trafficking
     assert "H07" not in people and "E02" not in people

@@ -1,4 +1,4 @@
-"""Indicators asked in parts (split_by) get a table of their parts in their theme: H07 by sex, S09 by
+"""Indicators asked in parts (split_by) get a table of their parts in their theme: H07 by sex, P03 by sex and age, S09 by
 source and S09B by destination (the referral table, with the social-protection body at one end)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from monitor.reports.model import Report
 
 
 @pytest.mark.parametrize("lang", ["uk", "en"])
-@pytest.mark.parametrize("indicator", ["H07", "S09", "S09B"])
+@pytest.mark.parametrize("indicator", ["H07", "S09", "S09B", "P03"])
 def test_each_part_is_a_row_with_the_published_values(reports: Callable[[str], Report], framework: Framework,
                                                       lang: str, indicator: str) -> None:
     report = reports(lang)
