@@ -400,12 +400,12 @@ def part_indicator(indicator: Indicator, part: SplitPart) -> Indicator:
     return indicator.model_copy(update={"value": part.expression, "split_by": []})
 
 
-def _part_rows(indicator: Indicator, part: SplitPart, frame: pd.DataFrame, ctx: expr.Bindings,
-               memo: FrameMemo | None, ctx_key: Any) -> Rows:
-    one = part_indicator(indicator, part)
+def _rows(indicator: Indicator, frame: pd.DataFrame, ctx: expr.Bindings, memo: FrameMemo | None,
+          ctx_key: Any) -> Rows:
+    """row_values, through the memo when there is one."""
     if memo is None:
-        return row_values(one, frame, ctx)
-    return memo_row_values(one, frame, ctx, memo, context_key(ctx) if ctx_key is None else ctx_key)
+        return row_values(indicator, frame, ctx)
+    return memo_row_values(indicator, frame, ctx, memo, context_key(ctx) if ctx_key is None else ctx_key)
 
 
 def indicator_results(
@@ -417,10 +417,7 @@ def indicator_results(
     memo: FrameMemo | None = None,
     ctx_key: Any = None,
 ) -> pd.DataFrame:
-    if memo is None:
-        rows = row_values(indicator, prepared.frame, ctx)
-    else:
-        rows = memo_row_values(indicator, prepared.frame, ctx, memo, context_key(ctx) if ctx_key is None else ctx_key)
+    rows = _rows(indicator, prepared.frame, ctx, memo, ctx_key)
     codes = prepared.codes
     parts = [_cells_frame(aggregate(rows, codes, prepared.ncells), prepared, "", [""])]
     if disaggregate:
@@ -444,8 +441,8 @@ def indicator_results(
                 cells = aggregate(rows, combined, prepared.ncells * k)
             parts.append(_cells_frame(cells, prepared, name, values))
         for split in indicator.split_by:
-            per_part = [aggregate(_part_rows(indicator, part, prepared.frame, ctx, memo, ctx_key), codes, prepared.ncells)
-                        for part in split.parts]
+            per_part = [aggregate(_rows(part_indicator(indicator, part), prepared.frame, ctx, memo, ctx_key), codes,
+                                  prepared.ncells) for part in split.parts]
             parts.append(_cells_frame(_stacked(per_part), prepared, split.name, [p.value for p in split.parts]))
     out = pd.concat(parts, ignore_index=True)
     out.insert(0, "indicator", indicator.id)

@@ -201,10 +201,10 @@ def contributions(
             parts = {f"{s.name}={p.value}": part_indicator(indicator, p) for s in indicator.split_by for p in s.parts}
             first = len(quantities)
             for quantity in quantities_of(framework, indicator):
-                if quantity.part:
-                    rows = memo_row_values(parts[quantity.part], frame, ctx, memo, ctx_key)
+                # a split's part: the rows of its own expression
+                own = memo_row_values(parts[quantity.part], frame, ctx, memo, ctx_key) if quantity.part else rows
                 quantities.append(quantity)
-                columns.append(_row_quantity(quantity, rows.kind, rows.a, rows.b))
+                columns.append(_row_quantity(quantity, own.kind, own.a, own.b))
             _compose_splits(indicator, quantities, columns, first, composed)
         if not quantities:
             continue
