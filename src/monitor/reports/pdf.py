@@ -13,12 +13,21 @@ import os
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from monitor.i18n import t
-from monitor.reports import pdf_linebreak, pdf_wrap
+from monitor.reports import pdf_linebreak, pdf_table, pdf_wrap
 from monitor.reports.images import Pending
-from monitor.reports.model import STATUS_FILL, Chart, Definition, Paragraph, Report, Section, Table
+from monitor.reports.model import (
+    STATUS_FILL,
+    Cell,
+    Chart,
+    Definition,
+    HeaderCell,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
 
 FONT_DIRS = (
     os.environ.get("MONITOR_FONT_DIR", ""),
@@ -30,6 +39,7 @@ RED = (183, 28, 28)
 GREY = (96, 96, 96)
 HEAD_FILL = (38, 50, 56)
 NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")
+DEFINITION_LINE = 3.8  # mm, a line of the methodology annex
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -129,32 +139,26 @@ class ReportPDF(FPDF):
             self.add_page(orientation=self.cur_orientation)
         self.multi_cell(0, 5, block.title, new_x="LMARGIN", new_y="NEXT")
         self.ln(0.5)
-        self.set_font(FONT, "", size)
-        heading = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=HEAD_FILL, size_pt=size)
-        with self.table(
-            col_widths=self.fitted_widths(block), line_height=size * 0.48, headings_style=heading,
-            num_heading_rows=len(block.header), repeat_headings=1, text_align="LEFT", padding=0.7,
-            borders_layout="ALL", width=self.epw,
-        ) as grid:
-            for header_row in block.header:
-                row = grid.row()
-                for cell in header_row:
-                    row.cell(cell.text, colspan=cell.span, align="C" if cell.span > 1 else "L")
-            for body_row in block.rows:
-                row = grid.row()
-                for cell in body_row:
-                    fill = STATUS_FILL.get(cell.status) if cell.status else None
-                    style = FontFace(
-                        emphasis="BOLD" if cell.bold else None,
-                        fill_color=_rgb(fill) if fill else None,
-                        size_pt=size,
-                    )
-                    numeric = cell.number_format in NUMBER_FORMATS or cell.text.startswith("<")
-                    row.cell(cell.text, style=style, align="R" if numeric else "L")
+        heading = [[pdf_table.TableCell(cell.text, self.heading_style(cell), cell.span) for cell in header_row]
+                   for header_row in block.header]
+        body = [[pdf_table.TableCell(cell.text, self.cell_style(cell)) for cell in body_row] for body_row in block.rows]
+        drawer = pdf_table.TableDrawer(self, FONT, size, self.fitted_widths(block), line_height=size * 0.48,
+                                       padding=0.7)
+        drawer.table(heading, body)
         if block.note:
             self.ln(0.8)
             self.paragraph_block(Paragraph(block.note, "note"))
         self.ln(2)
+
+    @staticmethod
+    def heading_style(cell: HeaderCell) -> pdf_table.CellStyle:
+        return pdf_table.CellStyle(True, HEAD_FILL, (255, 255, 255), "C" if cell.span > 1 else "L")
+
+    @staticmethod
+    def cell_style(cell: Cell) -> pdf_table.CellStyle:
+        fill = STATUS_FILL.get(cell.status) if cell.status else None
+        numeric = cell.number_format in NUMBER_FORMATS or cell.text.startswith("<")
+        return pdf_table.CellStyle(cell.bold, _rgb(fill) if fill else None, (0, 0, 0), "R" if numeric else "L")
 
     def fitted_widths(self, block: Table) -> tuple[float, ...]:
         """Column widths in which no header word breaks: a column narrower than its longest header word
@@ -236,20 +240,36 @@ class ReportPDF(FPDF):
         self.multi_cell(0, 4.6, block.title, new_x="LMARGIN", new_y="NEXT", align="L")
         for label, value in block.items:
             # Bold label, then the text wrapped at spaces (pdf_wrap: fpdf2's character-by-character line
-            # breaker was 40 % of the PDF's layout time here), left-aligned, one cell per line.
+            # breaker was 40 % of the PDF's layout time here), left-aligned, one text line at a time.
             self.set_font(FONT, "B", 7.8)
             head = f"{label}: "
             head_width = self.get_string_width(head)
             self.set_font(FONT, "", 7.8)
             lines = pdf_wrap.wrap(value, pdf_wrap.measurer(self), self.epw, self.epw - head_width) or [""]
             self.set_font(FONT, "B", 7.8)
-            self.cell(head_width, 3.8, head)
+            self.line_room(DEFINITION_LINE)
+            self.line_text(head, 0.0, DEFINITION_LINE)
             self.set_font(FONT, "", 7.8)
-            self.cell(self.epw - head_width, 3.8, lines[0], new_x="LMARGIN", new_y="NEXT")
+            self.line_text(lines[0], head_width, DEFINITION_LINE)
             for line in lines[1:]:
-                self.cell(self.epw, 3.8, line, new_x="LMARGIN", new_y="NEXT")
+                self.set_y(self.y + DEFINITION_LINE)
+                self.line_room(DEFINITION_LINE)
+                self.line_text(line, 0.0, DEFINITION_LINE)
+            self.set_xy(self.l_margin, self.y + DEFINITION_LINE)
             self.ln(0.4)
         self.ln(1.8)
+
+    def line_room(self, height: float) -> None:
+        """A new page (same orientation) when a line of `height` mm would cross the bottom margin."""
+        if self.y + height > self.page_break_trigger:
+            self.add_page(orientation=self.cur_orientation)
+
+    def line_text(self, text: str, indent: float, height: float) -> None:
+        """One line of text in the current font, `indent` mm from the left margin, in a line `height` mm high
+        at the current y (the baseline where fpdf2's cell() puts it). `text()` instead of `cell()`: the
+        reference sheets are ~2,700 lines, and `cell()` costs ten times as much per line."""
+        if text:
+            self.text(self.l_margin + indent, self.y + height / 2 + 0.3 * self.font_size, text)
 
     # ------------------------------------------------------------------ pages
     def cover_page(self) -> None:
