@@ -15,33 +15,16 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 from monitor.i18n import t
+from monitor.reports import docx_table
 from monitor.reports.images import Pending
-from monitor.reports.model import STATUS_FILL, Chart, Definition, Paragraph, Report, Section, Table
+from monitor.reports.model import Chart, Definition, Paragraph, Report, Section, Table
 
 RED = RGBColor(0xB7, 0x1C, 0x1C)
 GREY = RGBColor(0x60, 0x60, 0x60)
-HEAD_FILL = "263238"
 FONT = "Arial"  # present in Word everywhere, with Cyrillic; the PDF embeds DejaVu instead
-NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")
-
-
-def _shade(cell, color: str) -> None:  # type: ignore[no-untyped-def]
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), color.lstrip("#"))
-    properties.append(shading)
-
-
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
-    properties = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    properties.append(flag)
 
 
 def _page_field(paragraph) -> None:  # type: ignore[no-untyped-def]
@@ -120,42 +103,13 @@ class Writer:
     def table(self, block: Table) -> None:
         title = self.doc.add_paragraph()
         title.add_run(block.title).bold = True
-        columns = block.columns
-        grid = self.doc.add_table(rows=0, cols=columns)
-        grid.style = "Table Grid"
-        grid.autofit = False
         total = sum(block.widths)
-        widths = [int(self.width * w / total) for w in block.widths]
-        size = Pt(block.font_size + 0.5)
-        for header_row in block.header:
-            row = grid.add_row()
-            _repeat_header(row)
-            cells = row.cells
-            position = 0
-            for head in header_row:
-                cell = cells[position]
-                if head.span > 1:
-                    cell = cell.merge(cells[position + head.span - 1])
-                cell.text = ""
-                run = cell.paragraphs[0].add_run(head.text)
-                run.bold, run.font.size = True, size
-                run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-                _shade(cell, HEAD_FILL)
-                position += head.span
-        for body_row in block.rows:
-            cells = grid.add_row().cells
-            for cell, item in zip(cells, body_row, strict=True):
-                paragraph = cell.paragraphs[0]
-                run = paragraph.add_run(item.text)
-                run.font.size = size
-                run.bold = item.bold
-                if item.number_format in NUMBER_FORMATS or item.text.startswith("<"):
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                if item.status and item.status in STATUS_FILL:
-                    _shade(cell, STATUS_FILL[item.status])
-        for row in grid.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = width
+        widths = [Emu(int(self.width * w / total)).twips for w in block.widths]
+        style_id = self.doc.styles["Table Grid"].style_id
+        # Written as one element (docx_table.py): python-docx's cell-by-cell API was most of the build.
+        element = docx_table.table_element(block, widths, style_id=style_id,
+                                           size_half_points=round((block.font_size + 0.5) * 2))
+        self.doc.element.body._insert_tbl(element)
         if block.note:
             self.paragraph(Paragraph(block.note, "note"))
 
