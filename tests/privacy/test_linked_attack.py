@@ -118,3 +118,39 @@ def test_every_shipped_output_together_holds(world_engine: Engine, tmp_path, mon
     outside = audit_public(world_engine, framework, shipped)
     assert not outside.empty
     assert outside["ok"].all(), outside[~outside["ok"]].to_string()
+
+
+def test_groups_solved_in_parallel_give_the_set_solved_one_after_another(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two surveys, each with a cell only linked suppression protects: their programs are solved in two
+    threads, and the protected set is the one solved in one thread, cell for cell."""
+    import threading
+
+    from privacy_kit import world_framework
+
+    from monitor.privacy import protect
+
+    engine = store_db.connect(f"sqlite:///{tmp_path}/two.db")
+    load_reference(engine)
+    hidden_quarter_under_published_year(engine)
+    lone_child_partner_published_elsewhere(engine)
+    threads: list[str] = []
+    solve = protect._suppress_group
+
+    def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(protect, "_suppress_group", recorded)
+    built = {}
+    for count in ("1", "2"):
+        monkeypatch.setenv("MONITOR_AUDIT_THREADS", count)
+        threads.clear()
+        built[count] = protect.build(engine, world_framework())
+        assert len(threads) == 2
+        assert all(name.startswith("audit") for name in threads) == (count == "2")
+    one, two = built["1"], built["2"]
+    assert one.failures.empty and two.failures.empty
+    assert one.rounds > 2  # a group needed a second round: a cell was suppressed for the sake of another
+    pd.testing.assert_frame_equal(one.public, two.public)
+    pd.testing.assert_frame_equal(one.audit, two.audit)
+    assert one.rounds == two.rounds

@@ -25,9 +25,10 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import highspy
 import numpy as np
@@ -36,6 +37,8 @@ import pandas as pd
 from monitor.engine import Contributions
 
 TOLERANCE = 1e-6
+Item = TypeVar("Item")
+Solved = TypeVar("Solved")
 STATS = ("n", "numerator", "denominator")
 TERRITORY_COLUMN = {"oblast": "oblast_code", "raion": "raion_code", "hromada": "hromada_code"}
 _BANNER_SILENCED = False
@@ -500,14 +503,40 @@ def audit(results: pd.DataFrame, groups: list[Contributions], targets: list[Targ
     indicator_of = results["indicator"].astype(str).to_numpy()
     for target in targets:
         by_indicator.setdefault(str(indicator_of[target.row]), []).append(target)
-    out: list[Interval] = []
+    work = []
     for group in groups:
         mine = [t for q in {q.indicator for q in group.quantities} for t in by_indicator.get(q, [])]
-        if not mine:
-            continue
-        program = GroupProgram(group, results)
-        out.extend(program.interval(t) for t in mine)
-    return out
+        if mine:
+            work.append((group, mine))
+
+    def solve(item: tuple[Contributions, list[Target]]) -> list[Interval]:
+        program = GroupProgram(item[0], results)
+        return [program.interval(t) for t in item[1]]
+
+    return [interval for found in map_groups(solve, work) for interval in found]
+
+
+def audit_threads() -> int:
+    """Threads for independent groups: HiGHS releases the GIL while it solves, so the groups' programs run
+    side by side (MONITOR_AUDIT_THREADS=1 runs them one after another)."""
+    configured = os.environ.get("MONITOR_AUDIT_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def map_groups(function: Callable[[Item], Solved], items: Sequence[Item]) -> list[Solved]:
+    """`function` of each item, in order; in threads when there are several and more than one thread.
+
+    Each item must own what it solves (a group's GroupProgram and its HiGHS models are built inside
+    `function` and used by that thread alone) and write nothing shared: then the answers do not
+    depend on the number of threads."""
+    if audit_threads() == 1 or len(items) < 2:
+        return [function(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=audit_threads(), thread_name_prefix="audit") as pool:
+        return list(pool.map(function, items))
 
 
 def report_frame(results: pd.DataFrame, intervals: list[Interval]) -> pd.DataFrame:

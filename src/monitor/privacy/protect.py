@@ -56,7 +56,7 @@ from monitor.engine import (
     source_of,
 )
 from monitor.framework.models import Framework
-from monitor.privacy.audit import GroupProgram, Interval, Target, report_frame
+from monitor.privacy.audit import GroupProgram, Interval, Target, map_groups, report_frame
 from monitor.privacy.gate import for_audience
 
 PROTECTION_VERSION = "linked-lp-3"  # 2: public rows no longer say why a cell is withheld (gate.PUBLIC_REASON);
@@ -148,50 +148,94 @@ def _quick_complementary(results: pd.DataFrame) -> None:
         results.loc[part.index, "suppression_reason"] = marked["suppression_reason"].to_numpy(object)
 
 
+@dataclass
+class _GroupOutcome:
+    intervals: list[Interval]
+    rounds: int
+    hidden: list[int]  # result rows this group suppressed ('linked'), in the order chosen
+
+
+def _suppress_group(
+    group: Contributions, mine: list[Target], results: pd.DataFrame, hidden_before: np.ndarray, cost: np.ndarray,
+    max_rounds: int,
+) -> _GroupOutcome:
+    """The audit-driven suppression of one group (survey × repeat). It reads `results` and writes nothing:
+    a group's programs hold only its own indicators' rows, so groups are independent."""
+    program = GroupProgram(group, results)
+    hidden = hidden_before.copy()
+    pending = mine
+    final: dict[tuple[int, str], Interval] = {}
+    chosen_all: list[int] = []
+    rounds = 0
+    for _ in range(max_rounds):
+        rounds += 1
+        checked = [program.interval(t, full=False) for t in pending]
+        for item in checked:
+            final[(item.target.row, item.target.stat)] = item
+        failing = [item for item in checked if not item.ok]
+        if not failing:
+            break
+        chosen: set[int] = set()
+        for item in failing:
+            candidates = [r for r in item.binding if not hidden[r] and r not in chosen]
+            if candidates:
+                chosen.add(min(candidates, key=lambda r: (cost[r], r)))
+        if not chosen:
+            break
+        for row in chosen:
+            hidden[row] = True
+            chosen_all.append(row)
+            program.hide(row)
+        # Hiding a cell removes an equation: intervals can only widen, so a target that passed
+        # stays passed and only the failing ones are solved again.
+        pending = [item.target for item in failing]
+    return _GroupOutcome(list(final.values()), rounds, chosen_all)
+
+
 def secondary(
     results: pd.DataFrame, groups: list[Contributions], targets: list[Target], max_rounds: int = MAX_ROUNDS
 ) -> tuple[list[Interval], int]:
-    """Linked secondary suppression driven by the audit (step 3 of the module docstring), in place."""
+    """Linked secondary suppression driven by the audit (step 3 of the module docstring), in place.
+
+    Groups whose indicators are disjoint (every group of a framework: an indicator reads one survey) are
+    solved in parallel threads; the suppressions are applied afterwards in group order, so the result is
+    the same as one after another."""
     by_indicator: dict[str, list[Target]] = {}
     indicator_of = results["indicator"].astype(str).to_numpy()
     for target in targets:
         by_indicator.setdefault(str(indicator_of[target.row]), []).append(target)
-    intervals: list[Interval] = []
-    rounds = 0
     hidden = results["suppressed"].to_numpy(bool).copy()
     cost = results["n"].astype(float).fillna(0).to_numpy() + 1.0  # a zero cell still costs a little: it was a fact
+    work: list[tuple[Contributions, list[Target]]] = []
     for group in groups:
         mine = [t for i in dict.fromkeys(q.indicator for q in group.quantities) for t in by_indicator.get(i, [])]
-        if not mine:
-            continue
-        program = GroupProgram(group, results)
-        pending = mine
-        final: dict[tuple[int, str], Interval] = {}
-        for _ in range(max_rounds):
-            rounds += 1
-            checked = [program.interval(t, full=False) for t in pending]
-            for item in checked:
-                final[(item.target.row, item.target.stat)] = item
-            failing = [item for item in checked if not item.ok]
-            if not failing:
-                break
-            chosen: set[int] = set()
-            for item in failing:
-                candidates = [r for r in item.binding if not hidden[r] and r not in chosen]
-                if candidates:
-                    chosen.add(min(candidates, key=lambda r: (cost[r], r)))
-            if not chosen:
-                break
-            for row in chosen:
-                hidden[row] = True
-                results.at[row, "suppressed"] = True
-                results.at[row, "suppression_reason"] = "linked"
-                program.hide(row)
-            # Hiding a cell removes an equation: intervals can only widen, so a target that passed
-            # stays passed and only the failing ones are solved again.
-            pending = [item.target for item in failing]
-        intervals.extend(final.values())
+        if mine:
+            work.append((group, mine))
+    indicator_sets = [{q.indicator for q in group.quantities} for group, _ in work]
+    disjoint = sum(len(i) for i in indicator_sets) == len(set().union(*indicator_sets)) if work else True
+    intervals: list[Interval] = []
+    rounds = 0
+    if disjoint:  # in threads; applied in group order once all are solved
+        outcomes = map_groups(lambda item: _suppress_group(item[0], item[1], results, hidden, cost, max_rounds), work)
+        for outcome in outcomes:
+            _apply(results, hidden, outcome.hidden)
+    else:  # one after another, each seeing the suppressions of those before it
+        outcomes = []
+        for group, mine in work:
+            outcome = _suppress_group(group, mine, results, hidden, cost, max_rounds)
+            _apply(results, hidden, outcome.hidden)
+            outcomes.append(outcome)
+    for outcome in outcomes:
+        intervals.extend(outcome.intervals)
+        rounds += outcome.rounds
     return intervals, rounds
+
+
+def _apply(results: pd.DataFrame, hidden: np.ndarray, rows: list[int]) -> None:
+    for row in rows:
+        hidden[row] = True
+        results.at[row, "suppressed"] = True
+        results.at[row, "suppression_reason"] = "linked"
 
 
 def _blank_derived(results: pd.DataFrame) -> None:
