@@ -79,3 +79,55 @@ def test_a_failed_prefetch_is_drawn_with_the_rest(monkeypatch: pytest.MonkeyPatc
     pending = images.Pending(early, "en", prefetch=prefetch)
     assert all(pending.wait(c) is not None for c in early) and pending.join() == ""
     assert working.drawn == [c.key for c in early]
+
+
+def test_each_image_is_handed_over_as_soon_as_it_is_drawn(renderer: CountingRenderer,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renderer that yields pictures one by one (the browser does): a chart's image is filed before the
+    next one is drawn, so the document can lay it out meanwhile."""
+    filed: list[str] = []
+    batch = charts(3, "stream")
+
+    def lazily(drawn: list[Chart], specs: list[dict[str, Any]], scale: float):  # type: ignore[no-untyped-def]
+        for number in range(len(drawn)):
+            assert filed == [c.key for c in drawn[:number]]  # every earlier one is already in
+            yield png()
+
+    monkeypatch.setattr(images, "RENDERERS", {"browser": lazily})
+    assert images.render_charts(batch, on_image=lambda chart: filed.append(chart.key)) == 3
+    assert filed == [c.key for c in batch] and all(c.image for c in batch)
+
+
+@pytest.mark.skipif(images.chromium_path() is None, reason="needs the system Chromium")
+def test_the_browser_draws_a_batch_in_order_and_a_second_batch_after_it() -> None:
+    sizes = [(300, 200), (420, 240), (360, 300)]
+    made = [Chart(f"b{i}", "t", go.Figure(go.Bar(x=["a"], y=[i + 1])), width=w, height=h)
+            for i, (w, h) in enumerate(sizes)]
+    specs = [images.figure_spec(c) for c in made]
+    first = list(images.render_with_browser(made[:2], specs[:2], 1.0))
+    second = list(images.render_with_browser(made[2:], specs[2:], 1.0))
+    got = [Image.open(io.BytesIO(p)).size for p in first + second]
+    assert got == sizes  # each picture is the one asked for, in the order asked
+
+
+def test_a_prefetched_chart_reaches_the_document_before_the_rest_of_its_batch(renderer: CountingRenderer,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The document waits for each chart, not for the whole batch it was drawn in: the first picture
+    is laid out while the page is still drawing the second."""
+    first_seen = threading.Event()
+    batch = charts(2, "early-batch")
+
+    def held(drawn: list[Chart], specs: list[dict[str, Any]], scale: float):  # type: ignore[no-untyped-def]
+        yield png()
+        assert first_seen.wait(10), "the document did not get the first picture while the second was drawn"
+        yield png()
+
+    monkeypatch.setattr(images, "RENDERERS", {"browser": held})
+    prefetch = images.Prefetch()
+    prefetch.submit(batch)
+    pending = images.Pending(batch, "en", prefetch=prefetch)
+    assert pending.wait(batch[0]) is not None
+    first_seen.set()
+    assert pending.wait(batch[1]) is not None and pending.join() == ""
+    prefetch.close()
+    assert pending.rendered == 2
