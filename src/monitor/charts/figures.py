@@ -177,9 +177,13 @@ def is_unverified(row: Mapping[str, Any]) -> bool:
     return bool(value) and not is_missing(value)
 
 
-def _cell_text(row: Mapping[str, Any], lang: str) -> str:
+def shown_value(row: Mapping[str, Any], lang: str) -> str:
+    """A value as every chart label and dashboard table shows it: the withheld mark ('приховано' /
+    'hidden'; a cascade step's '<11') instead of any number of a withheld cell, and the unverified mark
+    on a value that rests on a parameter not yet checked against the law."""
     if _is_suppressed(row):
-        return _n_text(row, lang) if str(row.get("n_display", "")).startswith("<") else n_label(WITHHELD, lang)
+        shown = row.get("n_display")
+        return shown if isinstance(shown, str) and shown.startswith("<") else n_label(WITHHELD, lang)
     text = format_value(row.get("value"), row.get("unit"), lang)
     return f"{text}{UNVERIFIED_MARK}" if text != "—" and is_unverified(row) else text
 
@@ -314,7 +318,7 @@ def _hover_rows(frame: pd.DataFrame, lang: str) -> list[list[str]]:
         rows.append(
             [
                 _territory_label(row, lang),
-                _cell_text(row, lang),
+                shown_value(row, lang),
                 _n_text(row, lang),
                 _interval_text(row, lang) if not _is_suppressed(row) else "—",
                 _status_label(row.get("status"), lang),
@@ -411,7 +415,7 @@ def scorecard(results: pd.DataFrame, lang: str) -> go.Figure:
                 if status not in _STATUS_ORDER:
                     status = "none"
                 z_row.append(float(_STATUS_ORDER.index(status)))
-                text_row.append(_with_symbol(_cell_text(cell, lang), cell) if status != "no-data" else "")
+                text_row.append(_with_symbol(shown_value(cell, lang), cell) if status != "no-data" else "")
             custom_row.append(hover)
             targets["x"].append(column)
             targets["y"].append(y_labels[-1])
@@ -616,7 +620,7 @@ def ranking(results: pd.DataFrame, lang: str) -> go.Figure:
         value = 0.0 if hidden else float(row["value"]) * scale
         values.append(value)
         colors.append(GREY if hidden else status_color(row))
-        texts.append(_with_symbol(_cell_text(row, lang), row))
+        texts.append(_with_symbol(shown_value(row, lang), row))
         low, high = row.get("ci_low"), row.get("ci_high")
         if hidden or is_missing(low) or is_missing(high):
             err_plus.append(0.0)
@@ -679,7 +683,7 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
             hidden = _is_suppressed(row) or is_missing(row.get("value"))
             value = None if hidden else float(row["value"]) * scale
             y.append(value)
-            texts.append(_cell_text(row, lang))
+            texts.append(shown_value(row, lang))
             low, high = row.get("ci_low"), row.get("ci_high")
             ok = value is not None and not is_missing(low) and not is_missing(high)
             plus.append(max(0.0, float(high) * scale - value) if ok else 0.0)
@@ -757,7 +761,7 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
                 orientation="h",
                 name=_territory_label(rows[0], lang),
                 marker={"color": identity},
-                text=[_with_symbol(_cell_text(r, lang), r) for r in rows],
+                text=[_with_symbol(shown_value(r, lang), r) for r in rows],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=_hover_rows(group, lang),
@@ -921,7 +925,7 @@ def index_bars(results: pd.DataFrame, lang: str) -> go.Figure:
             marker={
                 "color": [GREY if h else status_color(r) for r, h in zip(rows, hidden, strict=True)]
             },
-            text=[_with_symbol(_cell_text(r, lang), r) for r in rows],
+            text=[_with_symbol(shown_value(r, lang), r) for r in rows],
             textposition="outside",
             cliponaxis=False,
             customdata=_hover_rows(frame, lang),
@@ -988,7 +992,7 @@ def chart_table(kind: str, results: pd.DataFrame, lang: str, *, level: str | Non
                 "territory": _territory_label(row, lang),
                 "period": str(row.get("period") or ""),
                 "dimension": f"{labels.get(dim, dim)}: {labels.get(f'{dim}={value}', value)}" if dim else "",
-                "value": _cell_text(row, lang),
+                "value": shown_value(row, lang),
                 "n": _n_text(row, lang),
                 "interval": _interval_text(row, lang) if not _is_suppressed(row) else "—",
                 "target": format_value(row.get("target"), row.get("unit"), lang),

@@ -16,12 +16,11 @@ from monitor.charts.figures import (
     STATUS_COLORS,
     STATUS_SYMBOLS,
     UNVERIFIED_MARK,
-    format_value,
     is_missing,
     table_csv,
 )
 from monitor.i18n import t
-from monitor.privacy import WITHHELD, n_label
+from monitor.privacy import n_label
 
 # Print layout: no sidebar, header or toolbar; charts and tables keep their width on A4.
 PRINT_CSS = """
@@ -110,14 +109,6 @@ def legend(lang: str) -> None:
     )
     unverified = f'<span class="legend-note">{UNVERIFIED_MARK} {t("dashboard.legend.unverified", lang)}</span>'
     st.html(f"<div>{chips}{unverified}</div>")
-
-
-def shown_value(row: pd.Series | dict[str, Any], lang: str) -> str:
-    """The value as a table shows it: the withheld mark ('приховано'; a cascade's '<11') instead of any number."""
-    if bool(row.get("suppressed")) or row.get("status") == "suppressed":
-        shown = row.get("n_display")
-        return shown if isinstance(shown, str) and shown.startswith("<") else n_label(WITHHELD, lang)
-    return format_value(row.get("value"), row.get("unit"), lang)
 
 
 def shown_n(row: pd.Series | dict[str, Any], lang: str) -> str:

@@ -54,10 +54,10 @@ def comparison(hromada_rows: pd.DataFrame, oblast_rows: pd.DataFrame, oblast_cod
         rows.append(
             {
                 t("dashboard.col.indicator", lang): rec["indicator_title"],
-                t("dashboard.col.hromada", lang): layout.shown_value(rec, lang),
+                t("dashboard.col.hromada", lang): figures.shown_value(rec, lang),
                 t("dashboard.col.n", lang): layout.shown_n(rec, lang),
                 t("dashboard.col.status", lang): t(f"dashboard.status.{rec.get('status') or 'no-data'}", lang),
-                t("dashboard.col.oblast", lang): layout.shown_value({**ob, "unit": rec["unit"]}, lang) if ob else "—",
+                t("dashboard.col.oblast", lang): figures.shown_value({**ob, "unit": rec["unit"]}, lang) if ob else "—",
                 t("dashboard.col.median", lang): figures.format_value(medians.get(ind), rec["unit"], lang),
             }
         )

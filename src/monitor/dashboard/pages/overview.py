@@ -29,7 +29,7 @@ def changes_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("dashboard.col.previous", lang): [
                 figures.format_value(v, u, lang) for v, u in zip(moved["previous_value"], moved["unit"], strict=True)
             ],
-            t("dashboard.col.value", lang): [layout.shown_value(r, lang) for r in rows],
+            t("dashboard.col.value", lang): [figures.shown_value(r, lang) for r in rows],
             t("dashboard.col.change", lang): [
                 figures.format_change(c, u, lang) for c, u in zip(moved["change"], moved["unit"], strict=True)
             ],
