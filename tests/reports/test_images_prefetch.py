@@ -131,3 +131,15 @@ def test_a_prefetched_chart_reaches_the_document_before_the_rest_of_its_batch(re
     assert pending.wait(batch[1]) is not None and pending.join() == ""
     prefetch.close()
     assert pending.rendered == 2
+
+
+def test_a_prefetch_done_before_the_document_starts_is_counted(renderer: CountingRenderer) -> None:
+    early, late = charts(2, "done-early"), charts(1, "done-late")
+    prefetch = images.Prefetch()
+    prefetch.submit(early)
+    future = prefetch.future_of(early[0])
+    assert future is not None and future.result(timeout=10) == 2  # drawn before the document asks
+    pending = images.Pending(early + late, "en", prefetch=prefetch)
+    assert pending.join() == "" and all(c.image for c in early + late)
+    prefetch.close()
+    assert pending.rendered == 3 and sorted(renderer.drawn) == sorted(c.key for c in early + late)

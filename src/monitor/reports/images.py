@@ -395,6 +395,7 @@ class Pending:
     def __init__(self, charts: list[Chart], lang: str, scale: float = SCALE, renderer: str | None = None,
                  prefetch: Prefetch | None = None) -> None:
         self.prefetch = prefetch
+        self.handed = list(charts)  # to count what the prefetch drew, even if it finished before we started
         self.charts = [c for c in charts if c.image is None]
         self.lang = lang
         self.scale = scale
@@ -417,7 +418,7 @@ class Pending:
                         rest.append(chart)
                     else:
                         self._done[id(chart)].set()
-                for chart in self.charts:
+                for chart in self.handed:
                     future = self.prefetch.future_of(chart)
                     if future is not None and id(future) not in counted:  # one batch, several charts
                         counted.add(id(future))
