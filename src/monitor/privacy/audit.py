@@ -531,11 +531,12 @@ def map_groups(function: Callable[[Item], Solved], items: Sequence[Item]) -> lis
     Each item must own what it solves (a group's GroupProgram and its HiGHS models are built inside
     `function` and used by that thread alone) and write nothing shared: then the answers do not
     depend on the number of threads."""
-    if audit_threads() == 1 or len(items) < 2:
+    threads = audit_threads()
+    if threads == 1 or len(items) < 2:
         return [function(item) for item in items]
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=audit_threads(), thread_name_prefix="audit") as pool:
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="audit") as pool:
         return list(pool.map(function, items))
 
 

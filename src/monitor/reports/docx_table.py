@@ -20,10 +20,8 @@ from xml.sax.saxutils import escape
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from monitor.reports.model import STATUS_FILL, Table
+from monitor.reports.model import HEAD_FILL, STATUS_FILL, Table
 
-NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")
-HEAD_FILL = "263238"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -69,8 +67,7 @@ def table_element(block: Table, widths: Sequence[int], *, style_id: str, size_ha
         parts.append("<w:tr>")
         for item, width in zip(body_row, widths, strict=True):
             fill = STATUS_FILL.get(item.status, "") if item.status else ""
-            right = item.number_format in NUMBER_FORMATS or item.text.startswith("<")
-            parts.append(_cell(item.text, width, fill=fill, bold=item.bold, right=right, size=size_half_points))
+            parts.append(_cell(item.text, width, fill=fill, bold=item.bold, right=item.numeric, size=size_half_points))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return parse_xml("".join(parts))

@@ -31,7 +31,6 @@ dl{margin:4px 0 14px}dt{font-weight:bold;float:left;clear:left;width:220px}dd{ma
 footer{color:#616161;font-size:12px;border-top:1px solid #ccc;margin-top:40px;padding-top:8px}
 nav ol{columns:2}
 """
-NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")
 
 
 class Writer:
@@ -67,7 +66,7 @@ class Writer:
         for row in block.rows:
             cells = []
             for cell in row:
-                classes = "num" if cell.number_format in NUMBER_FORMATS or cell.text.startswith("<") else ""
+                classes = "num" if cell.numeric else ""
                 style = f' style="background:{STATUS_FILL[cell.status]}"' if cell.status in STATUS_FILL else ""
                 text = f"<b>{escape(cell.text)}</b>" if cell.bold else escape(cell.text)
                 cells.append(f'<td class="{classes}"{style}>{text}</td>' if classes else f"<td{style}>{text}</td>")

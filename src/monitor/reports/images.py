@@ -157,7 +157,7 @@ def chromium_path() -> str | None:
 
 class BrowserRenderer:
     """One Chromium page with plotly.js loaded once, owned by one worker thread (Playwright's sync API
-    is bound to the thread that started it). `render(specs)` blocks until every PNG of the batch is in."""
+    is bound to the thread that started it). `stream(items)` yields each PNG as the page draws it."""
 
     def __init__(self) -> None:
         self._jobs: queue.Queue[tuple[list[list[Any]], queue.Queue[Any]]] = queue.Queue()
@@ -241,9 +241,6 @@ class BrowserRenderer:
             if isinstance(got, BaseException):
                 raise got
             yield got
-
-    def render(self, items: list[list[Any]]) -> list[bytes]:
-        return list(self.stream(items))
 
 
 _browser = BrowserRenderer()

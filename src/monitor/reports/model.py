@@ -27,6 +27,10 @@ STATUS_FILL: dict[str, str] = {
 }
 
 
+NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")  # Cell.number_format of a number
+HEAD_FILL = "#263238"  # table headings: white bold text on this fill, in every format
+
+
 @dataclass
 class Paragraph:
     text: str
@@ -40,6 +44,11 @@ class Cell:
     number_format: str = ""  # percent | decimal | integer | '' (text)
     status: str = ""  # traffic light, colours the cell
     bold: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        """A number (or a '<11' bound of one): right-aligned in every format's table."""
+        return self.number_format in NUMBER_FORMATS or self.text.startswith("<")
 
 
 @dataclass

@@ -18,6 +18,7 @@ from monitor.i18n import t
 from monitor.reports import pdf_linebreak, pdf_table, pdf_wrap
 from monitor.reports.images import Pending
 from monitor.reports.model import (
+    HEAD_FILL,
     STATUS_FILL,
     Cell,
     Chart,
@@ -37,8 +38,6 @@ FONT_DIRS = (
 FONT = "DejaVu"
 RED = (183, 28, 28)
 GREY = (96, 96, 96)
-HEAD_FILL = (38, 50, 56)
-NUMBER_FORMATS = ("percent", "percent0", "decimal", "integer")
 DEFINITION_LINE = 3.8  # mm, a line of the methodology annex
 
 
@@ -152,13 +151,12 @@ class ReportPDF(FPDF):
 
     @staticmethod
     def heading_style(cell: HeaderCell) -> pdf_table.CellStyle:
-        return pdf_table.CellStyle(True, HEAD_FILL, (255, 255, 255), "C" if cell.span > 1 else "L")
+        return pdf_table.CellStyle(True, _rgb(HEAD_FILL), (255, 255, 255), "C" if cell.span > 1 else "L")
 
     @staticmethod
     def cell_style(cell: Cell) -> pdf_table.CellStyle:
         fill = STATUS_FILL.get(cell.status) if cell.status else None
-        numeric = cell.number_format in NUMBER_FORMATS or cell.text.startswith("<")
-        return pdf_table.CellStyle(cell.bold, _rgb(fill) if fill else None, (0, 0, 0), "R" if numeric else "L")
+        return pdf_table.CellStyle(cell.bold, _rgb(fill) if fill else None, (0, 0, 0), "R" if cell.numeric else "L")
 
     def fitted_widths(self, block: Table) -> tuple[float, ...]:
         """Column widths in which no header word breaks: a column narrower than its longest header word

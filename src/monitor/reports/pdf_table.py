@@ -59,10 +59,10 @@ class TableDrawer:
         self.padding = padding
         self.lefts = [pdf.l_margin + sum(self.widths[:i]) for i in range(len(self.widths) + 1)]
         self._measure: dict[bool, Callable[[str], float]] = {}
+        self._bold = False  # the face set last (regular after the loop below)
         for bold in (True, False):
             self._use(bold)
             self._measure[bold] = pdf_wrap.measurer(pdf)
-        self._bold: bool | None = False
 
     def _use(self, bold: bool) -> None:
         self.pdf.set_font(self.font, "B" if bold else "", self.size)
@@ -147,4 +147,4 @@ class TableDrawer:
     def _new_page(self) -> None:
         pdf = self.pdf
         pdf.add_page(orientation=pdf.cur_orientation)
-        self._use(self._bold or False)  # add_page draws the running header in its own font
+        self._use(self._bold)  # add_page draws the running header in its own font

@@ -16,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from monitor.i18n import t
-from monitor.reports.model import STATUS_FILL, Definition, Paragraph, Report, Table
+from monitor.reports.model import HEAD_FILL, STATUS_FILL, Definition, Paragraph, Report, Table
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"percent": "0.0%", "percent0": "0%", "integer": "#,##0", "decimal": "#,##0.0"}
@@ -69,7 +69,7 @@ class Writer:
         self.specs: dict[int, dict[str, object]] = {}
         self.quoted_formats: dict[int, object] = {}
         self.formats: dict[tuple[str, str, bool], object] = {}
-        self.head = self.add_format({"bold": True, "font_color": "white", "bg_color": "#263238",
+        self.head = self.add_format({"bold": True, "font_color": "white", "bg_color": HEAD_FILL,
                                           "text_wrap": True, "valign": "top", "border": 1, "align": "center"})
         self.title = self.add_format({"bold": True, "font_size": 13})
         self.red = self.add_format({"bold": True, "font_color": "#b71c1c"})
