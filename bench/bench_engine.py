@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sqlite3
 import statistics
 import sys
@@ -375,6 +376,14 @@ def duckdb_reference(db: Path, framework: Framework, period: str, population: pd
         con.execute(sql)
         tables[(indicator.survey, indicator.repeat)] = name
     extract_time = time.perf_counter() - started
+    level_time = _level_queries(con, framework, tables, to_sql)
+    con.close()
+    return {"extract": extract_time, **level_time}
+
+
+def _level_queries(con: Any, framework: Framework, tables: dict[tuple[str | None, str | None], str],
+                   to_sql: SqlOf) -> dict[str, float]:
+    """One GROUPING SETS query per indicator and level over the typed tables; seconds per level."""
     level_time: dict[str, float] = {}
     for level in LEVELS:
         started = time.perf_counter()
@@ -426,6 +435,53 @@ def duckdb_reference(db: Path, framework: Framework, period: str, population: pd
                    f"WHERE {territory} IS NOT NULL AND _period IS NOT NULL GROUP BY GROUPING SETS ({sets}))")
             con.execute(sql).fetchall()
         level_time[level] = time.perf_counter() - started
+    return level_time
+
+
+def duckdb_copy_reference(engine: Any, framework: Framework, period: str, population: pd.DataFrame) -> dict[str, float]:
+    """DuckDB over the engine's own columnar copy (the typed Parquet files written at import): the
+    strongest reference for the copy path, with no JSON left to parse on either side."""
+    import duckdb
+
+    from monitor.engine import columnar, frames
+
+    folder = columnar.engine_folder(engine)
+    assert folder is not None
+    identity = frames.database_identity(engine)
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    to_sql = SqlOf(framework.param_values())
+    con.register("population_frame", population)
+    started = time.perf_counter()
+    con.execute("CREATE TEMP TABLE pop AS SELECT * FROM population_frame")
+    period_sql = {
+        "year": "strftime(c.period_date, '%Y')",
+        "half": "strftime(c.period_date, '%Y') || '-H' || CASE WHEN month(c.period_date) <= 6 THEN 1 ELSE 2 END",
+        "quarter": "strftime(c.period_date, '%Y') || '-Q' || quarter(c.period_date)",
+        "wave": "c.wave",
+    }[period]
+    tables: dict[tuple[str | None, str | None], str] = {}
+    for indicator in framework.indicators.values():
+        if indicator.type == "index" or (indicator.survey, indicator.repeat) in tables:
+            continue
+        survey = framework.surveys[indicator.survey or ""]
+        path = columnar.copy_path(folder, identity, survey, indicator.repeat)
+        types = frames.question_types(survey, indicator.repeat)
+        cols = ", ".join(
+            f'CAST(c."{q}" AS DATE) AS "{q}"' if kind == "date" else f'c."{q}"'
+            for q, kind in types.items() if q not in frames.SLICE_COLUMNS
+        )
+        name = f"t{len(tables)}"
+        joins = ("LEFT JOIN pop ph ON ph.code = c.hromada_code LEFT JOIN pop pr ON pr.code = c.raion_code "
+                 "LEFT JOIN pop po ON po.code = c.oblast_code")
+        population_col = ", coalesce(ph.population, pr.population, po.population) AS _population"
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT c.oblast_code, c.raion_code, c.hromada_code, "
+                    f"{period_sql} AS _period, {cols}"
+                    + ("" if indicator.repeat else population_col)
+                    + f" FROM read_parquet('{path}') c " + ("" if indicator.repeat else joins))
+        tables[(indicator.survey, indicator.repeat)] = name
+    extract_time = time.perf_counter() - started
+    level_time = _level_queries(con, framework, tables, to_sql)
     con.close()
     return {"extract": extract_time, **level_time}
 
@@ -450,7 +506,9 @@ def job(name: str, db: Path, period: str) -> None:
     framework = framework_or_raise(ROOT)
     engine = store_db.connect(f"sqlite:///{db}")
     units = territories(engine)  # reference data, outside the clock on both sides
-    if name == "engine-sqlite":
+    if name in ("engine-sqlite", "engine-documents"):
+        if name == "engine-documents":
+            os.environ["MONITOR_COLUMNAR"] = "0"  # parse the answer documents, as before the copy
         clear_cache()
         levels: dict[str, float] = {}
         rows = 0
@@ -466,6 +524,12 @@ def job(name: str, db: Path, period: str) -> None:
         engine.dispose()
         started = time.perf_counter()
         parts = duckdb_reference(db, framework, period, population)
+        seconds = time.perf_counter() - started
+        emit({"job": name, "seconds": round(seconds, 3), "levels": {k: round(v, 3) for k, v in parts.items()}})
+    elif name == "duckdb-copy":
+        population = _population(units)
+        started = time.perf_counter()
+        parts = duckdb_copy_reference(engine, framework, period, population)
         seconds = time.perf_counter() - started
         emit({"job": name, "seconds": round(seconds, 3), "levels": {k: round(v, 3) for k, v in parts.items()}})
     elif name == "engine-cached":
@@ -500,7 +564,20 @@ def ensure_db(rows: int, seed: int) -> Path:
     return db
 
 
-JOBS = ("engine-sqlite", "duckdb-sqlite")
+JOBS = ("engine-sqlite", "duckdb-sqlite", "duckdb-copy", "engine-documents")
+
+
+def ensure_copies(db: Path) -> float:
+    """The columnar copy as an import leaves it (written after the commit); seconds it took, 0 if current."""
+    from monitor.engine import refresh_copies
+    from monitor.store import db as store_db
+
+    framework = framework_or_raise(ROOT)
+    engine = store_db.connect(f"sqlite:///{db}")
+    started = time.perf_counter()
+    written = refresh_copies(engine, list(framework.surveys.values()))
+    engine.dispose()
+    return round(time.perf_counter() - started, 3) if written else 0.0
 
 
 def main() -> None:
@@ -524,7 +601,9 @@ def main() -> None:
         db = ensure_db(rows, args.seed)
         with sqlite3.connect(db) as connection:
             total = connection.execute("SELECT count(*) FROM response").fetchone()[0]
-        print(f"{total:,} responses ({db.name}), {args.repeats} interleaved rounds:")
+        copy_seconds = ensure_copies(db)
+        print(f"{total:,} responses ({db.name}), columnar copy written in {copy_seconds} s (0: already current), "
+              f"{args.repeats} interleaved rounds:")
         runs = interleaved(Path(__file__), {name: ["--db", str(db), "--period", args.period] for name in JOBS},
                            args.repeats)
         jobs = {name: summary(values) for name, values in runs.items()}
@@ -536,11 +615,17 @@ def main() -> None:
             "engine_us_per_row_min": round(ours["min_s"] / total * 1e6, 2),
             "duckdb_us_per_row_min": round(ref["min_s"] / total * 1e6, 2),
             "goal_ratio": 1.0, "met": ours["min_s"] <= ref["min_s"],
+            "columnar_copy_write_s": copy_seconds,
+            "ratio_engine_to_duckdb_copy_min": round(ours["min_s"] / jobs["duckdb-copy"]["min_s"], 2),
+            "ratio_engine_to_duckdb_copy_median": round(ours["median_s"] / jobs["duckdb-copy"]["median_s"], 2),
+            "ratio_documents_to_copy_min": round(jobs["engine-documents"]["min_s"] / ours["min_s"], 2),
         }
         report["sizes"].append(size)
         print(f"  engine {ours['min_s']:.2f} / {ours['median_s']:.2f} s (min/median), peak {ours['peak_mb_max']} MB;"
               f" DuckDB {ref['min_s']:.2f} / {ref['median_s']:.2f} s, peak {ref['peak_mb_max']} MB;"
-              f" ratio {size['ratio_engine_to_duckdb_min']}x (min) {size['ratio_engine_to_duckdb_median']}x (median)")
+              f" ratio {size['ratio_engine_to_duckdb_min']}x (min) {size['ratio_engine_to_duckdb_median']}x (median);"
+              f" DuckDB over the copy {jobs['duckdb-copy']['min_s']:.2f} s ({size['ratio_engine_to_duckdb_copy_min']}x);"
+              f" documents path {jobs['engine-documents']['min_s']:.2f} s")
     report["load_average_at_end"] = load()
     report["note"] = NOTE
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -548,10 +633,15 @@ def main() -> None:
     print(f"written: {args.out}")
 
 
-NOTE = ("Both sides read the same SQLite file in a fresh process per run (interleaved rounds, order rotated): "
-        "the engine through its production path (monitor.engine.compute on the SQLAlchemy engine), DuckDB "
-        "through ADBC's SQLite driver -> Arrow, JSON parsed by DuckDB (json_transform), then one GROUPING SETS "
-        "query per indicator and level. Timed: from the first read to the last level's result; imports, "
+NOTE = ("Every job reads the same SQLite file in a fresh process per run (interleaved rounds, order rotated): "
+        "engine-sqlite is the production path (monitor.engine.compute on the SQLAlchemy engine, which reads the "
+        "typed columnar copy written after the import, engine/columnar.py); duckdb-sqlite reads the file "
+        "through ADBC's SQLite driver -> Arrow, JSON parsed by DuckDB (json_transform); duckdb-copy reads the "
+        "engine's own Parquet copy (no JSON on either side: the strongest reference for the copy path); "
+        "engine-documents is the engine with the copy switched off (MONITOR_COLUMNAR=0), parsing the documents "
+        "as before. Then one GROUPING SETS query per indicator and level for DuckDB. The copy is written once "
+        "before the rounds (columnar_copy_write_s, the import's extra cost). Timed: from the first read to the "
+        "last level's result; imports, "
         "framework loading and the territory table are outside the clock on both sides. peak_mb is each "
         "child's own VmHWM. The machine is shared (2 cores, other sessions): see load_before/load_after per run.")
 

@@ -10,6 +10,7 @@ pipeline. If the limit is hit, the import is refused with `ingest-too-big` and n
 
 from __future__ import annotations
 
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -19,6 +20,8 @@ from typing import Any
 
 from monitor.errors import issue
 from monitor.ingest import ImportReport
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 
@@ -69,6 +72,15 @@ def _run(url: str, framework_root: str | None, user_id: int | None, survey_id: s
             report = guard.import_as(engine, framework, user, survey_id, path, **options)
     except MemoryError:
         return _too_big(survey_id, Path(path).name, memory_limit_mb())
+    if report.accepted and not options.get("dry_run"):
+        # Written right after the import's commit, in the worker: the page's protected-set build and
+        # every later reader take the typed copy instead of parsing the documents (engine/columnar.py).
+        from monitor.engine import refresh_copies
+
+        try:
+            refresh_copies(engine, [framework.surveys[survey_id]])
+        except Exception as error:  # the import has committed; a missing copy only costs the next read time
+            log.warning("columnar copy of %s not written: %s", survey_id, type(error).__name__)
     # The pipeline reports any crash as ingest-internal; under this limit a MemoryError means the file
     # needs more memory than an import may take, which the person can act on (split the file).
     if any(i.code == "ingest-internal" and i.params.get("detail") == "MemoryError" for i in report.issues):

@@ -8,7 +8,7 @@ from monitor.cli.app import app
 
 COMMAND_MODULES = [
     "validate", "importing", "compute", "demo", "serve", "report", "survey", "users", "sources", "privacy",
-    "oversight",
+    "oversight", "columnar",
 ]
 
 

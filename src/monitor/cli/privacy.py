@@ -75,8 +75,12 @@ def prepare_public_tables(engine, framework, quiet: bool = False) -> None:  # ty
     machine-readable output (--json): nothing is printed."""
     import time
 
+    from monitor.engine import refresh_copies
     from monitor.privacy import is_stored, protected_set
 
+    # The typed columnar copy of each instrument first (engine/columnar.py): the protected set and every
+    # later process read it instead of parsing the answer documents again. Current copies are kept.
+    refresh_copies(engine, list(framework.surveys.values()))
     if is_stored(engine, framework) or quiet:
         protected_set(engine, framework)
         return

@@ -4,7 +4,9 @@ Public API (the dashboard, the reports and the CLI use only these):
 - compute(engine, framework, *, level, period, indicators, disaggregate, oblasts) -> DataFrame
 - compute_cached(...) same arguments, served from the result cache when nothing changed
 - coverage(engine, framework, waves=None) -> DataFrame
-- load_frame(engine, survey, repeat=None) -> DataFrame
+- load_frame(engine, survey, repeat=None) -> DataFrame (from the columnar copy when it is current)
+- refresh_copies(engine, surveys) -> the columnar copies written (after an import; see engine/columnar.py);
+  rebuild_copies(engine, surveys) writes them all again from the documents
 - contributions(engine, framework) -> atoms per (survey, repeat), for the disclosure audit
 - rederive(results, framework, engine) -> index, status and change again after suppression changed
 Outputs for people come from monitor.privacy (the protected set), never from compute() directly.
@@ -21,6 +23,8 @@ from monitor.engine.frames import (
     ResponseSource,
     db_fingerprint,
     load_frame,
+    rebuild_copies,
+    refresh_copies,
     source_of,
 )
 from monitor.engine.periods import GRANULARITIES
@@ -31,5 +35,5 @@ __all__ = [
     "COLUMNS", "GRANULARITIES", "LEVELS", "Contributions", "DbSource", "ParquetSource", "Quantity",
     "ResponseSource", "apply_min_n", "check_arguments", "clear_cache", "complementary", "compute",
     "compute_cached", "compute_cascade", "contributions", "coverage", "db_fingerprint", "default_cache_dir",
-    "framework_key", "load_frame", "pct_of_target", "quantities_of", "rederive", "source_of", "target_for",
+    "framework_key", "load_frame", "pct_of_target", "quantities_of", "rebuild_copies", "rederive", "refresh_copies", "source_of", "target_for",
 ]

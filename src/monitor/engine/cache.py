@@ -23,8 +23,9 @@ from typing import Any
 
 import orjson
 import pandas as pd
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
+from monitor.engine.columnar import engine_folder
 from monitor.engine.compute import compute
 from monitor.engine.frames import ResponseSource, db_fingerprint, source_of  # noqa: F401  (db_fingerprint: still importable from here)
 from monitor.framework.models import Framework
@@ -48,12 +49,10 @@ def framework_key(framework: Framework) -> str:
 
 
 def default_cache_dir(engine: Engine | ResponseSource) -> Path | None:
+    if isinstance(engine, Engine):
+        return engine_folder(engine)
     if os.environ.get("MONITOR_CACHE_DIR"):
         return Path(os.environ["MONITOR_CACHE_DIR"])
-    if isinstance(engine, Engine):
-        url = make_url(str(engine.url))
-        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-            return Path(os.path.realpath(url.database)).parent / "cache"
     return None
 
 

@@ -22,6 +22,7 @@ Parquet export (`ParquetSource`, used by the benchmark to compare with DuckDB on
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -39,6 +40,7 @@ import pyarrow.json as pa_json
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
+from monitor.engine import columnar
 from monitor.engine.fastread import NotFast, read_chunks
 from monitor.framework.models import QuestionType, Survey
 
@@ -47,6 +49,7 @@ SLICE_COLUMNS = (
     "synthetic",
 )
 CHUNK_ROWS = 200_000
+log = logging.getLogger(__name__)
 NUMERIC_TYPES = {QuestionType.integer.value, QuestionType.decimal.value}
 
 
@@ -422,14 +425,83 @@ def expand_lines(engine: Engine, survey: Survey, repeat: str | None = None) -> p
     return _to_frame(parts, types)
 
 
-def read_frame(source: ResponseSource, survey: Survey, repeat: str | None = None, *, fast: bool = True) -> pd.DataFrame:
-    """A fresh frame: JSON lines from the database when it can vouch for them, else the careful path."""
+def read_documents(source: ResponseSource, survey: Survey, repeat: str | None = None, *, fast: bool = True) -> pd.DataFrame:
+    """A frame parsed from the answer documents: JSON lines from the database when it can vouch for
+    them, else the careful path."""
     if fast and isinstance(source, DbSource):
         try:
             return expand_lines(source.engine, survey, repeat)
         except NotFast:
             pass
     return expand(source.raw(survey.id, repeat), survey, repeat, fast=fast)
+
+
+def read_frame(source: ResponseSource, survey: Survey, repeat: str | None = None, *, fast: bool = True) -> pd.DataFrame:
+    """A fresh frame: the columnar copy when one was written at the database's present state, else the
+    documents (and then a copy for the next reader). fast=False always parses the documents."""
+    if not (fast and isinstance(source, DbSource) and columnar.enabled()):
+        return read_documents(source, survey, repeat, fast=fast)
+    folder = columnar.engine_folder(source.engine)
+    if folder is None:
+        return read_documents(source, survey, repeat)
+    fingerprint = source.fingerprint()
+    path = columnar.copy_path(folder, str(fingerprint[0]), survey, repeat)
+    frame = columnar.read_copy(path, fingerprint)
+    if frame is None:
+        frame = read_documents(source, survey, repeat)
+        _store_copy(source, path, fingerprint, frame)
+    return frame
+
+
+def _store_copy(source: DbSource, path: Path, fingerprint: tuple[Any, ...], frame: pd.DataFrame) -> bool:
+    # Written only when no import committed while the documents were read: a copy never carries a
+    # state its rows do not belong to. A folder that cannot be written costs speed, never a result.
+    if source.fingerprint() != fingerprint:
+        return False
+    try:
+        columnar.write_copy(path, fingerprint, frame)
+    except OSError as error:
+        log.warning("columnar copy not written to %s: %s", path, error)
+        return False
+    return True
+
+
+def repeats_of(survey: Survey) -> list[str | None]:
+    """The frames an instrument has: its own rows, then one per repeat group."""
+    return [None, *(q.name for q in survey.questions if q.type == QuestionType.repeat.value)]
+
+
+def rebuild_copies(engine: Engine, surveys: Sequence[Survey]) -> tuple[Path | None, list[Path]]:
+    """Every columnar copy of this database deleted and written again from the documents (`monitor
+    columnar rebuild`); returns the copies' folder (None: the database has none) and the files written."""
+    folder = columnar.engine_folder(engine)
+    if folder is None:
+        return None, []
+    identity = hashlib.sha256(database_identity(engine).encode()).hexdigest()[:12]
+    for old in (folder / columnar.SUBFOLDER).glob(f"{identity}-*.parquet"):
+        old.unlink()  # only this database's: another database may share the folder
+    return folder / columnar.SUBFOLDER, refresh_copies(engine, surveys)
+
+
+def refresh_copies(engine: Engine, surveys: Sequence[Survey]) -> list[Path]:
+    """Write the columnar copy of each survey's frames from the documents (after an import, or to
+    rebuild); return the files written. Copies already current are kept; nothing is written when the
+    database has no engine folder."""
+    folder = columnar.engine_folder(engine)
+    if folder is None or not columnar.enabled():
+        return []
+    source = DbSource(engine)
+    columnar.remove_leftovers(folder)
+    written = []
+    for survey in surveys:
+        for repeat in repeats_of(survey):
+            fingerprint = source.fingerprint()
+            path = columnar.copy_path(folder, str(fingerprint[0]), survey, repeat)
+            if columnar.is_current(path, fingerprint):
+                continue  # nothing changed since it was written (an import that added nothing)
+            if _store_copy(source, path, fingerprint, read_documents(source, survey, repeat)):
+                written.append(path)
+    return written
 
 
 # Frames of the last few (database state, survey, repeat): switching level or period on the dashboard,
@@ -485,8 +557,7 @@ def load_frame_memo(
     source = source_of(engine)
     if not reuse:
         return read_frame(source, survey, repeat, fast=fast), FrameMemo()
-    definition = hashlib.sha256(survey.model_dump_json().encode()).hexdigest()
-    key = (source.fingerprint(), survey.id, repeat, definition, fast)
+    key = (source.fingerprint(), survey.id, repeat, columnar.definition_hash(survey), fast)
     with _LOCK:
         entry = _FRAMES.get(key)
         if entry is not None:
