@@ -24,8 +24,10 @@ import argparse
 import json
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,6 +42,12 @@ RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.append(str(ROOT / "bench" / ".deps"))
+# DuckDB's own scanners for PostgreSQL (and SQLite) are run-time downloads for DuckDB 2.x; PyPI has them as
+# wheels for DuckDB 1.5, installed beside the bench (git-ignored) and put first on the path of the
+# children that use them only, so the venv keeps its DuckDB.
+DUCKDB_SCANNERS = ROOT / "bench" / ".deps" / "duckdb-1.5"
+SCANNERS_INSTALL = ("pip install --target bench/.deps/duckdb-1.5 duckdb==1.5.5 "
+                    "duckdb-extension-postgres-scanner==1.5.5")
 
 from harness import emit, header, interleaved, load, summary  # noqa: E402
 
@@ -317,7 +325,44 @@ def _adbc_reader(db: Path, con: Any) -> Any:
     return relation
 
 
-def duckdb_reference(db: Path, framework: Framework, period: str, population: pd.DataFrame) -> dict[str, float]:
+def _scanner_reader(pg_url: str, con: Any) -> Any:
+    """DuckDB's input from PostgreSQL itself: the postgres_scanner extension (DuckDB 1.5's wheel, see
+    DUCKDB_SCANNERS) reads the response table over the wire in binary COPY, as DuckDB would in production;
+    the JSON documents are parsed by DuckDB (json_transform), inside the timed part."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url)
+    con.execute(f"LOAD '{_extension('postgres_scanner')}'")
+    con.execute(f"ATTACH 'host={url.host} port={url.port} user={url.username} dbname={url.database}' AS pg "
+                "(TYPE postgres, READ_ONLY)")
+    seen: dict[tuple[str, str | None], str] = {}
+
+    def relation(instrument: str, repeat: str | None) -> str:
+        key = (instrument, repeat)
+        if key not in seen:
+            name = f"src{len(seen)}"
+            if repeat is None:
+                con.execute(f"CREATE TEMP TABLE {name} AS SELECT id, oblast_code, raion_code, hromada_code, "
+                            "period_date, wave, CAST(answers AS VARCHAR) AS answers FROM pg.public.response "
+                            f"WHERE instrument_id = '{instrument}' AND parent_id IS NULL")
+            else:
+                con.execute(f"CREATE TEMP TABLE {name} AS SELECT parent_id, CAST(answers AS VARCHAR) AS answers "
+                            f"FROM pg.public.response WHERE instrument_id = '{instrument}' AND repeat = '{repeat}'")
+            seen[key] = name
+        return seen[key]
+
+    return relation
+
+
+def _extension(name: str) -> str:
+    found = sorted(DUCKDB_SCANNERS.glob(f"duckdb_extension_{name}/extensions/*/{name}.duckdb_extension"))
+    if not found:
+        raise SystemExit(f"the {name} extension is not in {DUCKDB_SCANNERS}: {SCANNERS_INSTALL}")
+    return str(found[-1])
+
+
+def duckdb_reference(db: Path | str, framework: Framework, period: str, population: pd.DataFrame,
+                     reader: Any = None) -> dict[str, float]:
     import duckdb
 
     con = duckdb.connect()
@@ -325,7 +370,7 @@ def duckdb_reference(db: Path, framework: Framework, period: str, population: pd
     to_sql = SqlOf(framework.param_values())
     con.register("population_frame", population)
     started = time.perf_counter()
-    relation = _adbc_reader(db, con)
+    relation = (reader or _adbc_reader)(db, con)
     con.execute("CREATE TEMP TABLE pop AS SELECT * FROM population_frame")
     tables: dict[tuple[str, str | None], str] = {}
     period_sql = {
@@ -498,16 +543,30 @@ def _population(units: pd.DataFrame) -> pd.DataFrame:
     ]).astype({"population": float})
 
 
-def job(name: str, db: Path, period: str) -> None:
+def job(name: str, db: Path, period: str, pg: str | None = None) -> None:
     """One measured run in this (fresh) process; prints its result line for the harness."""
+    if name == "duckdb-pg-scanner":
+        sys.path.insert(0, str(DUCKDB_SCANNERS))  # DuckDB 1.5 and its scanner wheel, before duckdb is imported
     from monitor.store import db as store_db
     from monitor.store.territory import territories
 
     framework = framework_or_raise(ROOT)
-    engine = store_db.connect(f"sqlite:///{db}")
+    on_pg = "-pg" in name
+    if on_pg:
+        assert pg, "--pg"
+        os.environ["MONITOR_CACHE_DIR"] = str(PG_CACHE)  # where a PostgreSQL deployment keeps the copy
+    engine = store_db.connect(pg if on_pg and pg else f"sqlite:///{db}")
     units = territories(engine)  # reference data, outside the clock on both sides
-    if name in ("engine-sqlite", "engine-documents"):
-        if name == "engine-documents":
+    if name == "duckdb-pg-scanner":
+        population = _population(units)
+        engine.dispose()
+        started = time.perf_counter()
+        parts = duckdb_reference(str(pg), framework, period, population, reader=_scanner_reader)
+        seconds = time.perf_counter() - started
+        emit({"job": name, "seconds": round(seconds, 3), "levels": {k: round(v, 3) for k, v in parts.items()}})
+        return
+    if name in ("engine-sqlite", "engine-documents", "engine-pg", "engine-pg-documents"):
+        if name.endswith("-documents"):
             os.environ["MONITOR_COLUMNAR"] = "0"  # parse the answer documents, as before the copy
         clear_cache()
         levels: dict[str, float] = {}
@@ -567,13 +626,75 @@ def ensure_db(rows: int, seed: int) -> Path:
 JOBS = ("engine-sqlite", "duckdb-sqlite", "duckdb-copy", "engine-documents")
 
 
-def ensure_copies(db: Path) -> float:
+JOBS_PG = ("engine-pg", "duckdb-pg-scanner", "engine-pg-documents")
+PG_CACHE = DATA / "cache-pg"
+
+
+def ensure_pg(db: Path, server: str, rows: int, seed: int) -> str:
+    """The same responses in a PostgreSQL database of their own (schema by the application's migrations,
+    rows by COPY from the SQLite file); kept for the next run."""
+    import psycopg
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from monitor.store import db as store_db
+
+    name = f"bench_engine_{rows}_{seed}"
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    engine = store_db.connect(url)
+    with engine.connect() as connection:
+        present = connection.execute(text("SELECT count(*) FROM response")).scalar_one()
+    engine.dispose()
+    with sqlite3.connect(db) as lite:
+        total = lite.execute("SELECT count(*) FROM response").fetchone()[0]
+        if present == total:
+            return url
+        print(f"loading {total:,} responses into PostgreSQL database {name} (kept for the next run)...")
+        started = time.perf_counter()
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        piped = shutil.which("sqlite3") is not None
+        with psycopg.connect(plain) as pg, pg.cursor() as cursor:
+            cursor.execute("TRUNCATE response, importbatch, instrument CASCADE")
+            pg.commit()
+            for table in ("instrument", "importbatch", "response"):
+                columns = [r[1] for r in lite.execute(f"PRAGMA table_info({table})")]
+                booleans = {r[1] for r in lite.execute(f"PRAGMA table_info({table})") if r[2].upper() == "BOOLEAN"}
+                listed = ", ".join(columns)
+                select = f"SELECT {listed} FROM {table} ORDER BY 1"
+                with cursor.copy(f"COPY {table} ({listed}) FROM STDIN" + (" (FORMAT csv)" if piped else "")) as copy:
+                    if piped:
+                        # The sqlite3 shell writes CSV in C (NULL as an empty field, which COPY reads as NULL;
+                        # booleans as 0/1, which PostgreSQL accepts): 10 M rows in minutes, not an hour.
+                        with subprocess.Popen(["sqlite3", "-csv", str(db), select], stdout=subprocess.PIPE) as shell:
+                            assert shell.stdout is not None
+                            while block := shell.stdout.read(1 << 20):
+                                copy.write(block)
+                        if shell.returncode:
+                            raise SystemExit(f"sqlite3 failed on {table}")
+                    else:
+                        for row in lite.execute(select):
+                            copy.write_row([bool(v) if c in booleans and v is not None else v
+                                            for c, v in zip(columns, row, strict=True)])
+                if table != "instrument":
+                    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            cursor.execute("ANALYZE")
+        print(f"  loaded in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def ensure_copies(db: Path | str) -> float:
     """The columnar copy as an import leaves it (written after the commit); seconds it took, 0 if current."""
     from monitor.engine import refresh_copies
     from monitor.store import db as store_db
 
     framework = framework_or_raise(ROOT)
-    engine = store_db.connect(f"sqlite:///{db}")
+    engine = store_db.connect(db if isinstance(db, str) else f"sqlite:///{db}")
     started = time.perf_counter()
     written = refresh_copies(engine, list(framework.surveys.values()))
     engine.dispose()
@@ -588,11 +709,21 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--job", help=argparse.SUPPRESS)  # a child's run (see bench/harness.py)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--out", type=Path, default=RESULTS / "engine.json")
+    parser.add_argument("--out", type=Path, help="default bench/results/engine.json (engine-postgres.json)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="a PostgreSQL server (postgresql+psycopg://user@host:port/db): the engine from "
+                             "PostgreSQL against DuckDB's postgres_scanner, instead of the SQLite jobs")
+    parser.add_argument("--pg", help=argparse.SUPPRESS)  # a child's database URL
+    parser.add_argument("--pg-jobs", nargs="+", choices=JOBS_PG, default=list(JOBS_PG),
+                        help="with --postgres: which jobs (at 10 M the documents path alone takes minutes)")
     args = parser.parse_args()
     if args.job:
-        job(args.job, args.db, args.period)
+        job(args.job, args.db, args.period, args.pg)
         return
+    if args.postgres:
+        postgres_main(args)
+        return
+    args.out = args.out or RESULTS / "engine.json"
     report = header("engine") | {"period": args.period, "repeats": args.repeats, "levels": list(LEVELS),
                                  "indicators": 0, "sizes": []}
     framework = framework_or_raise(ROOT)
@@ -632,6 +763,52 @@ def main() -> None:
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"written: {args.out}")
 
+
+def postgres_main(args: argparse.Namespace) -> None:
+    out = args.out or RESULTS / "engine-postgres.json"
+    report = header("engine-postgres") | {"period": args.period, "repeats": args.repeats, "levels": list(LEVELS),
+                                          "sizes": [], "note": NOTE_PG}
+    for rows in args.rows:
+        db = ensure_db(rows, args.seed)
+        pg = ensure_pg(db, args.postgres, rows, args.seed)
+        os.environ["MONITOR_CACHE_DIR"] = str(PG_CACHE)
+        copy_seconds = ensure_copies(pg)
+        os.environ.pop("MONITOR_CACHE_DIR")
+        with sqlite3.connect(db) as connection:
+            total = connection.execute("SELECT count(*) FROM response").fetchone()[0]
+        print(f"{total:,} responses in PostgreSQL, columnar copy written in {copy_seconds} s (0: already current), "
+              f"{args.repeats} interleaved rounds:")
+        arguments = ["--db", str(db), "--period", args.period, "--pg", pg]
+        runs = interleaved(Path(__file__), dict.fromkeys(args.pg_jobs, arguments), args.repeats)
+        jobs = {name: summary(values) for name, values in runs.items()}
+        size: dict[str, Any] = {"rows": int(total), "jobs": jobs, "columnar_copy_write_s": copy_seconds}
+        ours, ref, documents = (jobs.get(name) for name in ("engine-pg", "duckdb-pg-scanner", "engine-pg-documents"))
+        if ours:
+            size["engine_us_per_row_min"] = round(ours["min_s"] / total * 1e6, 2)
+        if ours and ref:
+            size |= {
+                "ratio_engine_to_scanner_min": round(ours["min_s"] / ref["min_s"], 2),
+                "ratio_engine_to_scanner_median": round(ours["median_s"] / ref["median_s"], 2),
+                "goal_ratio": 1.2, "met": ours["min_s"] <= 1.2 * ref["min_s"],
+            }
+        if documents and ref:
+            size["ratio_documents_to_scanner_min"] = round(documents["min_s"] / ref["min_s"], 2)
+        report["sizes"].append(size)
+        print("  " + "; ".join(f"{name} {job['min_s']:.2f} / {job['median_s']:.2f} s, peak {job['peak_mb_max']} MB"
+                               for name, job in jobs.items()))
+    report["load_average_at_end"] = load()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {out}")
+
+
+NOTE_PG = ("The same generated responses as the SQLite benchmark, loaded by COPY into a PostgreSQL database whose "
+           "schema the application's migrations made. engine-pg: monitor.engine.compute on the PostgreSQL engine, "
+           "reading the typed columnar copy (MONITOR_CACHE_DIR, as a PostgreSQL deployment sets it), written once "
+           "before the rounds (columnar_copy_write_s); engine-pg-documents: the same with the copy off "
+           "(MONITOR_COLUMNAR=0), the answer documents read from the server and parsed; duckdb-pg-scanner: DuckDB "
+           "1.5 with its postgres_scanner extension reading the response table from the server, JSON parsed by "
+           "DuckDB, then one GROUPING SETS query per indicator and level. Fresh process per run, interleaved.")
 
 NOTE = ("Every job reads the same SQLite file in a fresh process per run (interleaved rounds, order rotated): "
         "engine-sqlite is the production path (monitor.engine.compute on the SQLAlchemy engine, which reads the "

@@ -345,3 +345,25 @@ def test_monitor_columnar_rebuild_writes_every_copy_again(demo_copy: str, monkey
     mtimes = {p: p.stat().st_mtime_ns for p in written}
     again = CliRunner().invoke(app, ["columnar", "rebuild", "--db", demo_copy, "--framework", str(ROOT)])
     assert again.exit_code == 0 and all(p.stat().st_mtime_ns != m for p, m in mtimes.items())
+
+
+def test_the_copy_is_owner_only_and_never_written_through_a_planted_link(
+    store: Engine, framework: Framework, add_responses: Callable[..., int], tmp_path: Path,
+) -> None:
+    import stat
+
+    add_responses(store, "hs", _rows(10))
+    survey = framework.surveys["hs"]
+    fingerprint = frames.db_fingerprint(store)
+    folder = columnar.engine_folder(store)
+    assert folder is not None
+    path = columnar.copy_path(folder, str(fingerprint[0]), survey, None)
+    path.parent.mkdir(parents=True, mode=0o700)
+    victim = tmp_path / "elsewhere.txt"
+    victim.write_text("not the monitor's to overwrite")
+    path.symlink_to(victim)
+    frames.load_frame(store, survey, reuse=False)
+    assert victim.read_text() == "not the monitor's to overwrite"
+    assert not path.is_symlink() and columnar.is_current(path, fingerprint)
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -114,7 +114,9 @@ def read_copy(path: Path, fingerprint: tuple[Any, ...]) -> pd.DataFrame | None:
 
 def write_copy(path: Path, fingerprint: tuple[Any, ...], frame: pd.DataFrame) -> Path:
     """Store `frame` as read at `fingerprint`: a temporary file in the same folder renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # The copy holds the answers as the database does: owner-only, like the protected set beside it
+    # (mkstemp creates the file 0600; the rename replaces a link at `path`, never follows it).
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[_META_FORMAT] = FORMAT.encode()
