@@ -45,3 +45,26 @@ def test_previous_period(key: str, granularity: str, expected: str | None) -> No
 @pytest.mark.parametrize(("key", "year"), [("2022-Q3", "2022"), ("2021", "2021"), ("2022-H2", "2022"), ("x", None)])
 def test_period_year(key: str, year: str | None) -> None:
     assert period_year(key) == year
+
+
+_DATES = ["2022-03-31", None, "2022-07-01", "2021-12-31", None, "2022-10-01", "2021-01-15", None, "2022-03-01"]
+_SUBMITTED = [None, "2021-12-31T23:00:00+02:00", None, None, None, "2022-01-02T10:00:00", None, None, None]
+_WAVES = ["2022", "2022", None, "2021", "2021", "spring", "0999", "spring", "2022"]
+
+
+@pytest.mark.parametrize("granularity", ["year", "half", "quarter", "wave"])
+@pytest.mark.parametrize("rows", [slice(None), slice(0, 6), slice(1, 2), slice(0, 0)], ids=["all", "no-0999", "one", "none"])
+def test_period_codes_are_the_factorised_keys(granularity: str, rows: slice) -> None:
+    """The integer path gives exactly what factorising the text keys gives: codes, order, missing."""
+    import numpy as np
+
+    from monitor.engine.periods import period_codes
+
+    frame = pd.DataFrame({"period_date": _DATES, "submitted_at": _SUBMITTED, "wave": _WAVES}, dtype="object")[rows]
+    frame["period_date"] = pd.to_datetime(frame["period_date"])  # as the frame holds it
+    codes, unique = period_codes(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)  # type: ignore[arg-type]
+    keys = period_keys(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)  # type: ignore[arg-type]
+    expected_codes, expected_unique = pd.factorize(keys.astype("object"))
+    assert codes.tolist() == expected_codes.tolist()
+    assert list(unique) == list(expected_unique) and all(isinstance(k, str) for k in unique)
+    assert codes.dtype == np.int64

@@ -36,7 +36,7 @@ from monitor import deadlines, expr, subsistence
 from monitor.engine.aggregate import Cells, Rows, aggregate
 from monitor.engine.frames import FrameMemo, ResponseSource, load_frame_memo, source_of
 from monitor.engine.index import index_order, index_rows
-from monitor.engine.periods import GRANULARITIES, Granularity, granularity_of, period_keys
+from monitor.engine.periods import GRANULARITIES, Granularity, granularity_of, period_codes
 from monitor.engine.smallcells import apply_min_n, complementary
 from monitor.engine.targets import add_change, add_targets, statuses
 from monitor.errors import MonitorError, issue
@@ -192,18 +192,18 @@ def _memoised(memo: FrameMemo | None, key: tuple[Hashable, ...], build: Callable
 def _territory_codes(frame: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(code per row, territories, located) for a level; -1 / False where the row has no such territory."""
     if level == "all":
-        nowhere = np.array(None, dtype=object)  # None, as an array the typed np.where accepts
-        territory = pd.Series(np.where(frame["oblast_code"].notna(), ALL_CODE, nowhere), index=frame.index)
-    else:
-        territory = frame[TERRITORY_COLUMN[level]]
-    codes, unique = pd.factorize(territory.astype("object"))
-    return codes, np.asarray(unique, dtype=object), territory.notna().to_numpy()
+        located = frame["oblast_code"].notna().to_numpy()
+        codes = np.where(located, 0, -1).astype(np.int64)
+        return codes, np.array([ALL_CODE] if located.any() else [], dtype=object), located
+    territory = frame[TERRITORY_COLUMN[level]]
+    # Factorised as it is (Arrow's dictionary encoding for the text columns): no Python object per row.
+    codes, unique = pd.factorize(territory)
+    return codes.astype(np.int64), np.asarray(unique, dtype=object), codes >= 0
 
 
 def _period_codes(frame: pd.DataFrame, granularity: Granularity) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    periods = period_keys(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)
-    codes, unique = pd.factorize(periods.astype("object"))
-    return codes, np.asarray(unique, dtype=object), periods.notna().to_numpy()
+    codes, unique = period_codes(frame["period_date"], frame["submitted_at"], frame["wave"], granularity)
+    return codes, unique, codes >= 0
 
 
 def prepare(

@@ -68,6 +68,49 @@ def period_keys(
     return pd.Series(keys.where(when.notna(), None), index=wave.index, dtype="str")
 
 
+def period_codes(
+    period_date: pd.Series, submitted_at: pd.Series, wave: pd.Series, granularity: Granularity
+) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize(period_keys(...))` without a text key per answer: (code per answer, -1 where it has
+    no such period; the keys, in order of first appearance).
+
+    Year, half and quarter are integers per answer (year, 2·year + half, 4·year + quarter), factorised
+    as numbers; only the distinct periods become text. The same codes and keys as factorising the text
+    keys, since the two are one-to-one and factorize numbers its values in order of first appearance
+    (tests/engine/test_periods.py compares them)."""
+    if granularity == "wave":
+        codes, unique = pd.factorize(wave.astype("object").where(wave.notna(), None))
+        return codes.astype(np.int64), np.asarray(unique, dtype=object)
+    when = _as_datetime(period_date)
+    when = when.fillna(_as_datetime(submitted_at))
+    year = when.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    if granularity == "year":
+        key = year
+        if np.isnan(key).any():
+            wave_text = wave.astype("object").where(wave.notna(), None)
+            years = wave_text.where(wave_text.astype("str").str.fullmatch(r"\d{4}").fillna(False))
+            if years.dropna().astype("str").str.startswith("0").any():  # '0999' is not the number 999
+                keys = period_keys(period_date, submitted_at, wave, granularity)
+                codes, unique = pd.factorize(keys.astype("object"))
+                return codes.astype(np.int64), np.asarray(unique, dtype=object)
+            wave_year = pd.to_numeric(years, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            key = np.where(np.isnan(key), wave_year, key)
+    elif granularity in ("half", "quarter"):
+        month = when.dt.month.to_numpy(dtype=float, na_value=np.nan)
+        key = year * 2 + (month > 6) if granularity == "half" else year * 4 + (month - 1) // 3
+    else:
+        raise ValueError(f"unknown period granularity {granularity!r}")
+    codes, unique = pd.factorize(key)  # NaN (no period) -> -1
+    whole = unique.astype(np.int64)
+    if granularity == "year":
+        labels = [str(v) for v in whole]
+    elif granularity == "half":
+        labels = [f"{v // 2}-H{v % 2 + 1}" for v in whole]
+    else:
+        labels = [f"{v // 4}-Q{v % 4 + 1}" for v in whole]
+    return codes.astype(np.int64), np.asarray(labels, dtype=object)
+
+
 def previous_period(key: str, granularity: Granularity, waves: Sequence[str] = ()) -> str | None:
     """The period before `key` of the same granularity (None when there is none)."""
     if granularity == "wave":
