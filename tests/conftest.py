@@ -7,6 +7,8 @@ is a failure, never a skip.
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -72,12 +74,12 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
 
 
-def _fresh_pg_database() -> str:
+def _fresh_pg_database(template: str | None = None) -> str:
     assert PG_URL
     name = f"t_{uuid.uuid4().hex[:16]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
@@ -91,15 +93,47 @@ def _drop_pg_database(url: str) -> None:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file as `store.db.connect` leaves a new one (every migration run, the territory
+    reference loaded), built once per worker by that same call; each `db_url` test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "monitor.db"
+    url = f"sqlite:///{path}"
+    store_db.connect(url)
+    store_db.close(url)
+    with sqlite3.connect(path) as connection:  # everything in the main file, nothing left in the WAL
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_template() -> Iterator[str | None]:
+    """The same on PostgreSQL: one database per worker migrated by `store.db.connect`, then used as
+    the TEMPLATE of each test's database (a file copy on the server instead of every migration)."""
+    if not PG_URL:
+        yield None
+        return
+    url = _fresh_pg_database()
+    store_db.connect(url)
+    store_db.close(url)  # a template may have no open connection while it is copied
+    yield make_url(url).database
+    _drop_pg_database(url)
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A fresh, empty database URL: a SQLite file, then (same test again) a PostgreSQL database."""
+    """A fresh database URL, as `store.db.connect` leaves a new database (schema at the newest migration,
+    territory reference loaded, nothing else): a SQLite file, then (same test again) a PostgreSQL
+    database. Copied from a template built by that call, so each test does not run every migration;
+    `sqlite_url` and `pg_url` stay empty, and the template itself is built from empty each session."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/monitor.db"
+        path = tmp_path / "monitor.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        url = f"sqlite:///{path}"
         yield url
         store_db.close(url)
         return
-    yield from _pg_database()
+    yield from _pg_database(request.getfixturevalue("_pg_template"))
 
 
 @pytest.fixture
@@ -108,10 +142,10 @@ def pg_url() -> Iterator[str]:
     yield from _pg_database()
 
 
-def _pg_database() -> Iterator[str]:
+def _pg_database(template: str | None = None) -> Iterator[str]:
     if not PG_URL:
         pytest.skip("PostgreSQL tests need MONITOR_TEST_PG_URL (set by .ci/run)")
-    url = _fresh_pg_database()
+    url = _fresh_pg_database(template)
     try:
         yield url
     finally:
