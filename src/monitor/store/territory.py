@@ -76,9 +76,28 @@ def _population(value: str) -> int | None:
     return int(value) if value.strip() else None
 
 
+_REFERENCE_FILES = ("oblasts.csv", "raions.csv", "hromadas.csv", "former_names.csv", "geo/raions.geojson",
+                    "geo/hromadas.geojson")
+
+
 def reference_rows(directory: Path | None = None) -> list[dict[str, Any]]:
-    """One dict per unit in the reference CSVs, shaped like the Territory table (without id)."""
-    directory = directory or reference_dir()
+    """One dict per unit in the reference CSVs, shaped like the Territory table (without id).
+
+    Read once per process while the files are unchanged (every `store.db.connect` upserts the reference,
+    and parsing the boundary files for former names took ~0.1 s a time); callers get their own dicts."""
+    directory = (directory or reference_dir()).resolve()
+    stamps = []
+    for name in _REFERENCE_FILES:
+        try:
+            stat = (directory / name).stat()
+            stamps.append((name, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            stamps.append((name, None, None))
+    return [dict(row, former_names=list(row["former_names"])) for row in _reference_rows(directory, tuple(stamps))]
+
+
+@lru_cache(maxsize=8)
+def _reference_rows(directory: Path, _stamps: tuple[tuple[str, int | None, int | None], ...]) -> list[dict[str, Any]]:
     oblasts = _csv(directory, "oblasts.csv")
     raions = _csv(directory, "raions.csv")
     hromadas = _csv(directory, "hromadas.csv")
