@@ -86,7 +86,7 @@ def reference_rows(directory: Path | None = None) -> list[dict[str, Any]]:
     Read once per process while the files are unchanged (every `store.db.connect` upserts the reference,
     and parsing the boundary files for former names took ~0.1 s a time); callers get their own dicts."""
     directory = (directory or reference_dir()).resolve()
-    stamps = []
+    stamps: list[tuple[str, int | None, int | None]] = []
     for name in _REFERENCE_FILES:
         try:
             stat = (directory / name).stat()
