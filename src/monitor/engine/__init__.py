@@ -35,5 +35,6 @@ __all__ = [
     "COLUMNS", "GRANULARITIES", "LEVELS", "Contributions", "DbSource", "ParquetSource", "Quantity",
     "ResponseSource", "apply_min_n", "check_arguments", "clear_cache", "complementary", "compute",
     "compute_cached", "compute_cascade", "contributions", "coverage", "db_fingerprint", "default_cache_dir",
-    "framework_key", "load_frame", "pct_of_target", "quantities_of", "rebuild_copies", "rederive", "refresh_copies", "source_of", "target_for",
+    "framework_key", "load_frame", "pct_of_target", "quantities_of", "rebuild_copies", "rederive",
+    "refresh_copies", "source_of", "target_for",
 ]

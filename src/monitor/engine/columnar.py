@@ -14,7 +14,7 @@ copy is written afterwards, to a temporary file renamed into place. So whatever 
 - killed after the commit, before the rename: the old copy's fingerprint no longer matches, so it is
   ignored and the frame is read from the documents (and a new copy written);
 - killed during the write: only a temporary file is left; it is never read, and is removed by the
-  next write or `monitor compute --rebuild-copies`.
+  next refresh or `monitor columnar rebuild`.
 
 A copy is never read unless it matches the documents' state; it can only be missing or stale.
 
@@ -74,10 +74,18 @@ def definition_hash(survey: Survey) -> str:
 def copy_path(folder: Path, identity: str, survey: Survey, repeat: str | None) -> Path:
     """One file per (database, instrument, repeat, definition): a changed question type never reads an
     old copy, and two databases sharing a cache folder never read each other's."""
-    database = hashlib.sha256(identity.encode()).hexdigest()[:12]
     part = f"{survey.id}" + (f"--{repeat}" if repeat else "")
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in part)
-    return folder / SUBFOLDER / f"{database}-{safe}-{definition_hash(survey)[:16]}.parquet"
+    return folder / SUBFOLDER / f"{_database_prefix(identity)}-{safe}-{definition_hash(survey)[:16]}.parquet"
+
+
+def copies_of(folder: Path, identity: str) -> list[Path]:
+    """Every copy file of one database in `folder` (others sharing the folder are not its to touch)."""
+    return sorted((folder / SUBFOLDER).glob(f"{_database_prefix(identity)}-*.parquet"))
+
+
+def _database_prefix(identity: str) -> str:
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
 def _fingerprint_bytes(fingerprint: tuple[Any, ...]) -> bytes:

@@ -21,7 +21,6 @@ Parquet export (`ParquetSource`, used by the benchmark to compare with DuckDB on
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
@@ -477,8 +476,7 @@ def rebuild_copies(engine: Engine, surveys: Sequence[Survey]) -> tuple[Path | No
     folder = columnar.engine_folder(engine)
     if folder is None:
         return None, []
-    identity = hashlib.sha256(database_identity(engine).encode()).hexdigest()[:12]
-    for old in (folder / columnar.SUBFOLDER).glob(f"{identity}-*.parquet"):
+    for old in columnar.copies_of(folder, database_identity(engine)):
         old.unlink()  # only this database's: another database may share the folder
     return folder / columnar.SUBFOLDER, refresh_copies(engine, surveys)
 
