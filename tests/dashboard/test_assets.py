@@ -37,7 +37,10 @@ def fake_static(root: Path) -> Path:
 
 
 class Streamlit:
-    """The inner app: index.html for any page path (its SPA fallback), a marker for everything else."""
+    """The inner app: index.html for any page path (its SPA fallback), a marker for everything else.
+
+    As Streamlit's own gzip middleware does, it compresses HTML for a request that accepts gzip (the
+    preloads once reached only clients that never ask for gzip, which no browser is)."""
 
     def __init__(self) -> None:
         self.paths: list[tuple[str, str]] = []
@@ -47,13 +50,12 @@ class Streamlit:
         html = scope["path"] in ("/", "/hromada", "/indicator", "/unknown-page")
         body = INDEX if html else b"from streamlit"
         kind = b"text/html; charset=utf-8" if html else b"text/plain"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
-            }
-        )
+        headers = [(b"content-type", kind)]
+        if html and any(k == b"accept-encoding" and b"gzip" in v for k, v in scope["headers"]):
+            body = gzip.compress(body)
+            headers.append((b"content-encoding", b"gzip"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -127,25 +129,51 @@ def test_anything_not_listed_at_start_up_goes_to_streamlit(
     assert inner.paths == [("GET", path)]
 
 
+def page(app: Any, path: str, gzip_ok: bool = True) -> tuple[int, dict[bytes, bytes], bytes]:
+    """A page's HTML as the browser reads it (gunzipped when it came compressed)."""
+    status, headers, body = request(app, path, gzip_ok=gzip_ok)
+    assert int(headers[b"content-length"]) == len(body)
+    if headers.get(b"content-encoding") == b"gzip":
+        body = gzip.decompress(body)
+    return status, headers, body
+
+
+@pytest.mark.parametrize("gzip_ok", [True, False], ids=["browser-asks-gzip", "no-gzip"])
 def test_a_page_gets_its_bundles_and_their_imports_preloaded_once(
-    served: tuple[StaticAssets, Streamlit, Path],
+    served: tuple[StaticAssets, Streamlit, Path], gzip_ok: bool
 ) -> None:
     app, _, _ = served
-    status, headers, body = request(app, "/hromada")
-    assert status == 200 and int(headers[b"content-length"]) == len(body)
+    status, headers, body = page(app, "/hromada", gzip_ok)
+    assert status == 200 and (headers.get(b"content-encoding") == b"gzip") == gzip_ok
+    assert headers[b"vary"] == b"Accept-Encoding"
     for module in ("Selectbox.CCCC.js", "useField.DDDD.js", "deep.EEEE.js"):  # the bundle and what it imports
         assert body.count(f'<link rel="modulepreload" crossorigin href="./static/js/{module}">'.encode()) == 1
     assert body.count(b"core.BBBB.js") == 1  # index.html preloads it already
     assert b"PlotlyChart" not in body  # the profile draws no chart: 4.7 MB it does not need
-    _, _, root_page = request(app, "/")
+    _, _, root_page = page(app, "/", gzip_ok)
     assert b"PlotlyChart.FFFF.js" in root_page and b"Selectbox.CCCC.js" in root_page
-    assert request(app, "/unknown-page")[2] == INDEX  # a path of no page: Streamlit's page as it is
+    assert page(app, "/unknown-page", gzip_ok)[2] == INDEX  # a path of no page: Streamlit's page as it is
+
+
+def test_streamlit_is_asked_for_the_page_uncompressed(served: tuple[StaticAssets, Streamlit, Path]) -> None:
+    """A compressed index.html cannot be recognised or given its preloads: the middleware compresses it."""
+    app, inner, _ = served
+    seen: list[Any] = []
+    original = inner.__call__
+
+    async def spy(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["headers"])
+        await original(scope, receive, send)
+
+    app.app = spy
+    request(app, "/hromada")
+    assert seen and all(k != b"accept-encoding" for k, _ in seen[0])
 
 
 def test_other_methods_and_other_html_pass_unchanged(served: tuple[StaticAssets, Streamlit, Path]) -> None:
     app, inner, _ = served
     assert request(app, "/static/js/deep.EEEE.js", method="POST")[2] == b"from streamlit"
-    assert request(app, "/hromada", method="HEAD")[2] == INDEX
+    assert request(app, "/hromada", method="HEAD", gzip_ok=False)[2] == INDEX
     assert inner.paths == [("POST", "/static/js/deep.EEEE.js"), ("HEAD", "/hromada")]
 
 
@@ -154,3 +182,31 @@ def test_every_bundle_a_page_names_exists_in_the_installed_streamlit() -> None:
     assets = load_assets(static_dir())
     wanted = {name for names in PAGE_BUNDLES.values() for name in names}
     assert set(bundle_files(assets, wanted)) == wanted
+
+
+def test_a_deep_link_names_its_server_and_the_root_page_does_not(served: tuple[StaticAssets, Streamlit, Path]) -> None:
+    app, _, _ = served
+    deep = page(app, "/hromada")[2]
+    assert b'const page = "/hromada"' in deep and b"BACKEND_BASE_URL" in deep
+    # Before the page's own module runs: a classic script in the head runs while parsing, modules after.
+    assert deep.index(b"BACKEND_BASE_URL") < deep.index(b"</head>")
+    assert b"BACKEND_BASE_URL" not in page(app, "/")[2]
+
+
+def test_plotly_is_started_only_where_a_page_draws_charts(served: tuple[StaticAssets, Streamlit, Path]) -> None:
+    app, _, _ = served
+    assert b'import("./static/js/PlotlyChart.FFFF.js")' in page(app, "/")[2]
+    assert b"WebSocket.prototype" not in page(app, "/hromada")[2]
+
+
+def test_the_installed_streamlit_reads_the_settings_the_hints_rely_on() -> None:
+    """The hint names `window.__streamlit.BACKEND_BASE_URL` and the warm-up waits for the websocket's first
+    `send`: an upgrade of Streamlit's frontend that drops either fails here, not silently in a browser."""
+    import re
+
+    html = (static_dir() / "index.html").read_text(encoding="utf-8")
+    entry = re.search(r'<script type="module" crossorigin src="\./(static/js/index\.[\w-]+\.js)"', html)
+    assert entry, "index.html names no entry module"
+    index = (static_dir() / entry.group(1)).read_text(encoding="utf-8")
+    assert "window.__streamlit" in index and "BACKEND_BASE_URL" in index and "_stcore/health" in index
+    assert "WebSocket(" in index or "new WebSocket" in index

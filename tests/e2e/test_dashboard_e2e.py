@@ -30,11 +30,10 @@ def page(browser: Any) -> Iterator[tuple[Any, list[str]]]:
     tab = context.new_page()
     errors: list[str] = []
     def on_console(message: Any) -> None:
-        # Opening a page by its own URL (/cascade) makes Streamlit's frontend probe
-        # /cascade/_stcore/health and /host-config before the real base path: two expected 404s.
-        url = (message.location or {}).get("url", "")
-        if message.type == "error" and not url.endswith(("/_stcore/health", "/_stcore/host-config")):
-            errors.append(f"{message.text} ({url})")
+        # Every error counts, 404s included: a page opened by its own URL (/cascade) no longer probes
+        # /cascade/_stcore/health first (monitor.dashboard.assets.base_url_hint).
+        if message.type == "error":
+            errors.append(f"{message.text} ({(message.location or {}).get('url', '')})")
 
     tab.on("console", on_console)
     tab.on("pageerror", lambda error: errors.append(str(error)))

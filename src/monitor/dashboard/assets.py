@@ -139,6 +139,43 @@ def preload_links(assets: dict[str, Asset], index_html: bytes, bundles: Iterable
     return "\n    ".join(lines).encode()
 
 
+def warm_plotly(assets: dict[str, Asset], bundles: Iterable[str]) -> bytes:
+    """A script that starts Plotly's bundle as soon as the page has asked the server for its script.
+
+    Evaluating plotly.js takes the browser's main thread about a second on this machine. Streamlit
+    imports it only when the first chart element has arrived, so that second comes after the script
+    has run. Started when the page sends its first message on the websocket (the rerun request), it
+    overlaps with the server running the script instead. The hook restores `send` on its first call;
+    the later import of the same URL by Streamlit gets the module already evaluated."""
+    files = bundle_files(assets, {"PlotlyChart"})
+    if "PlotlyChart" not in bundles or "PlotlyChart" not in files:
+        return b""
+    url = f"./static/js/{files['PlotlyChart']}"
+    return (
+        "<script>(() => { const proto = WebSocket.prototype, send = proto.send;"
+        " proto.send = function (data) { proto.send = send; send.call(this, data);"
+        f' setTimeout(() => import("{url}"), 0); }}; }})();</script>'
+    ).encode()
+
+
+def base_url_hint(page: str) -> bytes:
+    """A script that tells Streamlit's page where its server is, so a deep link does not probe for it.
+
+    Opened at `/hromada`, Streamlit's frontend first asks `/hromada/_stcore/health` and
+    `/hromada/_stcore/host-config` (two 404s) and only then `/_stcore/...`: a round trip and a retry
+    delay, 0.1–0.2 s, before the websocket opens. `window.__streamlit.BACKEND_BASE_URL` (its embedding
+    setting, read once at start-up; `test_assets` checks that the installed build still reads it) names
+    the base directly. It is derived from the address bar, so a reverse proxy's path prefix is kept:
+    the base is the location without the page's own path."""
+    if not page:
+        return b""
+    return (
+        '<script>(() => { const page = "/' + page + '", path = location.pathname.replace(/\\/+$/, "");'
+        " if (path.endsWith(page) && !window.__streamlit) window.__streamlit ="
+        " { BACKEND_BASE_URL: location.origin + path.slice(0, -page.length) + \"/\" }; })();</script>"
+    ).encode()
+
+
 def accepts_gzip(scope: Scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"accept-encoding":
@@ -162,9 +199,16 @@ class StaticAssets:
         index = self.index = (self.root / "index.html").read_bytes()
         self.pages: dict[str, bytes] = {}
         for key, bundles in (pages or PAGE_BUNDLES).items():
-            links = preload_links(self.assets, index, bundles)
+            links = b"\n    ".join(
+                part
+                for part in (base_url_hint(key), preload_links(self.assets, index, bundles), warm_plotly(self.assets, bundles))
+                if part
+            )
             self.pages[key] = index.replace(b"</head>", links + b"\n  </head>", 1) if links else index
         self.fallback = self.pages.get("oversight", index)
+        # Each page's HTML gzipped once, for the browsers that ask (all of them).
+        self.packed = {page: gzip.compress(body, compresslevel=6, mtime=0) for page, body in self.pages.items()}
+        self.packed_fallback = gzip.compress(self.fallback, compresslevel=6, mtime=0)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD") or scope.get("root_path"):
@@ -199,7 +243,15 @@ class StaticAssets:
         await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
 
     async def _with_preloads(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Streamlit answers a page's URL with index.html: the page's preload links are added to it."""
+        """Streamlit answers a page's URL with index.html: the page's preload links are added to it.
+
+        Streamlit is asked for the page uncompressed: its gzip middleware compresses HTML for any
+        browser that accepts gzip (every browser does), and a compressed page cannot be recognised or
+        given its preloads, so they would reach only clients that never ask for gzip. The page with its
+        preloads is compressed here instead, once per page.
+        """
+        gzip_ok = accepts_gzip(scope)
+        plain_scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", ()) if k != b"accept-encoding"]}
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -220,11 +272,17 @@ class StaticAssets:
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
+            headers = [(k, v) for k, v in start.get("headers", ()) if k not in (b"content-length", b"vary")]
+            headers.append((b"vary", b"Accept-Encoding"))
             if body == self.index:  # Streamlit's page (not some other HTML): the same page with its preloads
-                body = self.pages.get(page_key(scope.get("path", "")), self.fallback)
-            headers = [(k, v) for k, v in start.get("headers", ()) if k != b"content-length"]
+                key = page_key(scope.get("path", ""))
+                if gzip_ok:
+                    body = self.packed.get(key, self.packed_fallback)
+                    headers.append((b"content-encoding", b"gzip"))
+                else:
+                    body = self.pages.get(key, self.fallback)
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 
-        await self.app(scope, receive, capture)
+        await self.app(plain_scope, receive, capture)
