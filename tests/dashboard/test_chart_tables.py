@@ -13,6 +13,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from monitor.charts import figures
+from monitor.dashboard.layout import table_panel_key
 from monitor.i18n import t
 
 POLTAVA = "UA53000000000028050"
@@ -61,6 +62,11 @@ def test_every_chart_has_its_table_and_the_csv_is_exactly_it(app: AppTest, media
     for key, value in query.items():
         app.query_params[key] = value
     at = app.run() if module == "overview" else page(app.run(), module)
+    no_exception(at)
+    assert not at.get("download_button")  # closed panels send no table and no download
+    for key in keys:  # what a click on each panel does: it opens, and the page reruns with its table
+        at.session_state[table_panel_key(key)] = True
+    at.run()
     no_exception(at)
     specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
     assert len(specs) == len(keys)
