@@ -62,14 +62,19 @@ PAGES = [
 ]
 # Complete = Streamlit's own marker says the script run is over (`data-test-script-state`, what
 # Streamlit's e2e tests wait for; the status widget appears only after a delay, so its absence proves
-# nothing), every chart on the page is drawn, at least `charts` of them, and the page's own mark.
-DONE = """([charts, selector]) => {
+# nothing), every chart on the page is drawn, at least `charts` of them, every visible data grid painted,
+# at least `tables` of them (a grid's bundle loads lazily: without this a page counted as complete while
+# its table was not even on screen), and the page's own mark.
+DONE = """([charts, selector, tables]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.dataset.testScriptState !== 'notRunning') return false;
   if (app.dataset.testConnectionState !== 'CONNECTED') return false;
   const boxes = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   const drawn = boxes.filter(c => c.querySelector('.main-svg')).length;
   if (drawn < charts || drawn < boxes.length) return false;
+  const grids = [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(g => g.checkVisibility());
+  const painted = grids.filter(g => g.querySelector('canvas')).length;
+  if (painted < (tables || 0) || painted < grids.length) return false;
   return !selector || !!document.querySelector(selector);
 }"""
 sys.path.insert(0, str(ROOT / "src"))
@@ -80,9 +85,7 @@ def demo_db() -> Path:
     path = DATA / "dashboard-demo.db"
     if not path.exists():
         from monitor.demo.run import run_demo
-        from monitor.engine import refresh_copies
         from monitor.framework.loader import framework_or_raise
-        from monitor.privacy import protected_set
         from monitor.store import db as store_db
 
         partial = path.with_suffix(".partial")
@@ -91,13 +94,27 @@ def demo_db() -> Path:
         run_demo(store_db.connect(url), framework, out_dir=DATA / "dashboard-demo-files")
         store_db.close(url)
         partial.replace(path)
-        # The columnar copy and the protected set, as `monitor demo` and every import leave them. After the
-        # rename: both are keyed by the database's real path, so built on the partial file they would be
-        # found by nobody and the first visit would build them again (a "cold" start of 85 s).
-        engine = store_db.connect(f"sqlite:///{path}")
-        refresh_copies(engine, list(framework.surveys.values()))
+    return prepared(path)
+
+
+def prepared(path: Path) -> Path:
+    """The database as every import leaves it: its columnar copy and protected set stored (quick when they
+    are). After any rename: both are keyed by the database's real path, so built on a partial file they
+    would be found by nobody and the first visit would build them again (a "cold" start of 85 s)."""
+    from monitor.engine import refresh_copies
+    from monitor.framework.loader import framework_or_raise
+    from monitor.privacy import is_stored, protected_set
+    from monitor.store import db as store_db
+
+    url = f"sqlite:///{path}"
+    engine, framework = store_db.connect(url), framework_or_raise(ROOT)
+    refresh_copies(engine, list(framework.surveys.values()))
+    if not is_stored(engine, framework):
+        started = time.perf_counter()
+        print(f"building the protected set of {path.name}...", flush=True)
         protected_set(engine, framework)
-        store_db.close(f"sqlite:///{path}")
+        print(f"  {time.perf_counter() - started:.0f} s", flush=True)
+    store_db.close(url)
     return path
 
 
@@ -116,7 +133,7 @@ def large_db(rows: int, seed: int = 7) -> Path:
             raise SystemExit("generation failed")
         if not path.exists():
             partial.replace(path)
-    return path
+    return prepared(path)
 
 
 def free_port() -> int:
@@ -149,19 +166,19 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def open_tab(browser: Any, url: str, charts: int, selector: str | None) -> float:
+def open_tab(browser: Any, url: str, charts: int, selector: str | None, tables: int = 0) -> float:
     context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_function(DONE, arg=[charts, selector], timeout=600_000, polling=20)
+    page.wait_for_function(DONE, arg=[charts, selector, tables], timeout=600_000, polling=20)
     elapsed = time.perf_counter() - started
     context.close()
     return elapsed
 
 
-def capture(browser: Any, url: str, selector: str | None) -> tuple[list[dict[str, Any]], float]:
-    """The figures a page draws (as the browser holds them), and the time of this first visit."""
+def capture(browser: Any, url: str, selector: str | None) -> tuple[list[dict[str, Any]], float, int]:
+    """The figures a page draws (as the browser holds them), the time of this first visit, its data grids."""
     context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
     page = context.new_page()
     started = time.perf_counter()
@@ -174,8 +191,11 @@ def capture(browser: Any, url: str, selector: str | None) -> tuple[list[dict[str
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
                  .map(gd => JSON.parse(JSON.stringify({data: gd.data, layout: gd.layout})))"""
     )
+    grids = int(page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].filter(g => g.checkVisibility()).length"""
+    ))
     context.close()
-    return figures, elapsed
+    return figures, elapsed, grids
 
 
 def timed_click(page: Any, action: Callable[[], None], charts: int, selector: str | None, extra: str | None) -> float:
@@ -184,7 +204,7 @@ def timed_click(page: Any, action: Callable[[], None], charts: int, selector: st
     action()
     if extra:
         page.wait_for_function(extra, timeout=600_000, polling=20)
-    page.wait_for_function(DONE, arg=[charts, selector], timeout=600_000, polling=20)
+    page.wait_for_function(DONE, arg=[charts, selector, 0], timeout=600_000, polling=20)
     return time.perf_counter() - started
 
 
@@ -193,7 +213,7 @@ def navigation(browser: Any, base: str, counts: dict[str, int]) -> tuple[float, 
     context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
     page = context.new_page()
     page.goto(base + "/", wait_until="commit")
-    page.wait_for_function(DONE, arg=[counts["overview"], None], timeout=600_000, polling=50)
+    page.wait_for_function(DONE, arg=[counts["overview"], None, 0], timeout=600_000, polling=50)
     nav = page.locator('[data-testid="stSidebarNav"] a')
     there = timed_click(page, lambda: nav.nth(1).click(), counts["explorer"], None,
                         "() => location.pathname.endsWith('/indicator')")
@@ -208,7 +228,7 @@ def floor_navigation(browser: Any, floor_base: str, counts: dict[str, int]) -> t
     context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
     page = context.new_page()
     page.goto(f"{floor_base}/?page=overview&nav=1", wait_until="commit")
-    page.wait_for_function(DONE, arg=[counts["overview"], None], timeout=600_000, polling=50)
+    page.wait_for_function(DONE, arg=[counts["overview"], None, 0], timeout=600_000, polling=50)
     radio = page.locator('[data-testid="stRadio"] label')
     heading = "(name) => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() === name)"
     there = timed_click(page, lambda: radio.filter(has_text="explorer").click(), counts["explorer"], None,
@@ -224,7 +244,7 @@ def filter_change(browser: Any, base: str, counts: dict[str, int]) -> float:
     context = browser.new_context(viewport=VIEWPORT, locale="uk-UA")
     page = context.new_page()
     page.goto(base + "/", wait_until="commit")
-    page.wait_for_function(DONE, arg=[counts["overview"], None], timeout=600_000, polling=50)
+    page.wait_for_function(DONE, arg=[counts["overview"], None, 0], timeout=600_000, polling=50)
     box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
     box.click()
     option = page.get_by_role("option").nth(1)
@@ -272,8 +292,9 @@ def measure(db: Path, repeats: int, baseline: Path | None = None, pages: list[st
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             counts: dict[str, int] = {}
             cold = None
+            grids: dict[str, int] = {}
             for name, path, selector in measured_pages:
-                figures, first = capture(browser, f"{base}/{path}", selector)
+                figures, first, grids[name] = capture(browser, f"{base}/{path}", selector)
                 cold = first if cold is None else cold
                 counts[name] = len(figures)
                 (floor_dir / f"{name}.json").write_text(json.dumps(figures), encoding="utf-8")
@@ -282,12 +303,12 @@ def measure(db: Path, repeats: int, baseline: Path | None = None, pages: list[st
             jobs: list[tuple[str, Callable[[], Any]]] = []
             for name, path, selector in measured_pages:
                 jobs.append((f"open:{name}", lambda p=path, n=name, s=selector: open_tab(
-                    browser, f"{base}/{p}", counts[n], s)))
+                    browser, f"{base}/{p}", counts[n], s, grids[n])))
                 jobs.append((f"floor:{name}", lambda n=name: open_tab(
                     browser, f"{floor_base}/?page={n}", counts[n], None)))
                 if old_base is not None:
                     jobs.append((f"baseline:{name}", lambda p=path, n=name, s=selector: open_tab(
-                        browser, f"{old_base}/{p}", counts[n], s)))
+                        browser, f"{old_base}/{p}", counts[n], s, grids[n])))
             if interactions:
                 jobs.append(("nav", lambda: navigation(browser, base, counts)))
                 jobs.append(("floor:nav", lambda: floor_navigation(browser, floor_base, counts)))
@@ -322,7 +343,7 @@ def measure(db: Path, repeats: int, baseline: Path | None = None, pages: list[st
     for name, _, _ in measured_pages:
         page_min, floor_min = jobs_out[f"open:{name}"]["min_s"], jobs_out[f"floor:{name}"]["min_s"]
         page_med, floor_med = jobs_out[f"open:{name}"]["median_s"], jobs_out[f"floor:{name}"]["median_s"]
-        pages_out[name] = {"charts": counts[name], "ratio_min": round(page_min / floor_min, 2),
+        pages_out[name] = {"charts": counts[name], "data_grids": grids[name], "ratio_min": round(page_min / floor_min, 2),
                        "ratio_median": round(page_med / floor_med, 2), "budget": 1.2,
                        "met": page_min / floor_min <= 1.2}
     interactions_out: dict[str, dict[str, Any]] = {
@@ -362,11 +383,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS / "dashboard.json")
     parser.add_argument("--pages", default="", help="only these pages, comma-separated (default: all)")
     parser.add_argument("--no-interactions", action="store_true", help="no navigation and filter jobs")
+    parser.add_argument("--skip-demo", action="store_true", help="only the --rows database")
     args = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started_load = os.getloadavg()
-    databases = [demo_db()] + ([large_db(args.rows)] if args.rows else [])
+    databases = ([] if args.skip_demo and args.rows else [demo_db()]) + ([large_db(args.rows)] if args.rows else [])
     measured = []
     for db in databases:
         print(f"{db.name}:", flush=True)

@@ -111,6 +111,9 @@ def test_breakdown_groups_by_dimension_and_hides_suppressed():
     assert [list(level) for level in bar.y] == [["Sex", "Sex"], ["Female", "Male"]]
     assert list(bar.x) == [50.0, 0]
     assert list(bar.text) == ["50.0% ✓", "<11"]
+    # The labels are written past the bars: the right margin holds the longest one a share can have
+    # (about 7 px a character in the charts' 12 px font), or a 100 % bar's label is cut at the edge.
+    assert fig.layout.margin.r >= 7 * len("100,0 % ✓")
 
 
 def test_breakdown_without_dimensions_says_so():

@@ -163,6 +163,15 @@ def test_hromada_profile_and_answers(app: AppTest) -> None:
     first = at.selectbox(key="w_hromada").value
     assert len(at.selectbox(key="w_hromada").options) == 217
     answers_before = at.table[1].value
+    # Numbers through the one formatter, Ukrainian typography: '226 700', never '226700' or '12.5'.
+    from monitor import format as fmt
+
+    answered = [str(v) for v in answers_before.iloc[:, 0]]
+    numbers = [v for v in answered if v.replace(fmt.decimal(1000, "uk", 0)[1], "").replace(",", "").isdigit()]
+    assert numbers and all(v == fmt.integer(int(v.replace(fmt.decimal(1000, "uk", 0)[1], "")), "uk")
+                           for v in numbers if "," not in v), numbers
+    assert not [v for v in answered if v.replace(".", "", 1).isdigit() and "." in v]  # no English decimal point
+    assert any(c.value.endswith(fmt.integer(5851, "uk")) for c in at.caption), [c.value for c in at.caption]
     other = "UA53040030000088898"  # Lubenska, Poltava oblast
     at.selectbox(key="w_hromada").set_value(other).run()
     no_exception(at)

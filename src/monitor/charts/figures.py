@@ -729,6 +729,7 @@ def trend(results: pd.DataFrame, lang: str) -> go.Figure:
 
 
 # ----------------------------------------------------------------------------- breakdown
+BAR_TEXT_MARGIN = 76  # px: "100,0 % ✓" in the charts' 12 px font, with room to spare
 def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None = None) -> go.Figure:
     """The indicator by each disaggregation (rows with dimension != ''), one bar series per territory.
 
@@ -774,7 +775,9 @@ def breakdown(results: pd.DataFrame, lang: str, labels: Mapping[str, str] | None
     # Same territory order and colours as the trend beside it, so its legend serves both.
     fig.update_layout(barmode="group", showlegend=False)
     _base_layout(fig, height=max(300, 10 * n_bars + 100), lang=lang)
-    fig.update_layout(margin={"t": 40})
+    # The values are written past the bars' ends ("100,0 % ✓"): the right margin holds the longest,
+    # or the longest bar's label is cut at the chart's edge.
+    fig.update_layout(margin={"t": 40, "r": BAR_TEXT_MARGIN})
     return fig
 
 

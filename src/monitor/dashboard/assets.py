@@ -45,17 +45,20 @@ _IMPORT = re.compile(rb'(?:from|import)\s*"\./([\w.\-]+\.js)"')
 # The element bundles each page draws on its first run (Streamlit's chunk names without their hash),
 # by the page's URL path. Every page has the sidebar's radio and selectboxes; pages with charts add
 # Plotly. An unknown path gets the common set.
+# A page that shows a data grid on opening (the overview's change table, the cascade's steps, the data
+# page's imports) gets DataFrame as well; the grids behind charts wait for their panel to be opened.
 COMMON = ("Radio", "Selectbox", "Html", "Button")
 CHARTS = ("PlotlyChart",)
+OVERVIEW = (*COMMON, *CHARTS, "DataFrame", "Metric")
 PAGE_BUNDLES: dict[str, tuple[str, ...]] = {
-    "": (*COMMON, *CHARTS),
-    "home": (*COMMON, *CHARTS),
-    "overview": (*COMMON, *CHARTS),
+    "": OVERVIEW,
+    "home": OVERVIEW,
+    "overview": OVERVIEW,
     "indicator": (*COMMON, *CHARTS),
-    "cascade": (*COMMON, *CHARTS),
-    "data": (*COMMON, *CHARTS),
+    "cascade": (*COMMON, *CHARTS, "DataFrame"),
+    "data": (*COMMON, *CHARTS, "DataFrame"),
     "hromada": (*COMMON, "Table"),
-    "oversight": COMMON,
+    "oversight": (*COMMON, "DataFrame"),
     "reports": (*COMMON, "Multiselect"),
 }
 

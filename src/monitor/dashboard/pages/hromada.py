@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from monitor import format as fmt
 from monitor.charts import figures
 from monitor.dashboard import access, drill, layout, reads, state
 from monitor.dashboard.pages.common import current, has_answers, select
@@ -82,7 +83,9 @@ def answers_table(answers: pd.DataFrame, framework: Any, lang: str) -> pd.DataFr
                 choices = {c.value: label(c.label, lang) for c in survey.choice_lists.get(q.choices, [])}
                 text = ", ".join(choices.get(v, v) for v in str(value).split()) if q.type == "select_multiple" else choices.get(str(value), str(value))
             elif isinstance(value, float) and value == int(value):
-                text = f"{int(value)}"
+                text = fmt.integer(value, lang)  # '226 700' in Ukrainian, as every number on the dashboard
+            elif isinstance(value, float):
+                text = fmt.decimal(value, lang, 2)
             else:
                 text = str(value)[:10] if hasattr(value, "year") else str(value)
             rows.append(
@@ -121,7 +124,7 @@ def render() -> None:
     st.caption(
         t(
             "dashboard.hromada.facts", lang, kind=kind_label(info.get("kind"), lang), raion=raion, oblast=oblast,
-            population="—" if population is None or pd.isna(population) else f"{int(population):,}".replace(",", " "),
+            population=fmt.integer(population, lang),
         )
     )
     if not has_answers(view):
