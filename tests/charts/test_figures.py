@@ -180,9 +180,31 @@ def test_cascade_figure_two_panels_suppressed_grey():
         ]
     )
     fig = figures.cascade(frame, "en")
-    admin, survivors = fig.data
+    admin, survivors = [tr for tr in fig.data if (tr.meta or {}).get("role") != "legend"]
+    # The legend: one entry per oblast, in its identity colour (its first bar's grey made all four grey).
+    legend = [tr for tr in fig.data if tr.showlegend]
+    assert [(tr.name, tr.marker.color) for tr in legend] == [("Kirovohradska", figures.OBLAST_COLORS[K])]
+    assert fig.layout.meta == {"survivors_suppressed": True}
     assert list(admin.y) == [20.0, 10.0]
     assert [x.replace("<br>", " ") for x in admin.x] == ["Identified by police", "Referred to local administration"]
     assert list(survivors.y) == [0] and list(survivors.text) == [""]  # no number, not even zero
     assert survivors.customdata[0][1] == "<11"  # the hover says why
     assert survivors.marker.color[0] == figures.GREY
+
+
+def test_cascade_says_so_when_every_administrative_value_is_hidden():
+    frame = pd.DataFrame(
+        [
+            {"oblast_code": code, "oblast_name": name, "oblast_name_en": name, "period": "2022", "source": "admin",
+             "step": step, "step_order": order, "value": None, "of_previous": None, "suppressed": True,
+             "n_display": "<11", "n": None, "min_n": 11}
+            for code, name in ((K, "Kirovohradska"), (P, "Poltavska"))
+            for order, step in enumerate(("identified", "referred"))
+        ]
+    )
+    fig = figures.cascade(frame, "en")
+    assert fig.layout.meta == {"admin_suppressed": True}
+    notes = [a.text for a in fig.layout.annotations if a.xref == "x domain"]
+    assert notes and "11" in notes[0].replace("<br>", " ")
+    assert fig.layout.yaxis.showticklabels is False  # no bare 0–1 axis under the note
+    assert {tr.marker.color for tr in fig.data if tr.showlegend} == {figures.OBLAST_COLORS[K], figures.OBLAST_COLORS[P]}

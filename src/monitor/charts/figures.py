@@ -831,7 +831,7 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
                     y=y,
                     name=name,
                     legendgroup=code,
-                    showlegend=col == 1 or admin.empty,
+                    showlegend=False,  # the legend entries below wear the oblast's colour, never a hidden grey
                     marker={"color": [GREY if h else color for h in hidden]},
                     text=text,
                     textposition="outside",
@@ -849,24 +849,45 @@ def cascade(frame: pd.DataFrame, lang: str) -> go.Figure:
                 row=1,
                 col=col,
             )
-    if not survivors.empty and bool(
-        (survivors["suppressed"].astype(bool) | survivors["value"].map(is_missing)).all()
-    ):
-        threshold = threshold_of(survivors)
+        # One legend entry per oblast in its identity colour. A legend takes its swatch from the trace's
+        # first bar, and a first step hidden in every oblast made all four swatches grey.
+        fig.add_trace(
+            go.Bar(x=[None], y=[None], name=_oblast_name(frame, code, lang), legendgroup=code, showlegend=True,
+                   marker={"color": color}, hoverinfo="skip", meta={"role": "legend"}),
+            row=1, col=1,
+        )
+    meta: dict[str, bool] = {}
+    for col, part, flag in ((1, admin, "admin_suppressed"), (2, survivors, "survivors_suppressed")):
+        if part.empty or not bool((part["suppressed"].astype(bool) | part["value"].map(is_missing)).all()):
+            continue
+        # Every value of the panel hidden: it says so in words with the threshold, not a bare 0–1 axis.
+        threshold = threshold_of(part)
         text = (t("dashboard.chart.all_suppressed", lang, min_n=threshold) if threshold
                 else t("dashboard.chart.all_hidden", lang))
-        fig.add_annotation(text=_wrap(text, 34), showarrow=False, x=0.5, y=0.5, xref="x2 domain",
-                           yref="y2 domain", bgcolor=NO_DATA, bordercolor=GREY, font={"color": "#37474f", "size": 12})
-        fig.update_layout(meta={"survivors_suppressed": True})
+        axis = "" if col == 1 else "2"
+        fig.add_annotation(text=_wrap(text, 34), showarrow=False, x=0.5, y=0.5, xref=f"x{axis} domain",
+                           yref=f"y{axis} domain", bgcolor=NO_DATA, bordercolor=GREY,
+                           font={"color": "#37474f", "size": 12})
+        fig.update_yaxes(showticklabels=False, row=1, col=col)
+        meta[flag] = True
+    if meta:
+        fig.update_layout(meta=meta)
     fig.update_yaxes(gridcolor="#eceff1", rangemode="tozero")
     fig.update_yaxes(ticksuffix=_tick_suffix(100, lang), row=1, col=2)
     fig.update_xaxes(tickangle=0, tickfont={"size": 10})
     _base_layout(fig, height=470, lang=lang)
     fig.update_layout(
-        barmode="group", legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 0}, margin={"t": 90, "b": 10}
+        barmode="group", legend={"orientation": "h", "y": 1.1, "yanchor": "bottom", "x": 0}, margin={"t": 90, "b": 10},
+        # Plotly shrinks a narrow bar's outside label until it cannot be read ('76,2 %' at 5 px): never below 9 px.
+        uniformtext={"minsize": 9, "mode": "show"},
     )
     fig.update_annotations(font={"size": 13})
     return fig
+
+
+def _oblast_name(frame: pd.DataFrame, code: str, lang: str) -> str:
+    rows = frame[frame["oblast_code"] == code]
+    return str(rows.iloc[0]["oblast_name_en" if lang == "en" else "oblast_name"]) if not rows.empty else code
 
 
 # ----------------------------------------------------------------------------- coverage
