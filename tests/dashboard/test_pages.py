@@ -148,6 +148,13 @@ def test_cascade_chart_table_and_period_filter(app: AppTest) -> None:
     assert len(table) == 9  # five administrative steps and four survivor steps
     cells = table.drop(columns=table.columns[0]).to_numpy().ravel().tolist()
     assert "<11" in cells  # small survivor groups are hidden, never a number
+    # The table's oblasts in the chart's legend order, in both languages (English names sort otherwise).
+    for lang in ("uk", "en"):
+        if lang == "en":
+            at.sidebar.radio[0].set_value("en").run()
+        legend = [trace["name"] for trace in chart_specs(at)[0]["data"] if trace.get("showlegend")]
+        assert list(at.dataframe[0].value.columns[1:]) == legend, lang
+    at.sidebar.radio[0].set_value("uk").run()
     sidebar_select(at, "period").select("2021").run()
     no_exception(at)
     assert at.dataframe[0].value.to_numpy().tolist() != table.to_numpy().tolist()

@@ -84,7 +84,7 @@ def test_html_xlsx_and_open_data_carry_it(world, tmp_path) -> None:  # type: ign
     html = build_report(engine, fw, fmt="html", lang="en", period=year, out=tmp_path / "r.html").read_text("utf-8")
     assert "REC-A" in html and "Journal seen" in html and "REC-DRAFT" not in html
     xlsx = build_report(engine, fw, fmt="xlsx", lang="uk", period=year, out=tmp_path / "r.xlsx")
-    sheets = pd.read_excel(xlsx, sheet_name=None)
+    sheets = pd.read_excel(xlsx, sheet_name=None, engine="openpyxl")
     assert any(frame.astype(str).apply(lambda c: c.str.contains("REC-A")).any().any() for frame in sheets.values())
     package = build_report(engine, fw, fmt="opendata", lang="en", period=year, out=tmp_path / "open.zip")
     with zipfile.ZipFile(package) as archive:

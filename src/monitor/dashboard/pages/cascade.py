@@ -27,6 +27,9 @@ def cascade_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         cells.append({"step": t(f"dashboard.cascade.step.{row['step']}", lang), "order": row["step_order"],
                       "oblast": row[name], "text": text})
     table = pd.DataFrame(cells).pivot_table(index=["order", "step"], columns="oblast", values="text", aggfunc="first")
+    # Oblasts in the chart's order (by code, the order of every chart and the scorecard), not by name.
+    by_code = list(dict.fromkeys(frame.sort_values("oblast_code")[name]))
+    table = table[[o for o in by_code if o in table.columns]]
     table = table.reset_index().drop(columns="order").rename(columns={"step": t("dashboard.cascade.step", lang)})
     table.columns.name = None
     return table.fillna("—")
