@@ -134,11 +134,14 @@ def test_groups_solved_in_parallel_give_the_set_solved_one_after_another(tmp_pat
     hidden_quarter_under_published_year(engine)
     lone_child_partner_published_elsewhere(engine)
     threads: list[str] = []
+    linked: list[int] = []
     solve = protect._suppress_group
 
     def recorded(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread().name)
-        return solve(*args, **kwargs)
+        outcome = solve(*args, **kwargs)
+        linked.extend(outcome.hidden)
+        return outcome
 
     monkeypatch.setattr(protect, "_suppress_group", recorded)
     built = {}
@@ -150,7 +153,7 @@ def test_groups_solved_in_parallel_give_the_set_solved_one_after_another(tmp_pat
         assert all(name.startswith("audit") for name in threads) == (count == "2")
     one, two = built["1"], built["2"]
     assert one.failures.empty and two.failures.empty
-    assert one.rounds > 2  # a group needed a second round: a cell was suppressed for the sake of another
+    assert linked  # cells were suppressed for the sake of others (by the derivation pass or the LP loop)
     pd.testing.assert_frame_equal(one.public, two.public)
     pd.testing.assert_frame_equal(one.audit, two.audit)
     assert one.rounds == two.rounds

@@ -22,6 +22,7 @@ is suppressed next.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import sys
@@ -40,6 +41,7 @@ TOLERANCE = 1e-6
 Item = TypeVar("Item")
 Solved = TypeVar("Solved")
 STATS = ("n", "numerator", "denominator")
+BlockKey = tuple[int, str]  # a block's root variable and a digest of its rows in their reduced forms
 TERRITORY_COLUMN = {"oblast": "oblast_code", "raion": "raion_code", "hromada": "hromada_code"}
 _BANNER_SILENCED = False
 
@@ -135,9 +137,12 @@ def _atom_cells(
 class _Component:
     """One independent block of the attacker's program: its variables, its rows, a HiGHS model."""
 
-    def __init__(self, program: GroupProgram, variables: np.ndarray, rows: list[int], pairs: np.ndarray) -> None:
+    def __init__(
+        self, program: GroupProgram, variables: np.ndarray, rows: list[int], pairs: np.ndarray, key: BlockKey
+    ) -> None:
         self.variables = variables
         self.rows = rows
+        self.key = key
         self.local = {int(v): i for i, v in enumerate(variables)}
         self.solver: highspy.Highs | None = None
         if not rows:
@@ -146,11 +151,12 @@ class _Component:
         solver.addVars(len(variables), program.lower[variables], np.full(len(variables), highspy.kHighsInf))
         starts, flat, lower, upper = [0], [], [], []
         for k in rows:
-            local = [self.local[int(v)] for v in program.row_vars[k]]
+            row_vars, value = program.reduced[k]
+            local = [self.local[int(v)] for v in row_vars]
             flat.extend(local)
             starts.append(starts[-1] + len(local))
-            lower.append(program.row_value[k])
-            upper.append(program.row_value[k])
+            lower.append(value)
+            upper.append(value)
         solver.addRows(len(rows), np.array(lower), np.array(upper), len(flat), np.array(starts[:-1], dtype=np.int32),
                        np.array(flat, dtype=np.int32), np.ones(len(flat)))
         if len(pairs):
@@ -211,8 +217,9 @@ class GroupProgram:
 
     Solved in independent blocks: a published cell that is exactly the sum of published finer cells
     (an oblast of its raions, a year of its halves, a total of its sexes) adds nothing the finer cells
-    do not say, so it is left out, and what remains falls apart into blocks (often one raion or one
-    oblast each) whose programs are small. Leaving out an implied equation changes no optimum.
+    do not say, so it is left out; one whose finer cells are partly published is reduced to the sum of
+    the hidden ones (`_reduce`). What remains falls apart into blocks (often one raion or one oblast
+    each) whose programs are small. Neither step changes what the equations allow, so no optimum changes.
     """
 
     def __init__(self, contributions: Contributions, results: pd.DataFrame) -> None:
@@ -254,8 +261,9 @@ class GroupProgram:
         self._build_subsets()
         self._build_decompositions(results)
         self._blocks: tuple[np.ndarray, dict[int, _Component]] | None = None
-        self._components: dict[tuple[int, ...], _Component] = {}
-        self._known: dict[tuple[tuple[int, ...], bytes, bool], tuple[float, list[int]]] = {}
+        self._components: dict[BlockKey, _Component] = {}
+        self.reduced: dict[int, tuple[np.ndarray, float]] = {}  # kept LP row -> (unknowns, value) after substitution
+        self._known: dict[tuple[BlockKey, bytes, bool], tuple[float, list[int]]] = {}
 
     # ------------------------------------------------------------------ construction
 
@@ -388,20 +396,48 @@ class GroupProgram:
 
     # ------------------------------------------------------------------ blocks
 
-    def _kept(self) -> list[int]:
+    def _reduce(self) -> dict[int, tuple[np.ndarray, float]]:
+        """The published LP rows the attacker's program needs, each reduced by its published parts.
+
+        A row with a decomposition whose parts are all published says nothing new and is left out. A row
+        with some parts published is replaced by itself minus those parts (its half minus the published
+        quarter: the hidden quarters' sum), which holds the same knowledge: each part's own equation
+        is in the program or follows from smaller ones (parts are strict subsets, so this never goes round
+        in a circle). The reduced row reads only the hidden parts' unknowns, so an oblast total no longer
+        ties every raion into one block, only those with a hidden cell."""
         active = [bool(m) for m in self.published_members]
-        return [
-            k for k, on in enumerate(active)
-            if on and not any(all(active[c] for c in parts) for parts in self.decompositions[k])
-        ]
+        reduced: dict[int, tuple[np.ndarray, float]] = {}
+        for k, on in enumerate(active):
+            if not on:
+                continue
+            best: tuple[int, list[int]] | None = None
+            implied = False
+            for parts in self.decompositions[k]:
+                published = [c for c in parts if active[c]]
+                if len(published) == len(parts):
+                    implied = True
+                    break
+                covered = sum(int(self.row_vars[c].size) for c in published)
+                if published and (best is None or covered > best[0]):
+                    best = (covered, published)
+            if implied:
+                continue
+            if best is None:
+                reduced[k] = (self.row_vars[k], self.row_value[k])
+                continue
+            removed = np.concatenate([self.row_vars[c] for c in best[1]])
+            remaining = np.setdiff1d(self.row_vars[k], removed, assume_unique=True)
+            reduced[k] = (remaining, self.row_value[k] - sum(self.row_value[c] for c in best[1]))
+        return reduced
 
     def _blocks_now(self) -> tuple[np.ndarray, dict[int, _Component]]:
         if self._blocks is not None:
             return self._blocks
-        kept = self._kept()
+        self.reduced = self._reduce()
+        kept = list(self.reduced)
         sets = _Sets(self.count)
         for k in kept:
-            ids = self.row_vars[k]
+            ids = self.reduced[k][0]
             first = int(ids[0])
             for v in ids[1:]:
                 sets.union(first, int(v))
@@ -410,7 +446,7 @@ class GroupProgram:
         roots = np.array([sets.find(v) for v in range(self.count)], dtype=np.int64)
         rows_of: dict[int, list[int]] = {}
         for k in kept:
-            rows_of.setdefault(int(roots[int(self.row_vars[k][0])]), []).append(k)
+            rows_of.setdefault(int(roots[int(self.reduced[k][0][0])]), []).append(k)
         pairs_of: dict[int, list[int]] = {}
         for position, (a, _) in enumerate(self.pairs):
             pairs_of.setdefault(int(roots[int(a)]), []).append(position)
@@ -418,18 +454,119 @@ class GroupProgram:
         for v, root in enumerate(roots):
             members.setdefault(int(root), []).append(v)
         components: dict[int, _Component] = {}
-        fresh: dict[tuple[int, ...], _Component] = {}
+        fresh: dict[BlockKey, _Component] = {}
         for root, variables in members.items():
             rows = rows_of.get(root, [])
-            key = (root, *rows)
+            # a row's reduced form changes when one of its parts is hidden: it is part of the block's identity
+            shape = np.array(rows, dtype=np.int64).tobytes() + b"".join(self.reduced[k][0].tobytes() for k in rows)
+            key: BlockKey = (root, hashlib.blake2b(shape, digest_size=16).hexdigest())
             component = self._components.get(key)
             if component is None:
-                component = _Component(self, np.array(variables), rows, self.pairs[pairs_of.get(root, [])])
+                component = _Component(self, np.array(variables), rows, self.pairs[pairs_of.get(root, [])], key)
             fresh[key] = component
             components[root] = component
         self._components = fresh
         self._blocks = (roots, components)
         return self._blocks
+
+    # ------------------------------------------------------------------ exact derivations
+
+    def derivable(self) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
+        """Which LP rows an attacker knows exactly by adding and subtracting published cells, without LP.
+
+        Every decomposition is a relation (a row equals the sum of its parts); a relation with one unknown
+        member gives that member away, and what it gives away counts as known for the next relation (a
+        quarter from its half and sibling, then a hromada from its raion with that quarter). Returns the
+        known mask and, for each row derived (known but not published), the relation that gave it.
+        Cheap (no solver): it finds the obvious disclosures before the LP looks for the subtle ones."""
+        known = np.array([bool(m) for m in self.published_members], dtype=bool)
+        relations = [(k, *parts) for k, found in enumerate(self.decompositions) for parts in found]
+        if not relations:
+            return known, {}
+        holding: dict[int, list[int]] = {}
+        unknown = np.zeros(len(relations), dtype=np.int64)
+        for position, members in enumerate(relations):
+            for member in members:
+                holding.setdefault(member, []).append(position)
+                if not known[member]:
+                    unknown[position] += 1
+        queue = [position for position in range(len(relations)) if unknown[position] == 1]
+        derived_by: dict[int, tuple[int, ...]] = {}
+        while queue:
+            position = queue.pop()
+            if unknown[position] != 1:
+                continue
+            members = relations[position]
+            missing = next(m for m in members if not known[m])
+            known[missing] = True
+            derived_by[missing] = members
+            for other in holding[missing]:
+                unknown[other] -= 1
+                if unknown[other] == 1:
+                    queue.append(other)
+        return known, derived_by
+
+    def break_derivations(self, targets: Sequence[Target], cost: np.ndarray, max_rounds: int = 200) -> list[int]:
+        """Hide published cells until no target is exactly derivable (see `derivable`); the result rows hidden.
+
+        For each target given away, the cheapest published cell on the chain of sums that gave it away is
+        hidden (all result rows sharing that LP row: while one of them is published, the sum still holds),
+        then the derivations are traced again. A heuristic first pattern: the LP loop that follows decides."""
+        wanted: dict[int, bool] = {}  # LP row -> protected (a known zero numerator gives nothing away)
+        for target in targets:
+            k = self.lp_row.get((target.row, target.stat))
+            if k is None:
+                continue
+            ids = self.cell_vars[(target.row, target.stat)]
+            exact_zero_ok = target.not_exact and float(self.true[ids].sum()) <= 0
+            if not exact_zero_ok and (target.not_exact or target.width > 0):
+                wanted[k] = True
+        hidden_rows: list[int] = []
+        target_rows = {t.row for t in targets}
+        for _ in range(max_rounds):
+            known, derived_by = self.derivable()
+            given_away = [k for k in wanted if k in derived_by]
+            if not given_away:
+                break
+            chosen: set[int] = set()
+            for k in given_away:
+                best = self._cheapest_source(k, derived_by, cost, target_rows)
+                if best is not None:
+                    chosen.add(best)
+            if not chosen:
+                break
+            for k in sorted(chosen):
+                for row in sorted(self.published_members[k]):
+                    hidden_rows.append(row)
+                    self.hide(row)  # every statistic of the row: its other LP rows lose it too
+        return hidden_rows
+
+    def _cheapest_source(
+        self, k: int, derived_by: dict[int, tuple[int, ...]], cost: np.ndarray, target_rows: set[int]
+    ) -> int | None:
+        """The cheapest published LP row among those the derivation of row k reads (walking back through
+        rows that were themselves derived), preferring rows that hold no primary cell."""
+        best: tuple[float, int] | None = None
+        seen = {k}
+        frontier = [k]
+        while frontier and best is None:
+            following = []
+            for row in frontier:
+                for member in derived_by.get(row, ()):
+                    if member in seen:
+                        continue
+                    seen.add(member)
+                    published = self.published_members[member]
+                    if published:
+                        price = float(sum(cost[r] for r in published))
+                        if published & target_rows:
+                            price += 1e12  # hide a primary cell's equation only when nothing else will do
+                        if best is None or (price, member) < best:
+                            best = (price, member)
+                    else:
+                        following.append(member)
+            frontier = following
+        return None if best is None else best[1]
 
     # ------------------------------------------------------------------ use
 
@@ -450,7 +587,7 @@ class GroupProgram:
                     self._blocks = None
 
     def _component_optimum(self, component: _Component, ids: np.ndarray, sense: highspy.ObjSense) -> tuple[float, list[int]]:
-        key = ((int(component.variables[0]), *component.rows), ids.tobytes(), sense == highspy.ObjSense.kMaximize)
+        key = (component.key, ids.tobytes(), sense == highspy.ObjSense.kMaximize)
         if key not in self._known:
             self._known[key] = component.optimum(ids, sense)
         return self._known[key]

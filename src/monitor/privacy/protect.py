@@ -13,9 +13,12 @@ Building it:
    holders: `counts_people`, status cases) is 0 < count < the survivor threshold (reason 'people');
 2. the quick complementary rules of suppress.py per granularity (lone hidden cell in a parent or a
    disaggregation);
-3. linked secondary suppression by audit (audit.py): the attacker's LP over the whole set; while a
-   primary cell's interval is narrower than its protection width, the cheapest published cell among
-   those that bind it (non-zero dual) is suppressed (reason 'linked'), and the audit runs again;
+3. linked secondary suppression (audit.py), reason 'linked': first, without a solver, while a primary
+   cell can be worked out exactly by adding and subtracting published cells (a chain of sums across
+   territory, time and disaggregation), the cheapest published cell on that chain is suppressed; then
+   the attacker's LP over the whole set: while a primary cell's interval is narrower than its protection
+   width, the cheapest published cell among those that bind it (non-zero dual) is suppressed, and the
+   audit runs again. The LP has the last word: the first pass only saves it rounds;
 4. derived values from published components only: the oversight index, status, change since the
    previous period (a change against a hidden previous value would give it away);
 5. the public gate (suppress.for_audience): suppressed cells keep only their labels.
@@ -59,8 +62,8 @@ from monitor.framework.models import Framework
 from monitor.privacy.audit import GroupProgram, Interval, Target, map_groups, report_frame
 from monitor.privacy.gate import for_audience
 
-PROTECTION_VERSION = "linked-lp-3"  # 2: public rows no longer say why a cell is withheld (gate.PUBLIC_REASON);
-# 3: nor bound its n ("<11"): every withheld n is gate.WITHHELD
+PROTECTION_VERSION = "linked-lp-4"  # 2: public rows no longer say why a cell is withheld (gate.PUBLIC_REASON);
+# 3: nor bound its n ("<11"): every withheld n is gate.WITHHELD; 4: exact derivations are broken before the LP
 MAX_ROUNDS = 200
 _MEMORY: OrderedDict[str, ProtectedSet] = OrderedDict()
 MEMORY_ENTRIES = 4
@@ -165,7 +168,9 @@ def _suppress_group(
     hidden = hidden_before.copy()
     pending = mine
     final: dict[tuple[int, str], Interval] = {}
-    chosen_all: list[int] = []
+    # First the disclosures by plain addition and subtraction (no solver), then the LP for the rest.
+    chosen_all: list[int] = [row for row in program.break_derivations(mine, cost) if not hidden[row]]
+    hidden[chosen_all] = True
     rounds = 0
     for _ in range(max_rounds):
         rounds += 1
