@@ -91,3 +91,17 @@ def test_after_breaking_no_target_is_derivable(world: Engine) -> None:
         zero = target.not_exact and float(program.true[ids].sum()) <= 0
         assert zero or k not in derived_by
     assert len(hidden) == len(set(hidden))
+
+
+def test_blocks_solved_in_threads_give_what_one_thread_gives(world: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Intervals and the binding cells reported (which decide what is hidden next) do not depend on threads."""
+    from monitor.privacy.audit import _by_block, intervals_of
+
+    found = {}
+    for threads in ("1", "2"):
+        monkeypatch.setenv("MONITOR_AUDIT_THREADS", threads)
+        program, targets, _ = _program(world)
+        buckets, _ = _by_block(program, targets)
+        assert len(buckets) > 1, "the world should fall apart into several blocks"
+        found[threads] = [(i.lower, i.upper, i.binding) for i in intervals_of(program, targets)]
+    assert found["1"] == found["2"]

@@ -631,6 +631,44 @@ class GroupProgram:
         return Interval(target, true_value, float(lower), float(upper), sorted(binding))
 
 
+def _by_block(program: GroupProgram, targets: Sequence[Target]) -> tuple[list[list[int]], list[int]]:
+    """Target positions grouped by the one block holding all their unknowns, and those spread over several."""
+    roots, _ = program._blocks_now()
+    buckets: dict[int, list[int]] = {}
+    spread: list[int] = []
+    for position, target in enumerate(targets):
+        ids = program.cell_vars.get((target.row, target.stat))
+        if ids is None or ids.size == 0:
+            spread.append(position)
+            continue
+        cell_roots = np.unique(roots[ids])
+        if cell_roots.size == 1:
+            buckets.setdefault(int(cell_roots[0]), []).append(position)
+        else:
+            spread.append(position)
+    return list(buckets.values()), spread
+
+
+def intervals_of(program: GroupProgram, targets: Sequence[Target], full: bool = True) -> list[Interval]:
+    """`program.interval` of each target, the blocks solved side by side in threads.
+
+    A block's HiGHS model is used by one thread only; each block sees its targets in the given order
+    and a target spanning several blocks is solved after all of them, in one thread or several alike,
+    so the warm starts, and with them the binding cells reported, do not depend on the threads."""
+    buckets, spread = _by_block(program, targets)
+    found: list[Interval | None] = [None] * len(targets)
+
+    def solve(bucket: list[int]) -> list[tuple[int, Interval]]:
+        return [(position, program.interval(targets[position], full)) for position in bucket]
+
+    for solved in map_groups(solve, buckets):
+        for position, interval in solved:
+            found[position] = interval
+    for position in spread:
+        found[position] = program.interval(targets[position], full)
+    return [interval for interval in found if interval is not None]
+
+
 def targets_for(results: pd.DataFrame, protect: pd.DataFrame) -> list[Target]:
     """Targets from a frame of primary cells: columns row, stat, width, not_exact."""
     return [
@@ -654,7 +692,7 @@ def audit(results: pd.DataFrame, groups: list[Contributions], targets: list[Targ
 
     def solve(item: tuple[Contributions, list[Target]]) -> list[Interval]:
         program = GroupProgram(item[0], results)
-        return [program.interval(t) for t in item[1]]
+        return intervals_of(program, item[1])
 
     return [interval for found in map_groups(solve, work) for interval in found]
 
@@ -671,9 +709,9 @@ def audit_threads() -> int:
 def map_groups(function: Callable[[Item], Solved], items: Sequence[Item]) -> list[Solved]:
     """`function` of each item, in order; in threads when there are several and more than one thread.
 
-    Each item must own what it solves (a group's GroupProgram and its HiGHS models are built inside
-    `function` and used by that thread alone) and write nothing shared: then the answers do not
-    depend on the number of threads."""
+    Each item must own what it solves (a group's GroupProgram, or one block's HiGHS model, used by that
+    thread alone) and write nothing another item reads: then the answers do not depend on the number
+    of threads."""
     threads = audit_threads()
     if threads == 1 or len(items) < 2:
         return [function(item) for item in items]

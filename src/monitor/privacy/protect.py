@@ -59,7 +59,7 @@ from monitor.engine import (
     source_of,
 )
 from monitor.framework.models import Framework
-from monitor.privacy.audit import GroupProgram, Interval, Target, map_groups, report_frame
+from monitor.privacy.audit import GroupProgram, Interval, Target, intervals_of, map_groups, report_frame
 from monitor.privacy.gate import for_audience
 
 PROTECTION_VERSION = "linked-lp-4"  # 2: public rows no longer say why a cell is withheld (gate.PUBLIC_REASON);
@@ -174,7 +174,7 @@ def _suppress_group(
     rounds = 0
     for _ in range(max_rounds):
         rounds += 1
-        checked = [program.interval(t, full=False) for t in pending]
+        checked = intervals_of(program, pending, full=False)
         for item in checked:
             final[(item.target.row, item.target.stat)] = item
         failing = [item for item in checked if not item.ok]
