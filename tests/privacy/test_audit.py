@@ -105,3 +105,13 @@ def test_blocks_solved_in_threads_give_what_one_thread_gives(world: Engine, monk
         assert len(buckets) > 1, "the world should fall apart into several blocks"
         found[threads] = [(i.lower, i.upper, i.binding) for i in intervals_of(program, targets)]
     assert found["1"] == found["2"]
+
+
+def test_the_loops_half_solved_verdict_is_the_full_verdict(world: Engine) -> None:
+    """The suppression loop solves one side when it decides (protection held, or failed even from 0)."""
+    program, targets, _ = _program(world)
+    quick = [program.interval(t, full=False) for t in targets]
+    full = [program.interval(t) for t in targets]
+    assert [i.ok for i in quick] == [i.ok for i in full]
+    assert any(not i.lower_known and not i.ok for i in quick), "no failure was decided by the upper side alone"
+    assert any(not i.ok for i in full) and any(i.ok for i in full)

@@ -600,8 +600,8 @@ class GroupProgram:
 
     def interval(self, target: Target, full: bool = True) -> Interval:
         """The target's narrowest feasible interval. With full=False (the suppression loop) the upper side
-        is solved first and, when it alone already gives the protection (the true value is feasible, so
-        lower <= true), the lower side is not solved: half the programs, the same verdict."""
+        is solved first and, when it alone decides (the protection holds since lower <= true, or fails
+        since lower >= 0), the lower side is not solved: half the programs, the same verdict."""
         ids = self.cell_vars.get((target.row, target.stat), np.array([], dtype=np.int64))
         true_value = float(self.true[ids].sum()) if ids.size else 0.0
         if ids.size == 0:
@@ -626,6 +626,10 @@ class GroupProgram:
             quick = Interval(target, true_value, true_value, float(upper), [], lower_known=False)
             if quick.ok:
                 return quick
+            if not target.not_exact and (self.lower[ids] >= 0).all() and upper < target.width:
+                # Not even [0, upper] is wide enough: it fails whatever the lower side, and what binds the
+                # upper side is what must give way. Half the programs for a failing count.
+                return Interval(target, true_value, true_value, float(upper), sorted(binding), lower_known=False)
         low = side(highspy.ObjSense.kMinimize)
         lower = math.ceil(low - TOLERANCE) if math.isfinite(low) else -math.inf
         return Interval(target, true_value, float(lower), float(upper), sorted(binding))
