@@ -528,7 +528,6 @@ class GroupProgram:
             if not exact_zero_ok and (target.not_exact or target.width > 0):
                 wanted[k] = True
         hidden_rows: list[int] = []
-        target_rows = {t.row for t in targets}
         for _ in range(max_rounds):
             known, derived_by = self.derivable()
             given_away = [k for k in wanted if k in derived_by]
@@ -536,7 +535,7 @@ class GroupProgram:
                 break
             chosen: set[int] = set()
             for k in given_away:
-                best = self._cheapest_source(k, derived_by, cost, target_rows)
+                best = self._cheapest_source(k, derived_by, cost)
                 if best is not None:
                     chosen.add(best)
             if not chosen:
@@ -547,11 +546,9 @@ class GroupProgram:
                     self.hide(row)  # every statistic of the row: its other LP rows lose it too
         return hidden_rows
 
-    def _cheapest_source(
-        self, k: int, derived_by: dict[int, tuple[int, ...]], cost: np.ndarray, target_rows: set[int]
-    ) -> int | None:
-        """The cheapest published LP row among those the derivation of row k reads (walking back through
-        rows that were themselves derived), preferring rows that hold no primary cell."""
+    def _cheapest_source(self, k: int, derived_by: dict[int, tuple[int, ...]], cost: np.ndarray) -> int | None:
+        """The cheapest published LP row among those the derivation of row k reads, nearest first (walking
+        back through rows that were themselves derived). A primary cell is never published, so never chosen."""
         best: tuple[float, int] | None = None
         seen = {k}
         frontier = [k]
@@ -565,8 +562,6 @@ class GroupProgram:
                     published = self.published_members[member]
                     if published:
                         price = float(sum(cost[r] for r in published))
-                        if published & target_rows:
-                            price += 1e12  # hide a primary cell's equation only when nothing else will do
                         if best is None or (price, member) < best:
                             best = (price, member)
                     else:
