@@ -46,10 +46,16 @@ def demo_db() -> Path:
         partial = DATA / "protect-demo.partial.db"
         partial.unlink(missing_ok=True)
         url = f"sqlite:///{partial}"
+        saved = os.environ.get("MONITOR_CACHE_DIR")
         with tempfile.TemporaryDirectory() as cache:
-            os.environ["MONITOR_CACHE_DIR"] = cache  # the demo's own protected set is not wanted here
-            run_demo(store_db.connect(url), framework_or_raise(ROOT), out_dir=DATA / "protect-demo-files")
-            store_db.close(url)
+            os.environ["MONITOR_CACHE_DIR"] = cache  # the demo's own protected set is not kept
+            try:
+                run_demo(store_db.connect(url), framework_or_raise(ROOT), out_dir=DATA / "protect-demo-files")
+                store_db.close(url)
+            finally:
+                os.environ.pop("MONITOR_CACHE_DIR")
+                if saved is not None:
+                    os.environ["MONITOR_CACHE_DIR"] = saved
         partial.replace(path)
     return path
 
@@ -111,10 +117,7 @@ def main() -> None:
             if args.baseline and rows in args.baseline_rows:
                 jobs["protect-baseline"] = ["--db", str(db), "--src", str(args.baseline.resolve())]
             os.environ["MONITOR_CACHE_DIR"] = str(Path(caches) / db.stem)
-            runs = interleaved(Path(__file__), {name: [*argv] for name, argv in jobs.items()}, args.repeats)
-            for name in runs:
-                for run in runs[name]:
-                    run["job"] = name
+            runs = interleaved(Path(__file__), jobs, args.repeats)
             entry: dict[str, Any] = {"database": db.name, "responses": responses(db),
                                      "jobs": {name: summary(values) for name, values in runs.items()}}
             if "protect-baseline" in entry["jobs"]:

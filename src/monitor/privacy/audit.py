@@ -477,18 +477,18 @@ class GroupProgram:
 
     # ------------------------------------------------------------------ exact derivations
 
-    def derivable(self) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
+    def derivable(self) -> dict[int, tuple[int, ...]]:
         """Which LP rows an attacker knows exactly by adding and subtracting published cells, without LP.
 
         Every decomposition is a relation (a row equals the sum of its parts); a relation with one unknown
         member gives that member away, and what it gives away counts as known for the next relation (a
-        quarter from its half and sibling, then a hromada from its raion with that quarter). Returns the
-        known mask and, for each row derived (known but not published), the relation that gave it.
+        quarter from its half and sibling, then a hromada from its raion with that quarter). Returns, for
+        each row derived (known but not published), the relation that gave it.
         Cheap (no solver): it finds the obvious disclosures before the LP looks for the subtle ones."""
         known = np.array([bool(m) for m in self.published_members], dtype=bool)
         relations = [(k, *parts) for k, found in enumerate(self.decompositions) for parts in found]
         if not relations:
-            return known, {}
+            return {}
         holding: dict[int, list[int]] = {}
         unknown = np.zeros(len(relations), dtype=np.int64)
         for position, members in enumerate(relations):
@@ -510,7 +510,7 @@ class GroupProgram:
                 unknown[other] -= 1
                 if unknown[other] == 1:
                     queue.append(other)
-        return known, derived_by
+        return derived_by
 
     def break_derivations(self, targets: Sequence[Target], cost: np.ndarray, max_rounds: int = 200) -> list[int]:
         """Hide published cells until no target is exactly derivable (see `derivable`); the result rows hidden.
@@ -518,7 +518,7 @@ class GroupProgram:
         For each target given away, the cheapest published cell on the chain of sums that gave it away is
         hidden (all result rows sharing that LP row: while one of them is published, the sum still holds),
         then the derivations are traced again. A heuristic first pattern: the LP loop that follows decides."""
-        wanted: dict[int, bool] = {}  # LP row -> protected (a known zero numerator gives nothing away)
+        wanted: set[int] = set()  # LP rows to keep from being derived (a known zero numerator gives nothing away)
         for target in targets:
             k = self.lp_row.get((target.row, target.stat))
             if k is None:
@@ -526,11 +526,11 @@ class GroupProgram:
             ids = self.cell_vars[(target.row, target.stat)]
             exact_zero_ok = target.not_exact and float(self.true[ids].sum()) <= 0
             if not exact_zero_ok and (target.not_exact or target.width > 0):
-                wanted[k] = True
+                wanted.add(k)
         hidden_rows: list[int] = []
         for _ in range(max_rounds):
-            known, derived_by = self.derivable()
-            given_away = [k for k in wanted if k in derived_by]
+            derived_by = self.derivable()
+            given_away = sorted(k for k in wanted if k in derived_by)
             if not given_away:
                 break
             chosen: set[int] = set()
@@ -655,7 +655,7 @@ def intervals_of(program: GroupProgram, targets: Sequence[Target], full: bool = 
     and a target spanning several blocks is solved after all of them, in one thread or several alike,
     so the warm starts, and with them the binding cells reported, do not depend on the threads."""
     buckets, spread = _by_block(program, targets)
-    found: list[Interval | None] = [None] * len(targets)
+    found: dict[int, Interval] = {}
 
     def solve(bucket: list[int]) -> list[tuple[int, Interval]]:
         return [(position, program.interval(targets[position], full)) for position in bucket]
@@ -665,7 +665,7 @@ def intervals_of(program: GroupProgram, targets: Sequence[Target], full: bool = 
             found[position] = interval
     for position in spread:
         found[position] = program.interval(targets[position], full)
-    return [interval for interval in found if interval is not None]
+    return [found[position] for position in range(len(targets))]
 
 
 def targets_for(results: pd.DataFrame, protect: pd.DataFrame) -> list[Target]:
